@@ -1,0 +1,48 @@
+// `npm test`: typecheck, build the binary, then bun test over unit tests (src/**) and
+// cross-module and binary smoke tests (test/**). Ends with one line "N passed, N failed".
+import { $ } from "bun";
+
+const root = new URL("..", import.meta.url).pathname;
+process.chdir(root);
+
+function step(name: string) {
+  console.log(`\n== ${name}`);
+}
+
+step("typecheck");
+const tsc = await $`${process.execPath} x tsc --noEmit -p .`.nothrow();
+if (tsc.exitCode !== 0) {
+  console.log("typecheck failed");
+  console.log("0 passed, 1 failed");
+  process.exit(1);
+}
+
+step("build dist/trustrun");
+const build = await $`${process.execPath} scripts/build.ts`.nothrow();
+if (build.exitCode !== 0) {
+  console.log("0 passed, 1 failed");
+  process.exit(1);
+}
+
+step("bun test");
+const extra = process.argv.slice(2);
+const proc = Bun.spawn([process.execPath, "test", ...extra], {
+  cwd: root,
+  stdout: "inherit",
+  stderr: "pipe",
+  env: { ...process.env, TRUSTRUN_BIN: `${root}dist/trustrun` },
+});
+// bun test writes its report to stderr; pass it through and keep the totals.
+let tail = "";
+const decoder = new TextDecoder();
+for await (const chunk of proc.stderr) {
+  const text = decoder.decode(chunk);
+  process.stderr.write(text);
+  tail = (tail + text).slice(-4000);
+}
+const code = await proc.exited;
+const pass = Number(tail.match(/^\s*(\d+) pass/m)?.[1] ?? 0);
+const fail = Number(tail.match(/^\s*(\d+) fail/m)?.[1] ?? (code === 0 ? 0 : 1));
+const skip = Number(tail.match(/^\s*(\d+) skip/m)?.[1] ?? 0);
+console.log(`\n${pass} passed, ${fail} failed${skip ? `, ${skip} skipped` : ""}`);
+process.exit(code === 0 && fail === 0 ? 0 : 1);

@@ -1,0 +1,136 @@
+import { parseArgs, type ParseArgsConfig } from "node:util";
+
+/** Bad input from the user: printed as one line plus usage, exit 2. */
+export class UsageError extends Error {
+  constructor(message: string, readonly command?: Command) {
+    super(message);
+  }
+}
+
+/** A failure to report plainly (no stack trace), with its exit code. */
+export class CliError extends Error {
+  constructor(message: string, readonly exitCode = 1) {
+    super(message);
+  }
+}
+
+export interface OptionSpec {
+  type: "string" | "boolean";
+  short?: string;
+  multiple?: boolean;
+  default?: string | boolean | string[];
+  /** Placeholder shown in help, e.g. FILE. */
+  arg?: string;
+  description: string;
+}
+
+export interface CommandIO {
+  stdout: (text: string) => void;
+  stderr: (text: string) => void;
+}
+
+export interface ParsedArgs {
+  values: Record<string, string | boolean | string[] | undefined>;
+  positionals: string[];
+  /** Everything after a literal `--`, untouched (for `run -- CMD ...`). */
+  rest: string[];
+}
+
+export interface Command {
+  name: string; // "scan" or "policy validate"
+  summary: string;
+  usage: string; // "trustrun scan DIR [options]"
+  description?: string;
+  options: Record<string, OptionSpec>;
+  examples: string[];
+  /** Minimum/maximum positionals; checked before run. */
+  positionals?: { min?: number; max?: number };
+  /** Whether `--` and what follows are accepted. */
+  acceptsRest?: boolean;
+  run(args: ParsedArgs, io: CommandIO): Promise<number> | number;
+}
+
+export const globalOptions: Record<string, OptionSpec> = {
+  help: { type: "boolean", short: "h", description: "Show help for this command" },
+};
+
+export function parseCommandArgs(command: Command, argv: string[]): ParsedArgs {
+  const dashdash = argv.indexOf("--");
+  const head = dashdash >= 0 ? argv.slice(0, dashdash) : argv;
+  const rest = dashdash >= 0 ? argv.slice(dashdash + 1) : [];
+  if (dashdash >= 0 && !command.acceptsRest) {
+    throw new UsageError(`'${command.name}' does not take arguments after --`, command);
+  }
+  const all = { ...command.options, ...globalOptions };
+  const config: ParseArgsConfig = {
+    args: head,
+    strict: true,
+    allowPositionals: true,
+    options: Object.fromEntries(
+      Object.entries(all).map(([name, spec]) => [
+        name,
+        { type: spec.type, short: spec.short, multiple: spec.multiple, default: spec.default },
+      ]),
+    ) as ParseArgsConfig["options"],
+  };
+  let parsed;
+  try {
+    parsed = parseArgs(config);
+  } catch (err) {
+    throw new UsageError(cleanParseError((err as Error).message), command);
+  }
+  const values = parsed.values as ParsedArgs["values"];
+  if (!values.help) {
+    const { min = 0, max = Infinity } = command.positionals ?? { max: 0 };
+    if (parsed.positionals.length < min) throw new UsageError(`missing argument: ${command.usage}`, command);
+    if (parsed.positionals.length > max) {
+      throw new UsageError(`unexpected argument '${parsed.positionals[max]}'`, command);
+    }
+  }
+  return { values, positionals: parsed.positionals, rest };
+}
+
+/** node:util's messages are long and mention its own API; keep the part a user needs. */
+function cleanParseError(message: string): string {
+  const unknown = message.match(/Unknown option '([^']+)'/);
+  if (unknown) return `unknown option '${unknown[1]}'`;
+  const missing = message.match(/Option '([^']+)' argument missing/);
+  if (missing) return `option '${missing[1].replace(/^-\w, /, "")}' needs a value`;
+  const noValue = message.match(/Option '([^']+)' does not take an argument/);
+  if (noValue) return `option '${noValue[1].replace(/^-\w, /, "")}' does not take a value`;
+  return message.split(". ")[0];
+}
+
+export function str(values: ParsedArgs["values"], name: string): string | undefined {
+  const v = values[name];
+  return typeof v === "string" ? v : undefined;
+}
+
+export function list(values: ParsedArgs["values"], name: string): string[] {
+  const v = values[name];
+  if (Array.isArray(v)) return v;
+  return typeof v === "string" ? [v] : [];
+}
+
+export function flag(values: ParsedArgs["values"], name: string): boolean {
+  return values[name] === true;
+}
+
+export function intOption(values: ParsedArgs["values"], name: string, min = 0, max = Number.MAX_SAFE_INTEGER): number | undefined {
+  const raw = str(values, name);
+  if (raw === undefined) return undefined;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < min || n > max) {
+    throw new UsageError(`--${name} takes a whole number from ${min} to ${max}, not '${raw}'`);
+  }
+  return n;
+}
+
+export function oneOf<T extends string>(values: ParsedArgs["values"], name: string, allowed: readonly T[], fallback?: T): T | undefined {
+  const raw = str(values, name);
+  if (raw === undefined) return fallback;
+  if (!(allowed as readonly string[]).includes(raw)) {
+    throw new UsageError(`--${name} must be one of ${allowed.join(", ")}; got '${raw}'`);
+  }
+  return raw as T;
+}

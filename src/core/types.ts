@@ -1,0 +1,122 @@
+// Shared data contracts. Every module speaks these; the NDJSON output is these objects as-is.
+
+export type Verdict = "allow" | "alert" | "block" | "kill";
+export type RuleAction = "alert" | "block" | "kill";
+export type DefaultAction = RuleAction | "allow" | "prompt";
+export type CaptureLevel = "metadata" | "headers" | "full";
+export type Proto = "tcp" | "udp";
+export type HostSource = "dns" | "sni" | "proxy" | "sentinel";
+export type ProbeName = "ebpf" | "ptrace" | "sockdiag" | "proc" | "pcap" | "proxy" | "sentinel" | "lsof" | "nettop";
+
+export interface Endpoint {
+  ip: string;
+  port: number;
+}
+
+export interface HttpFacts {
+  method?: string;
+  path?: string;
+  status?: number;
+  headers?: Record<string, string>;
+}
+
+/** What a probe saw, before policy. */
+export interface ObservedConnection {
+  ts: number; // ms since epoch
+  pid: number;
+  ppid: number | null;
+  exe: string | null;
+  argv: string[] | null;
+  proto: Proto;
+  dst: Endpoint;
+  host: string | null;
+  hostSource: HostSource | null;
+  probe: ProbeName;
+  package?: string;
+  http?: HttpFacts;
+}
+
+/** The policy's answer for one connection. */
+export interface Decision {
+  verdict: Verdict | "prompt";
+  rule: string | null; // rule id, e.g. "deny[0]" or "preset:public-ai-apis/deny[2]"; null for the default
+  reason: string;
+}
+
+/** NDJSON `connection` record: observed facts plus the applied verdict. */
+export interface ConnectionEvent extends ObservedConnection {
+  type: "connection";
+  session: string;
+  verdict: Verdict;
+  rule: string | null;
+  reason: string;
+  enforced?: string; // what was done: "rejected by cgroup firewall", "killed tree", "not enforced: needs root"
+}
+
+export interface ProbeStatus {
+  name: ProbeName;
+  complete: boolean; // sees every connection (event-driven), or polling that can miss short-lived ones
+  note?: string;
+}
+
+export interface SessionEvent {
+  type: "session";
+  phase: "start" | "end";
+  session: string;
+  ts: number;
+  target: { pid?: number; argv?: string[]; mode: "run" | "watch" };
+  policy: string;
+  probes: ProbeStatus[];
+  complete: boolean;
+  exitCode?: number | null;
+  counts?: { connections: number; violations: number; destinations: number };
+}
+
+export interface DnsEvent {
+  type: "dns";
+  ts: number;
+  session: string;
+  pid: number | null;
+  name: string;
+  answers: string[];
+  probe: ProbeName;
+}
+
+export interface AlertEvent {
+  type: "alert";
+  ts: number;
+  session: string;
+  severity: "low" | "medium" | "high" | "critical";
+  pid: number | null;
+  dst: Endpoint | null;
+  host: string | null;
+  rule: string | null;
+  message: string;
+  suggestion: string;
+}
+
+export interface SignalEvent {
+  type: "signal";
+  ts: number;
+  session: string;
+  pid: number | null;
+  kind: string;
+  detail: Record<string, unknown>;
+}
+
+export type TrustRunEvent = ConnectionEvent | SessionEvent | DnsEvent | AlertEvent | SignalEvent;
+
+/** Scan finding, as in the scan JSON contract. */
+export interface Finding {
+  kind: "url" | "host" | "ip" | "secret" | "sdk-client" | "call-site";
+  value: string; // redacted for secrets
+  host: string | null;
+  file: string;
+  line: number;
+  column: number;
+  language: string;
+  analyzer: string;
+  rule: string;
+  verdict: "allowed" | "violation" | "unknown";
+  fingerprint?: string;
+}
