@@ -35,8 +35,11 @@ const proc = Bun.spawn([process.execPath, "test", ...extra], {
 // bun test writes its report to stderr; pass it through and keep the totals.
 let tail = "";
 const decoder = new TextDecoder();
-for await (const chunk of proc.stderr) {
-  const text = decoder.decode(chunk);
+const reader = proc.stderr.getReader();
+for (;;) {
+  const { done, value } = await reader.read();
+  if (done) break;
+  const text = decoder.decode(value);
   process.stderr.write(text);
   tail = (tail + text).slice(-4000);
 }

@@ -104,7 +104,7 @@ export interface SignalEvent {
   detail: Record<string, unknown>;
 }
 
-export type TrustRunEvent = ConnectionEvent | SessionEvent | DnsEvent | AlertEvent | SignalEvent;
+export type TrustRunEvent = ConnectionEvent | SessionEvent | DnsEvent | AlertEvent | SignalEvent | DecisionEvent;
 
 /** Scan finding, as in the scan JSON contract. */
 export interface Finding {
@@ -119,4 +119,33 @@ export interface Finding {
   rule: string;
   verdict: "allowed" | "violation" | "unknown";
   fingerprint?: string;
+}
+
+/** Learning mode: a question to a person about one destination. */
+export interface PromptRequest {
+  id: string;
+  ts: number;
+  session: string;
+  pid: number;
+  exe: string | null;
+  argv: string[] | null;
+  proto: Proto;
+  dst: Endpoint;
+  host: string | null;
+  /** When the policy default applies if nobody answers. */
+  deadline: number;
+}
+
+export type PromptAnswer = "allow-once" | "allow-always" | "deny-once" | "deny-always" | "kill";
+
+/** NDJSON `decision` record: how a prompt was answered (or timed out). */
+export interface DecisionEvent {
+  type: "decision";
+  ts: number;
+  session: string;
+  prompt: string;
+  host: string | null;
+  dst: Endpoint;
+  answer: PromptAnswer | "timeout" | "no-ui";
+  by: "tui" | "web" | "default";
 }

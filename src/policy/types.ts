@@ -23,6 +23,8 @@ export interface CompiledRule {
   protos?: Proto[];
   methods?: string[];
   paths?: string[]; // path prefixes
+  /** Where the rule came from, for humans: "preset public-ai-apis", "file ./base.yaml". */
+  origin?: string;
 }
 
 export interface CompiledPolicy {
@@ -36,6 +38,10 @@ export interface CompiledPolicy {
   warnings: string[];
   /** True for the built-in observe-only default. */
   observeOnly: boolean;
+  /** A line to tell the user which policy is in use when none was named (./trustrun.yaml or the built-in default). */
+  notice?: string;
+  /** Preset parameters that were applied, by preset name (shown by `policy show`). */
+  presetParams?: Record<string, { resources?: string[] }>;
 }
 
 export interface PolicyError {

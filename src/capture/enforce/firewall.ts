@@ -1,0 +1,79 @@
+import { isIPv6 } from "node:net";
+import type { Proto } from "../../core/types.ts";
+
+export interface FirewallRunner {
+  (argv: string[]): { ok: boolean; stderr: string };
+}
+
+const defaultRunner: FirewallRunner = (argv) => {
+  try {
+    const res = Bun.spawnSync(argv, { stdout: "ignore", stderr: "pipe" });
+    return { ok: res.exitCode === 0, stderr: res.stderr.toString().trim() };
+  } catch (err) {
+    return { ok: false, stderr: (err as Error).message };
+  }
+};
+
+/**
+ * Per-destination REJECT rules that apply only to one cgroup (the launched tree), in a chain of
+ * the session's own so that cleanup is one flush. REJECT also cuts established connections on
+ * their next packet.
+ */
+export function createCgroupFirewall(sessionId: string, cgroupRelPath: string, run: FirewallRunner = defaultRunner) {
+  const chain = `TRUSTRUN-${sessionId.slice(0, 12)}`;
+  const ready = new Set<"iptables" | "ip6tables">();
+  const rules = new Set<string>();
+  const failures: string[] = [];
+
+  function ensureChain(tool: "iptables" | "ip6tables"): boolean {
+    if (ready.has(tool)) return true;
+    run([tool, "-w", "-N", chain]); // may already exist from a crashed run; the flush below resets it
+    run([tool, "-w", "-F", chain]);
+    const jump = run([tool, "-w", "-I", "OUTPUT", "-m", "cgroup", "--path", cgroupRelPath, "-j", chain]);
+    if (!jump.ok) {
+      failures.push(`${tool}: ${jump.stderr}`);
+      return false;
+    }
+    ready.add(tool);
+    return true;
+  }
+
+  return {
+    chain,
+    /** Reject traffic from the cgroup to ip:port. Returns false when the rule could not be added. */
+    block(ip: string, port: number, proto: Proto): boolean {
+      const tool = isIPv6(ip) ? "ip6tables" : "iptables";
+      const key = `${tool} ${ip} ${port} ${proto}`;
+      if (rules.has(key)) return true;
+      if (!ensureChain(tool)) return false;
+      const reject = proto === "tcp" ? ["--reject-with", "tcp-reset"] : [];
+      const res = run([tool, "-w", "-A", chain, "-d", ip, "-p", proto, "--dport", String(port), "-j", "REJECT", ...reject]);
+      if (!res.ok) {
+        failures.push(`${tool}: ${res.stderr}`);
+        return false;
+      }
+      rules.add(key);
+      return true;
+    },
+    get failures() {
+      return failures.slice();
+    },
+    /** Removes the jump and the chain. Safe to call twice. */
+    cleanup(): void {
+      for (const tool of ready) {
+        run([tool, "-w", "-D", "OUTPUT", "-m", "cgroup", "--path", cgroupRelPath, "-j", chain]);
+        run([tool, "-w", "-F", chain]);
+        run([tool, "-w", "-X", chain]);
+      }
+      ready.clear();
+      rules.clear();
+    },
+  };
+}
+
+export function firewallAvailable(run: FirewallRunner = defaultRunner): { ok: boolean; reason?: string } {
+  if (process.getuid?.() !== 0) return { ok: false, reason: "blocking with the cgroup firewall needs root" };
+  if (!Bun.which("iptables")) return { ok: false, reason: "iptables is not installed (Debian: iptables)" };
+  const probe = run(["iptables", "-w", "-S", "OUTPUT"]);
+  return probe.ok ? { ok: true } : { ok: false, reason: `iptables does not work here: ${probe.stderr}` };
+}

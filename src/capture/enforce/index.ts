@@ -1,0 +1,75 @@
+import type { Proto } from "../../core/types.ts";
+import { descendants } from "../procinfo/procinfo.ts";
+import { createCgroupFirewall, firewallAvailable } from "./firewall.ts";
+import type { SessionCgroup } from "./cgroup.ts";
+
+export interface Enforcer {
+  readonly canBlock: boolean;
+  readonly canKill: boolean;
+  /** Why a capability is missing, said once at start. */
+  readonly notes: string[];
+  /** Returns what was done, in words, or null when nothing could be done. */
+  block(ip: string, port: number, proto: Proto): string | null;
+  killTree(rootPid: number): string | null;
+  /** Pause / resume the whole tree while a prompt is open. */
+  hold(rootPid: number, held: boolean): boolean;
+  stop(): void;
+}
+
+export interface EnforcerOptions {
+  sessionId: string;
+  mode: "run" | "watch";
+  cgroup: SessionCgroup | null;
+  /** Checks whether iptables can be used; injectable for tests. */
+  firewallCheck?: typeof firewallAvailable;
+}
+
+function signalTree(rootPid: number, signal: NodeJS.Signals): number {
+  let n = 0;
+  for (const pid of [rootPid, ...descendants(rootPid)]) {
+    try {
+      process.kill(pid, signal);
+      n++;
+    } catch {
+      /* gone or not ours */
+    }
+  }
+  return n;
+}
+
+export function createEnforcer(opts: EnforcerOptions): Enforcer {
+  const notes: string[] = [];
+  const fwCheck = (opts.firewallCheck ?? firewallAvailable)();
+  let firewall: ReturnType<typeof createCgroupFirewall> | null = null;
+  if (opts.mode === "watch") {
+    notes.push("block: 'watch' cannot scope firewall rules to a process it did not launch; block degrades to alert (use 'run', or kill)");
+  } else if (!opts.cgroup) {
+    notes.push("block: needs root and a cgroup v2 mount to scope firewall rules to the launched tree; block degrades to alert");
+  } else if (!fwCheck.ok) {
+    notes.push(`block: ${fwCheck.reason}; block degrades to alert`);
+  } else {
+    firewall = createCgroupFirewall(opts.sessionId, opts.cgroup.relPath);
+  }
+
+  return {
+    canBlock: firewall !== null,
+    canKill: true,
+    notes,
+    block(ip, port, proto) {
+      if (!firewall) return null;
+      return firewall.block(ip, port, proto) ? `rejected by the cgroup firewall (${firewall.chain})` : null;
+    },
+    killTree(rootPid) {
+      if (opts.cgroup && opts.cgroup.kill()) return `killed the process tree (cgroup ${opts.cgroup.relPath})`;
+      const n = signalTree(rootPid, "SIGKILL");
+      return n ? `killed ${n} process${n === 1 ? "" : "es"} of the tree` : null;
+    },
+    hold(rootPid, held) {
+      if (opts.cgroup && opts.cgroup.freeze(held)) return true;
+      return signalTree(rootPid, held ? "SIGSTOP" : "SIGCONT") > 0;
+    },
+    stop() {
+      firewall?.cleanup();
+    },
+  };
+}

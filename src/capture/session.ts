@@ -1,0 +1,264 @@
+import type {
+  AlertEvent, ConnectionEvent, DecisionEvent, DnsEvent, ObservedConnection, PromptAnswer, PromptRequest,
+  ProbeStatus, TrustRunEvent, Verdict,
+} from "../core/types.ts";
+import type { CompiledPolicy } from "../policy/types.ts";
+import { evaluate } from "../policy/evaluate.ts";
+import { parseDnsMessage } from "./dns.ts";
+import { createHostMap } from "./hostmap.ts";
+import { createProcessTable } from "./process-table.ts";
+import type { Enforcer } from "./enforce/index.ts";
+import type { Probe, ProbeSink, ProbeTarget, RawConnect, RawDns } from "./probe.ts";
+import { alertFor } from "./alerts.ts";
+import { redactArgv } from "../core/redact.ts";
+
+export interface CaptureSessionOptions {
+  id: string;
+  policy: CompiledPolicy;
+  probes: Probe[];
+  enforcer: Enforcer;
+  /** Every event, in order. The caller stores it before showing it. */
+  emit: (event: TrustRunEvent) => void;
+  /** Learning mode: asks a person. Without it, `prompt` decisions are recorded for review. */
+  prompt?: (req: PromptRequest) => Promise<PromptAnswer | "timeout">;
+  promptTimeoutMs?: number;
+  /** How long a connect waits for the DNS/SNI facts that explain it (pcap runs on its own timer). */
+  joinDelayMs?: number;
+  onWarning?: (message: string) => void;
+}
+
+const severityOf: Record<Verdict, AlertEvent["severity"]> = { allow: "low", alert: "medium", block: "high", kill: "critical" };
+
+/** Joins probe reports into attributed, judged, enforced connection events. */
+export function createCaptureSession(opts: CaptureSessionOptions) {
+  const processes = createProcessTable();
+  const hosts = createHostMap({ maxEntries: 50000 });
+  const joinDelayMs = opts.joinDelayMs ?? 25;
+  const warned = new Set<string>();
+  const destinations = new Set<string>();
+  const promptsByDest = new Map<string, Promise<PromptAnswer | "timeout" | "no-ui">>();
+  const learnedOnce = new Map<string, Verdict>(); // answers that hold for the whole session
+  const queryPid = new Map<string, number>(); // DNS name → pid that asked, to attribute answers
+  let pending: RawConnect[] = [];
+  let timer: ReturnType<typeof setTimeout> | null = null;
+  let inFlight = 0;
+  let target: ProbeTarget | null = null;
+  let connections = 0;
+  let violations = 0;
+  let stopped = false;
+  const recent = new Map<string, number>(); // dedupe when two complete probes see one connect
+
+  function warn(message: string): void {
+    if (warned.has(message)) return;
+    warned.add(message);
+    opts.onWarning?.(message);
+  }
+
+  function onDns(ev: RawDns): void {
+    let name = ev.name ?? null;
+    let answers = ev.answers ?? [];
+    let isResponse = answers.length > 0;
+    if (ev.payload) {
+      const msg = parseDnsMessage(ev.payload);
+      if (!msg) return;
+      name = msg.questions[0]?.name ?? name;
+      isResponse = msg.isResponse;
+      answers = msg.answers.filter((a) => a.type === "A" || a.type === "AAAA").map((a) => a.data);
+      if (isResponse && msg.answers.length) hosts.learnDns(msg.questions[0]?.name ?? "", msg.answers, ev.ts, ev.pid ?? undefined);
+    } else if (name && answers.length) {
+      hosts.learnDns(name, answers.map((ip) => ({ name: name!, type: ip.includes(":") ? "AAAA" : "A", data: ip, ttl: 0 })), ev.ts, ev.pid ?? undefined);
+    }
+    if (!name) return;
+    const key = name.toLowerCase();
+    if (!isResponse && ev.pid !== null) {
+      queryPid.set(key, ev.pid);
+      if (queryPid.size > 10000) queryPid.delete(queryPid.keys().next().value!);
+    }
+    const dns: DnsEvent = {
+      type: "dns", ts: ev.ts, session: opts.id, pid: ev.pid ?? queryPid.get(key) ?? null, name, answers, probe: ev.probe,
+    };
+    opts.emit(dns);
+  }
+
+  const sink: ProbeSink = {
+    connect(ev) {
+      if (stopped) return;
+      const key = `${ev.pid}|${ev.dst.ip}|${ev.dst.port}|${ev.proto}`;
+      const seen = recent.get(key);
+      if (seen !== undefined && Math.abs(seen - ev.ts) < 2 && !ev.held) return;
+      recent.set(key, ev.ts);
+      if (recent.size > 4096) recent.clear();
+      pending.push(ev);
+      if (!timer) timer = setTimeout(drain, joinDelayMs);
+    },
+    dns: (ev) => {
+      try {
+        onDns(ev);
+      } catch (err) {
+        warn(`dns: ${(err as Error).message}`);
+      }
+    },
+    sni(ev) {
+      hosts.learnSni(ev.dst.ip, ev.dst.port, ev.host, ev.ts);
+    },
+    process(ev) {
+      processes.observe(ev);
+    },
+    warn,
+  };
+
+  function drain(): void {
+    timer = null;
+    const batch = pending;
+    pending = [];
+    for (const ev of batch) {
+      inFlight++;
+      handleConnect(ev)
+        .catch((err) => warn(`connection handling failed: ${(err as Error).message}`))
+        .finally(() => inFlight--);
+    }
+  }
+
+  function destKey(host: string | null, ip: string, port: number, proto: string): string {
+    return `${host ?? ip}:${port}/${proto}`;
+  }
+
+  async function ask(conn: ObservedConnection, key: string): Promise<PromptAnswer | "timeout" | "no-ui"> {
+    const open = promptsByDest.get(key);
+    if (open) return open; // one prompt per destination; later connections wait on the same answer
+    const timeoutMs = opts.promptTimeoutMs ?? 30000;
+    const req: PromptRequest = {
+      id: crypto.randomUUID(), ts: Date.now(), session: opts.id, pid: conn.pid, exe: conn.exe, argv: conn.argv,
+      proto: conn.proto, dst: conn.dst, host: conn.host, deadline: Date.now() + timeoutMs,
+    };
+    const answer = (async () => {
+      if (!opts.prompt) return "no-ui" as const;
+      let timeout: ReturnType<typeof setTimeout> | undefined;
+      const timedOut = new Promise<"timeout">((resolve) => (timeout = setTimeout(() => resolve("timeout"), timeoutMs)));
+      try {
+        return await Promise.race([opts.prompt(req), timedOut]);
+      } catch {
+        return "timeout" as const;
+      } finally {
+        clearTimeout(timeout);
+      }
+    })();
+    promptsByDest.set(key, answer);
+    const result = await answer;
+    const ev: DecisionEvent = {
+      type: "decision", ts: Date.now(), session: opts.id, prompt: req.id, host: conn.host, dst: conn.dst,
+      answer: result, by: result === "timeout" || result === "no-ui" ? "default" : "tui",
+    };
+    opts.emit(ev);
+    if (result === "allow-always" || result === "deny-always" || result === "kill") {
+      learnedOnce.set(key, result === "allow-always" ? "allow" : result === "kill" ? "kill" : "block");
+    }
+    promptsByDest.delete(key);
+    return result;
+  }
+
+  async function handleConnect(raw: RawConnect): Promise<void> {
+    const proc = processes.lookup(raw.pid, { ppid: raw.ppid, comm: raw.comm });
+    const known = hosts.lookup(raw.dst.ip, raw.dst.port, raw.pid);
+    const conn: ObservedConnection = {
+      ts: raw.ts, pid: raw.pid, ppid: proc.ppid ?? raw.ppid ?? null, exe: proc.exe, argv: proc.argv, proto: raw.proto,
+      dst: raw.dst, host: known?.host ?? null, hostSource: known?.source ?? null, probe: raw.probe,
+    };
+    const key = destKey(conn.host, conn.dst.ip, conn.dst.port, conn.proto);
+    let decision = evaluate({ host: conn.host, ip: conn.dst.ip, port: conn.dst.port, proto: conn.proto }, opts.policy);
+    let verdict: Verdict;
+    const sessionAnswer = learnedOnce.get(key);
+    if (sessionAnswer) {
+      verdict = sessionAnswer;
+      decision = { verdict, rule: "learned (this session)", reason: `answered '${verdict}' earlier in this session` };
+    } else if (decision.verdict === "prompt") {
+      const holdTree = !raw.held && target !== null && opts.prompt !== undefined;
+      if (holdTree) opts.enforcer.hold(target!.rootPid, true);
+      const answer = await ask(conn, key);
+      if (holdTree) opts.enforcer.hold(target!.rootPid, false);
+      verdict = answer === "allow-once" || answer === "allow-always" ? "allow"
+        : answer === "kill" ? "kill"
+        : answer === "deny-once" || answer === "deny-always" ? "block"
+        : "alert";
+      decision = {
+        verdict, rule: null,
+        reason: answer === "no-ui" ? "learning: no prompt UI attached; recorded for review"
+          : answer === "timeout" ? "learning: no answer before the timeout; recorded as an alert"
+          : `learning: answered ${answer}`,
+      };
+    } else {
+      verdict = decision.verdict;
+    }
+
+    let enforced: string | undefined;
+    if (verdict === "block") {
+      enforced = opts.enforcer.block(conn.dst.ip, conn.dst.port, conn.proto) ?? undefined;
+      if (!enforced) {
+        warn(opts.enforcer.notes.find((n) => n.startsWith("block")) ?? "block: not possible here; recorded as an alert");
+        enforced = "not enforced: recorded as an alert";
+      }
+    }
+    if (raw.held) opts.probes.find((p) => p.name === raw.probe)?.release?.(raw.pid);
+    if (verdict === "kill" && target) {
+      enforced = opts.enforcer.killTree(target.rootPid) ?? "not enforced: the tree was already gone";
+    }
+
+    connections++;
+    if (verdict !== "allow") violations++;
+    destinations.add(key);
+    const event: ConnectionEvent = {
+      type: "connection", ts: conn.ts, session: opts.id, pid: conn.pid, ppid: conn.ppid, exe: conn.exe, argv: redactArgv(conn.argv),
+      proto: conn.proto, dst: conn.dst, host: conn.host, hostSource: conn.hostSource, probe: conn.probe,
+      verdict, rule: decision.rule, reason: decision.reason,
+      ...(conn.package ? { package: conn.package } : {}),
+      ...(enforced ? { enforced } : {}),
+    };
+    opts.emit(event);
+    if (verdict !== "allow") opts.emit(alertFor(event, severityOf[verdict]));
+  }
+
+  return {
+    sink,
+    /** Reports from probes that sit outside the probe list (proxy, sentinel). */
+    observe(conn: ObservedConnection): void {
+      if (conn.host) {
+        const learn = conn.hostSource === "sentinel" ? hosts.learnSentinel : hosts.learnProxy;
+        learn(conn.dst.ip, conn.dst.port, conn.host, conn.ts, conn.pid);
+      }
+      sink.connect({ ts: conn.ts, pid: conn.pid, ppid: conn.ppid, proto: conn.proto, dst: conn.dst, probe: conn.probe });
+    },
+    async start(t: ProbeTarget): Promise<ProbeStatus[]> {
+      target = t;
+      const statuses: ProbeStatus[] = [];
+      for (const probe of opts.probes) {
+        try {
+          await probe.start(t, sink);
+          statuses.push({ name: probe.name, complete: probe.complete });
+        } catch (err) {
+          statuses.push({ name: probe.name, complete: false, note: `failed to start: ${(err as Error).message}` });
+        }
+      }
+      return statuses;
+    },
+    /** Stops probes (they flush what they buffered), then judges what is still pending. */
+    async stop(): Promise<void> {
+      for (const probe of opts.probes) {
+        try {
+          await probe.stop();
+        } catch (err) {
+          warn(`${probe.name}: stop failed: ${(err as Error).message}`);
+        }
+      }
+      drain();
+      for (let i = 0; i < 500 && inFlight > 0; i++) await Bun.sleep(2);
+      stopped = true;
+      opts.enforcer.stop();
+    },
+    counts() {
+      return { connections, violations, destinations: destinations.size };
+    },
+    processes,
+  };
+}
+
+export type CaptureSession = ReturnType<typeof createCaptureSession>;

@@ -1,0 +1,182 @@
+// `trustrun policy ...`: validate, check, presets, show, schema, plus the policy options and
+// loader every command that takes a policy shares.
+import { CliError, UsageError, flag, list, oneOf, str, type Command, type CommandIO, type OptionSpec, type ParsedArgs } from "../command.ts";
+import { evaluate } from "../../policy/evaluate.ts";
+import { loadPolicy } from "../../policy/load.ts";
+import { listPresets } from "../../policy/presets.ts";
+import { policyJsonSchema } from "../../policy/schema-json.ts";
+import { policyToYaml } from "../../policy/show.ts";
+import type { CompiledPolicy, PolicyError } from "../../policy/types.ts";
+import { normalizeIp } from "../../policy/ip.ts";
+
+/** The options every policy-taking command declares (`run`, `watch`, `scan`, `policy check`, ...). */
+export const policyOptionSpecs: Record<string, OptionSpec> = {
+  policy: { type: "string", multiple: true, arg: "FILE", description: "Policy file (default: ./trustrun.yaml, else observe-only)" },
+  preset: {
+    type: "string",
+    multiple: true,
+    arg: "NAME[=RES,...]",
+    description: "Add a built-in preset; azure presets take resource names after '='",
+  },
+};
+
+export function formatPolicyError(e: PolicyError): string {
+  return e.line > 0 ? `${e.file}:${e.line}:${e.column}: ${e.message}` : `${e.file}: ${e.message}`;
+}
+
+/**
+ * Loads the policy named by --policy/--preset (or the default). Throws CliError (exit 2) listing
+ * the positioned errors; with `io`, prints the notice and warnings to stderr.
+ */
+export function policyFromArgs(values: ParsedArgs["values"], cwd: string = process.cwd(), io?: CommandIO): CompiledPolicy {
+  const r = loadPolicy({ files: list(values, "policy"), presets: list(values, "preset"), cwd });
+  if (!r.ok) {
+    throw new CliError(`invalid policy:\n${r.errors.map((e) => `  ${formatPolicyError(e)}`).join("\n")}`, 2);
+  }
+  if (io) {
+    if (r.policy.notice) io.stderr(`${r.policy.notice}\n`);
+    for (const w of r.policy.warnings) io.stderr(`warning: ${w}\n`);
+  }
+  return r.policy;
+}
+
+const validate: Command = {
+  name: "policy validate",
+  summary: "Check policy files; errors name file:line:column",
+  usage: "trustrun policy validate FILE... [--json]",
+  description: "Exit status 0 when every file is a valid policy, 1 when any is not.",
+  options: { json: { type: "boolean", description: "Print results as JSON" } },
+  positionals: { min: 1, max: 1000 },
+  examples: ["trustrun policy validate trustrun.yaml", "trustrun policy validate policies/*.yaml --json"],
+  run(args, io) {
+    const results = args.positionals.map((file) => {
+      const r = loadPolicy({ files: [file], presets: [], cwd: process.cwd() });
+      return r.ok
+        ? { file, ok: true, errors: [] as PolicyError[], warnings: r.policy.warnings, rules: r.policy.rules.length, default: r.policy.defaultAction }
+        : { file, ok: false, errors: r.errors, warnings: [] as string[], rules: 0, default: null };
+    });
+    if (flag(args.values, "json")) {
+      io.stdout(JSON.stringify(results.map(({ file, ok, errors, warnings }) => ({ file, ok, errors, warnings })), null, 2) + "\n");
+    } else {
+      for (const r of results) {
+        if (r.ok) {
+          io.stdout(`${r.file}: valid (${r.rules} rule${r.rules === 1 ? "" : "s"}, default ${r.default})\n`);
+          for (const w of r.warnings) io.stdout(`${r.file}: warning: ${w}\n`);
+        } else for (const e of r.errors) io.stderr(`${formatPolicyError(e)}\n`);
+      }
+    }
+    return results.every((r) => r.ok) ? 0 : 1;
+  },
+};
+
+/** HOST, HOST:PORT, IP, IP:PORT, [IPv6]:PORT or a bare IPv6 address. */
+export function parseTarget(text: string): { host: string | null; ip: string | null; port: number | null } {
+  let hostPart = text;
+  let portText: string | null = null;
+  const bracket = text.match(/^\[([^\]]+)\](?::(.*))?$/);
+  if (bracket) {
+    hostPart = bracket[1];
+    portText = bracket[2] ?? null;
+  } else if ((text.match(/:/g) ?? []).length === 1) {
+    [hostPart, portText] = text.split(":");
+  }
+  let port: number | null = null;
+  if (portText !== null) {
+    if (!/^\d{1,5}$/.test(portText) || Number(portText) > 65535) throw new UsageError(`'${portText}' is not a port (0-65535)`);
+    port = Number(portText);
+  }
+  if (!hostPart) throw new UsageError("missing host");
+  const ip = normalizeIp(hostPart);
+  return ip ? { host: null, ip, port } : { host: hostPart, ip: null, port };
+}
+
+const check: Command = {
+  name: "policy check",
+  summary: "Show the verdict a policy gives a destination",
+  usage: "trustrun policy check HOST[:PORT] [--ip IP] [--proto tcp|udp] [--policy FILE]... [--preset NAME]... [--json]",
+  description: "Exit status 0 when the destination is allowed, 1 for any other verdict (alert, block, kill, prompt).",
+  options: {
+    ...policyOptionSpecs,
+    ip: { type: "string", arg: "IP", description: "The address the host resolved to (checks IP/CIDR rules too)" },
+    proto: { type: "string", arg: "tcp|udp", description: "Protocol (default tcp)" },
+    method: { type: "string", arg: "METHOD", description: "HTTP method, for method rules" },
+    path: { type: "string", arg: "PATH", description: "HTTP path, for path rules" },
+    json: { type: "boolean", description: "Print {verdict, rule, reason} as JSON" },
+  },
+  positionals: { min: 1, max: 1 },
+  examples: [
+    "trustrun policy check api.openai.com --preset public-ai-apis",
+    "trustrun policy check contoso.openai.azure.com:443 --preset azure-openai=contoso",
+    "trustrun policy check 10.1.2.3:5432 --policy trustrun.yaml --json",
+  ],
+  run(args, io) {
+    const target = parseTarget(args.positionals[0]);
+    const ipArg = str(args.values, "ip");
+    let ip = target.ip;
+    if (ipArg !== undefined) {
+      ip = normalizeIp(ipArg);
+      if (!ip) throw new UsageError(`--ip: '${ipArg}' is not an IPv4 or IPv6 address`);
+    }
+    const proto = oneOf(args.values, "proto", ["tcp", "udp"] as const, "tcp")!;
+    const json = flag(args.values, "json");
+    const policy = policyFromArgs(args.values, process.cwd(), io);
+    const method = str(args.values, "method");
+    const path = str(args.values, "path");
+    const http = method || path ? { method, path } : undefined;
+    const decision = evaluate({ host: target.host, ip, port: target.port ?? 443, proto, http }, policy);
+    if (json) io.stdout(JSON.stringify({ verdict: decision.verdict, rule: decision.rule, reason: decision.reason }) + "\n");
+    else io.stdout(`${decision.verdict}\n  rule:   ${decision.rule ?? "(none: policy default)"}\n  reason: ${decision.reason}\n  policy: ${policy.name}\n`);
+    return decision.verdict === "allow" ? 0 : 1;
+  },
+};
+
+const presets: Command = {
+  name: "policy presets",
+  summary: "List the built-in presets",
+  usage: "trustrun policy presets [--json]",
+  options: { json: { type: "boolean", description: "Print as JSON (with source links)" } },
+  examples: ["trustrun policy presets", "trustrun policy presets --json"],
+  run(args, io) {
+    const all = listPresets();
+    if (flag(args.values, "json")) {
+      io.stdout(JSON.stringify(all, null, 2) + "\n");
+      return 0;
+    }
+    const width = Math.max(...all.map((p) => p.name.length)) + 2;
+    for (const p of all) {
+      const params = p.parameters.length ? ` [takes ${p.parameters.join(", ")}]` : "";
+      io.stdout(`${p.name.padEnd(width)}${p.kind.padEnd(6)} ${p.description}${params}\n`);
+    }
+    io.stdout(`\nUse with --preset NAME, or 'extends: [preset:NAME]' in a policy. Sources: trustrun policy presets --json\n`);
+    return 0;
+  },
+};
+
+const show: Command = {
+  name: "policy show",
+  summary: "Print the merged effective policy as YAML",
+  usage: "trustrun policy show [--policy FILE]... [--preset NAME]...",
+  description: "Every file and preset is inlined; each rule carries a comment with its id and origin.",
+  options: { ...policyOptionSpecs, json: { type: "boolean", description: "Print the compiled policy as JSON" } },
+  examples: ["trustrun policy show", "trustrun policy show --policy trustrun.yaml --preset public-ai-apis"],
+  run(args, io) {
+    const policy = policyFromArgs(args.values, process.cwd());
+    if (policy.notice) io.stderr(`${policy.notice}\n`);
+    io.stdout(flag(args.values, "json") ? JSON.stringify(policy, null, 2) + "\n" : policyToYaml(policy));
+    return 0;
+  },
+};
+
+const schema: Command = {
+  name: "policy schema",
+  summary: "Print the JSON Schema of the policy format (for editors)",
+  usage: "trustrun policy schema",
+  options: {},
+  examples: ["trustrun policy schema > trustrun.schema.json"],
+  run(_args, io) {
+    io.stdout(JSON.stringify(policyJsonSchema(), null, 2) + "\n");
+    return 0;
+  },
+};
+
+export const policyCommands: Command[] = [validate, check, presets, show, schema];

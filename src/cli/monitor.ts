@@ -1,0 +1,131 @@
+import { randomBytes } from "node:crypto";
+import type { CompiledPolicy } from "../policy/types.ts";
+import type { ProbeStatus, SessionEvent, TrustRunEvent } from "../core/types.ts";
+import { openStore, type Store } from "../store/index.ts";
+import { createEventWriter } from "../store/writer.ts";
+import { chooseProbes } from "../capture/select.ts";
+import { linuxProbeFactories } from "../capture/probes.ts";
+import { createCaptureSession, type CaptureSession } from "../capture/session.ts";
+import { createEnforcer } from "../capture/enforce/index.ts";
+import { createSessionCgroup, type SessionCgroup } from "../capture/enforce/cgroup.ts";
+import type { Probe, ProbeFactory, ProbeTarget } from "../capture/probe.ts";
+import { createOutput, type Output, type OutputMode } from "./output/sink.ts";
+import { CliError } from "./command.ts";
+
+export interface MonitorOptions {
+  mode: "run" | "watch";
+  policy: CompiledPolicy;
+  probes: string[];
+  output: OutputMode;
+  logFile?: string;
+  dbPath?: string;
+  stream: NodeJS.WriteStream;
+  factories?: ProbeFactory[];
+  promptTimeoutMs?: number;
+}
+
+export interface Monitor {
+  id: string;
+  store: Store;
+  output: Output;
+  probes: Probe[];
+  cgroup: SessionCgroup | null;
+  session: CaptureSession;
+  /** Starts probes; returns false (after saying why) when no probe that knows pids could start. */
+  start(target: ProbeTarget, targetInfo: SessionEvent["target"]): Promise<boolean>;
+  finish(exitCode: number | null): Promise<{ violations: number }>;
+  onEvent(listener: (events: TrustRunEvent[]) => void): void;
+}
+
+export function newSessionId(): string {
+  return randomBytes(6).toString("hex");
+}
+
+function policyCanBlock(policy: CompiledPolicy): boolean {
+  return policy.defaultAction === "block" || policy.rules.some((r) => r.kind === "deny" && r.action === "block");
+}
+
+/** Everything `run` and `watch` share: probes, store, output, policy, enforcement. */
+export async function createMonitor(opts: MonitorOptions): Promise<Monitor> {
+  const choice = await chooseProbes(opts.mode, opts.probes, opts.factories ?? linuxProbeFactories).catch((err) => {
+    throw new CliError((err as Error).message, 2);
+  });
+  if (!choice.chosen.some((f) => f.name !== "pcap")) {
+    const why = choice.lost.map((l) => `  ${l.name}: ${l.reason}`).join("\n");
+    throw new CliError(`no capture probe can run here:\n${why}`, 1);
+  }
+  const id = newSessionId();
+  let store: Store;
+  try {
+    store = openStore(opts.dbPath);
+  } catch (err) {
+    throw new CliError(`cannot open the database ${opts.dbPath ?? "(default)"}: ${(err as Error).message}`);
+  }
+  const output = createOutput({ mode: opts.output, stream: opts.stream, logFile: opts.logFile });
+  for (const lost of choice.lost) output.note(`probe ${lost.name} not used: ${lost.reason}`);
+  if (!choice.complete) {
+    output.note("only polling probes can run: connections shorter than the poll interval can be missed (run as root for eBPF, or install strace)");
+  }
+
+  const isRoot = process.getuid?.() === 0;
+  const cgroup = opts.mode === "run" && isRoot ? createSessionCgroup(id) : null;
+  const enforcer = createEnforcer({ sessionId: id, mode: opts.mode, cgroup });
+  if (policyCanBlock(opts.policy)) for (const n of enforcer.notes) output.note(n);
+  for (const w of opts.policy.warnings) output.note(`policy: ${w}`);
+
+  const listeners: Array<(events: TrustRunEvent[]) => void> = [(events) => output.write(events)];
+  const writer = createEventWriter(store, {
+    onWritten: (events) => {
+      for (const l of listeners) l(events);
+    },
+    onError: (err) => output.note(`storing events failed: ${err.message}`),
+  });
+  const probes = choice.chosen.map((f) => f.create());
+  const session = createCaptureSession({
+    id,
+    policy: opts.policy,
+    probes,
+    enforcer,
+    emit: (ev) => writer.write(ev),
+    promptTimeoutMs: opts.promptTimeoutMs,
+    onWarning: (m) => output.note(m),
+  });
+  let statuses: ProbeStatus[] = [];
+  let startEvent: SessionEvent | null = null;
+
+  return {
+    id, store, output, probes, cgroup, session,
+    async start(target, targetInfo) {
+      statuses = await session.start(target);
+      for (const s of statuses) if (s.note) output.note(`probe ${s.name}: ${s.note}`);
+      const complete = statuses.some((s) => s.complete && !s.note && s.name !== "pcap");
+      const attributed = statuses.some((s) => !s.note && s.name !== "pcap");
+      startEvent = {
+        type: "session", phase: "start", session: id, ts: Date.now(), target: targetInfo,
+        policy: opts.policy.name, probes: statuses, complete,
+      };
+      store.startSession(startEvent);
+      for (const l of listeners) l([startEvent]);
+      return attributed;
+    },
+    async finish(exitCode) {
+      await session.stop();
+      writer.flush();
+      cgroup?.remove();
+      const counts = session.counts();
+      const end: SessionEvent = {
+        ...(startEvent ?? {
+          type: "session", session: id, target: { mode: opts.mode }, policy: opts.policy.name, probes: statuses, complete: false,
+        }),
+        phase: "end", ts: Date.now(), exitCode, counts,
+      } as SessionEvent;
+      store.endSession(end);
+      for (const l of listeners) l([end]);
+      store.close();
+      return { violations: counts.violations };
+    },
+    onEvent(listener) {
+      listeners.push(listener);
+    },
+  };
+}

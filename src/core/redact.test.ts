@@ -1,0 +1,37 @@
+import { expect, test } from "bun:test";
+import { redactArgv, redactHeaders, redactText } from "./redact.ts";
+
+// Samples are assembled at run time so the file itself holds no key-shaped strings.
+const openaiKey = ["sk", "proj", "A1b2C3d4E5f6G7h8I9j0KkLlMm"].join("-");
+const awsKey = "AKIA" + "IOSFODNN7EXAMPLE";
+
+test("tokens inside text are hidden", () => {
+  for (const secret of [openaiKey, awsKey, "ghp_" + "a".repeat(36), "xoxb-" + "1234567890-abcdef"]) {
+    const out = redactText(`key is ${secret} ok`);
+    expect(out).not.toContain(secret);
+    expect(out).toContain("[REDACTED]");
+  }
+});
+
+test("assignments, bearer tokens, URL credentials and query secrets", () => {
+  expect(redactText("password=hunter2 user=bob")).toBe("password=[REDACTED] user=bob");
+  expect(redactText("Authorization: Bearer abcdefghijkl")).not.toContain("abcdefghijkl");
+  expect(redactText("postgres://admin:s3cret@db.local/x")).toBe("postgres://admin:[REDACTED]@db.local/x");
+  expect(redactText("https://x.io/a?api_key=zzz&b=1")).toBe("https://x.io/a?api_key=[REDACTED]&b=1");
+});
+
+test("argv: the value after a secret-named flag is hidden", () => {
+  expect(redactArgv(["tool", "--api-key", "plainvalue", "--name", "x"])).toEqual(["tool", "--api-key", "[REDACTED]", "--name", "x"]);
+  expect(redactArgv(["curl", "-H", `Authorization: Bearer ${openaiKey}`])![2]).not.toContain(openaiKey);
+  expect(redactArgv(null)).toBeNull();
+});
+
+test("secret headers are replaced, others kept", () => {
+  expect(redactHeaders({ Authorization: "Basic abc", "api-key": "k", "content-type": "json" })).toEqual({
+    Authorization: "[REDACTED]", "api-key": "[REDACTED]", "content-type": "json",
+  });
+});
+
+test("plain text is left alone", () => {
+  for (const s of ["hello world", "https://api.example.com/v1/chat", "--verbose", "python3 app.py"]) expect(redactText(s)).toBe(s);
+});

@@ -1,0 +1,54 @@
+// Redaction applied to everything TrustRun prints or stores that a target controls (argv, URLs,
+// header values). It errs on the side of hiding: a redacted non-secret costs less than a leak.
+
+const REDACTED = "[REDACTED]";
+
+const tokenPatterns: RegExp[] = [
+  /\bsk-(?:proj-|ant-(?:api\d\d-)?|svcacct-|admin-)?[A-Za-z0-9_-]{16,}/g, // OpenAI, Anthropic
+  /\b(?:AKIA|ASIA|AGPA|AIDA|AROA|ANPA|ANVA|AIPA)[A-Z0-9]{16}\b/g, // AWS access key ids
+  /\bAIza[0-9A-Za-z_-]{35}\b/g, // Google API keys
+  /\bgh[pousr]_[A-Za-z0-9]{36,}\b/g, // GitHub tokens
+  /\bgithub_pat_[A-Za-z0-9_]{40,}\b/g,
+  /\bxox[abprs]-[A-Za-z0-9-]{10,}/g, // Slack
+  /\b[rs]k_(?:live|test)_[A-Za-z0-9]{16,}\b/g, // Stripe
+  /\beyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}/g, // JWTs
+  /-----BEGIN [A-Z ]*PRIVATE KEY-----[\s\S]*?(?:-----END [A-Z ]*PRIVATE KEY-----|$)/g,
+];
+
+// key=value / key: value / --key value where the key names a secret.
+const secretKey = "(?:pass(?:word|wd)?|secret|token|api[_-]?key|apikey|access[_-]?key|auth(?:orization)?|credential|private[_-]?key|session[_-]?id|cookie|sig(?:nature)?)";
+const assignment = new RegExp(`(\\b[\\w.-]*${secretKey}[\\w.-]*\\s*[=:]\\s*)("[^"]*"|'[^']*'|[^\\s&;,]+)`, "gi");
+const bearer = /\b(Bearer|Basic|Token)\s+[A-Za-z0-9._~+/=-]{8,}/gi;
+const urlCredentials = /\b([a-z][a-z0-9+.-]*:\/\/)([^/\s:@]+):([^/\s@]+)@/gi;
+const secretQueryParam = new RegExp(`([?&][\\w.-]*${secretKey}[\\w.-]*=)[^&#\\s]+`, "gi");
+
+/** Hides secrets inside free text (an argv element, a URL, a log line). */
+export function redactText(text: string): string {
+  if (!text) return text;
+  let out = text.replace(urlCredentials, (_m, scheme, user) => `${scheme}${user}:${REDACTED}@`);
+  out = out.replace(secretQueryParam, (_m, key) => `${key}${REDACTED}`);
+  out = out.replace(bearer, (_m, kind) => `${kind} ${REDACTED}`);
+  out = out.replace(assignment, (_m, key) => `${key}${REDACTED}`);
+  for (const re of tokenPatterns) out = out.replace(re, REDACTED);
+  return out;
+}
+
+/** argv with secrets hidden; a value following a secret-named flag (--api-key X) is hidden too. */
+export function redactArgv(argv: string[] | null): string[] | null {
+  if (!argv) return argv;
+  const flagNamesSecret = new RegExp(`^--?[\\w-]*${secretKey}[\\w-]*$`, "i");
+  return argv.map((arg, i) => (i > 0 && flagNamesSecret.test(argv[i - 1]) ? REDACTED : redactText(arg)));
+}
+
+const secretHeader = /^(authorization|proxy-authorization|cookie|set-cookie|x-api-key|api-key|x-amz-security-token|x-goog-api-key|ocp-apim-subscription-key|x-auth-token|x-csrf-token)$/i;
+
+/** Header values of secret-bearing headers are replaced; others pass through redactText. */
+export function redactHeaders(headers: Record<string, string>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [name, value] of Object.entries(headers)) {
+    out[name] = secretHeader.test(name) ? REDACTED : redactText(value);
+  }
+  return out;
+}
+
+export { REDACTED };

@@ -1,0 +1,285 @@
+// Loads policy files and presets into one CompiledPolicy.
+//
+// Precedence (documented in docs/readme/policy.md):
+// - Rules from every file and preset are combined; at evaluation deny beats allow wherever each came from.
+// - `default`, `capture` and preset parameters: the outermost setting wins. "Outermost" is the
+//   traversal order: the first --policy file, then its `extends` in order (depth first), then
+//   later --policy files; --preset NAME=RES on the command line beats every file.
+// - Each file and preset is included once (a diamond is fine); a cycle is a positioned error.
+import { existsSync, readFileSync, statSync } from "node:fs";
+import { basename, dirname, isAbsolute, relative, resolve } from "node:path";
+import type { CaptureLevel, DefaultAction } from "../core/types.ts";
+import { compileRules } from "./compile.ts";
+import { DEFAULT_POLICY_FILE, observeOnlyPolicy } from "./default-policy.ts";
+import { getPreset } from "./presets.ts";
+import { policySchema, ruleSchema, type PolicyDoc } from "./schema.ts";
+import type { CompiledPolicy, CompiledRule, PolicyError } from "./types.ts";
+import { MAX_POLICY_BYTES, parseYaml, zodErrors } from "./yaml-source.ts";
+
+export interface LoadOptions {
+  files: string[];
+  /** Preset names, optionally with resources: "azure-openai=contoso-east,contoso-west". */
+  presets: string[];
+  cwd?: string;
+  /** Text to use instead of reading the file at that absolute path (the web editor). */
+  overlay?: Record<string, string>;
+}
+
+export type LoadResult = { ok: true; policy: CompiledPolicy } | { ok: false; errors: PolicyError[] };
+
+type Pos = { file: string; line: number; column: number };
+type Item = { kind: "rules"; rules: CompiledRule[] } | { kind: "preset"; name: string; at: Pos };
+
+interface State {
+  cwd: string;
+  overlay: Record<string, string>;
+  errors: PolicyError[];
+  warnings: string[];
+  sources: string[];
+  items: Item[];
+  params: Map<string, { resources?: string[]; at: Pos }>;
+  seenFiles: Set<string>;
+  defaultAction?: DefaultAction;
+  capture?: CaptureLevel;
+  name?: string;
+}
+
+const MAX_DEPTH = 32;
+/** Errors that do not come from a file position use line 0, column 0. */
+const noPos = (file: string): Pos => ({ file, line: 0, column: 0 });
+
+export function loadPolicy(opts: LoadOptions): LoadResult {
+  try {
+    return load(opts);
+  } catch (err) {
+    // Defensive: a loader bug must surface as an error, never as a permissive policy.
+    return { ok: false, errors: [{ ...noPos("policy"), message: `cannot load policy: ${(err as Error)?.message ?? String(err)}` }] };
+  }
+}
+
+/** Validates and compiles policy text that is not (yet) a file, e.g. from the web editor. */
+export function loadPolicyText(text: string, fileName: string, opts: { cwd?: string; presets?: string[] } = {}): LoadResult {
+  const cwd = opts.cwd ?? process.cwd();
+  return loadPolicy({ files: [fileName], presets: opts.presets ?? [], cwd, overlay: { [resolve(cwd, fileName)]: text } });
+}
+
+/** ./trustrun.yaml when it exists, else null (the caller uses the observe-only default). */
+export function findDefaultPolicyFile(cwd: string): string | null {
+  const path = resolve(cwd, DEFAULT_POLICY_FILE);
+  return existsSync(path) ? path : null;
+}
+
+/** The policy used when none is named: ./trustrun.yaml, else the built-in observe-only one. */
+export function resolveDefaultPolicy(cwd: string = process.cwd()): LoadResult {
+  const file = findDefaultPolicyFile(cwd);
+  if (!file) return { ok: true, policy: observeOnlyPolicy() };
+  const r = loadPolicy({ files: [file], presets: [], cwd });
+  if (r.ok) r.policy.notice = `No --policy given: using ./${DEFAULT_POLICY_FILE}.`;
+  return r;
+}
+
+function load(opts: LoadOptions): LoadResult {
+  const cwd = opts.cwd ?? process.cwd();
+  const overlay = opts.overlay ?? {};
+  if (opts.files.length === 0 && opts.presets.length === 0) {
+    const path = resolve(cwd, DEFAULT_POLICY_FILE);
+    if (!(path in overlay)) return resolveDefaultPolicy(cwd);
+  }
+  const st: State = {
+    cwd, overlay, errors: [], warnings: [], sources: [], items: [], params: new Map(), seenFiles: new Set(),
+  };
+  // Command-line preset parameters are the outermost of all.
+  const cliPresets: Array<{ name: string; at: Pos }> = [];
+  for (const spec of opts.presets) {
+    const parsed = parsePresetArg(spec);
+    if ("error" in parsed) {
+      st.errors.push({ ...noPos("--preset"), message: parsed.error });
+      continue;
+    }
+    const at = noPos(`--preset ${spec}`);
+    if (!getPreset(parsed.name)) {
+      st.errors.push({ ...at, message: `unknown preset '${parsed.name}' (see 'trustrun policy presets')` });
+      continue;
+    }
+    if (parsed.resources && !st.params.has(parsed.name)) st.params.set(parsed.name, { resources: parsed.resources, at });
+    cliPresets.push({ name: parsed.name, at });
+  }
+  const files = opts.files.length ? opts.files : [DEFAULT_POLICY_FILE];
+  if (opts.files.length || !opts.presets.length) {
+    files.forEach((f, i) => loadFile(st, resolve(cwd, f), i === 0, [], noPos(f)));
+  }
+  for (const p of cliPresets) st.items.push({ kind: "preset", name: p.name, at: p.at });
+  const rules = expandItems(st);
+  if (st.errors.length) return { ok: false, errors: st.errors };
+
+  const root = opts.files[0];
+  const policy: CompiledPolicy = {
+    name: st.name ?? (root ? basename(root) : `presets: ${cliPresets.map((p) => p.name).join(", ")}`),
+    sources: st.sources,
+    defaultAction: st.defaultAction ?? "alert",
+    capture: st.capture ?? "metadata",
+    rules,
+    warnings: st.warnings,
+    observeOnly: false,
+  };
+  const params = Object.fromEntries([...st.params].filter(([, v]) => v.resources).map(([k, v]) => [k, { resources: v.resources }]));
+  if (Object.keys(params).length) policy.presetParams = params;
+  if (policy.defaultAction === "allow" && !rules.some((r) => r.kind === "deny")) {
+    st.warnings.push("default is 'allow' and there are no deny rules: every connection is allowed");
+  }
+  const httpRules = rules.filter((r) => r.methods || r.paths).map((r) => r.id);
+  if (httpRules.length) {
+    st.warnings.push(
+      `rule${httpRules.length > 1 ? "s" : ""} ${httpRules.join(", ")} match on HTTP method/path, which only the proxy and sentinel probes see; elsewhere they do not match`,
+    );
+  }
+  return { ok: true, policy };
+}
+
+function parsePresetArg(spec: string): { name: string; resources?: string[] } | { error: string } {
+  const eq = spec.indexOf("=");
+  const name = (eq >= 0 ? spec.slice(0, eq) : spec).trim().replace(/^preset:/, "");
+  if (!/^[a-z0-9-]{1,100}$/.test(name)) return { error: `'${spec}' is not a preset name (expected NAME or NAME=RESOURCE,...)` };
+  if (eq < 0) return { name };
+  const resources = spec.slice(eq + 1).split(",").map((r) => r.trim()).filter(Boolean);
+  const bad = resources.find((r) => !/^[a-z0-9][a-z0-9-]{0,62}$/i.test(r));
+  if (!resources.length || bad !== undefined) return { error: `'${spec}': expected NAME=RESOURCE[,RESOURCE...] with resource names made of letters, digits and '-'` };
+  return { name, resources: resources.map((r) => r.toLowerCase()) };
+}
+
+function display(st: State, abs: string): string {
+  const rel = relative(st.cwd, abs);
+  if (!rel || rel.startsWith("..") || isAbsolute(rel)) return abs;
+  return `./${rel}`;
+}
+
+function readText(st: State, abs: string): { text: string } | { error: string } {
+  if (abs in st.overlay) return { text: st.overlay[abs] };
+  try {
+    const info = statSync(abs);
+    if (!info.isFile()) return { error: `${display(st, abs)} is not a file` };
+    if (info.size > MAX_POLICY_BYTES) return { error: `${display(st, abs)} is larger than ${MAX_POLICY_BYTES} bytes` };
+    return { text: readFileSync(abs, "utf8") };
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === "ENOENT") return { error: `policy file ${display(st, abs)} not found` };
+    if (code === "EACCES") return { error: `cannot read ${display(st, abs)}: permission denied` };
+    return { error: `cannot read ${display(st, abs)}: ${(err as Error).message}` };
+  }
+}
+
+function loadFile(st: State, abs: string, isRoot: boolean, stack: string[], from: Pos): void {
+  const shown = display(st, abs);
+  if (stack.includes(abs)) {
+    const cycle = [...stack.slice(stack.indexOf(abs)), abs].map((p) => display(st, p)).join(" → ");
+    st.errors.push({ ...from, message: `extends cycle: ${cycle}` });
+    return;
+  }
+  if (st.seenFiles.has(abs)) return;
+  if (stack.length >= MAX_DEPTH) {
+    st.errors.push({ ...from, message: `extends nests deeper than ${MAX_DEPTH} files` });
+    return;
+  }
+  st.seenFiles.add(abs);
+  const read = readText(st, abs);
+  if ("error" in read) {
+    st.errors.push({ ...from, message: read.error });
+    return;
+  }
+  const y = parseYaml(read.text, shown);
+  if (!y.ok) {
+    st.errors.push(...y.errors);
+    return;
+  }
+  const r = policySchema.safeParse(y.parsed.value);
+  if (!r.success) {
+    st.errors.push(...zodErrors(r.error, y.parsed, shown, knownKeys));
+    return;
+  }
+  const doc: PolicyDoc = r.data;
+  st.sources.push(shown);
+  if (isRoot && doc.name) st.name = doc.name;
+  st.defaultAction ??= doc.default;
+  st.capture ??= doc.capture;
+  for (const [name, params] of Object.entries(doc.presets ?? {})) {
+    const at = { file: shown, ...y.parsed.locate(["presets"], name) };
+    const preset = getPreset(name);
+    if (!preset) {
+      st.errors.push({ ...at, message: `unknown preset '${name}' in presets (see 'trustrun policy presets')` });
+      continue;
+    }
+    if (!st.params.has(name)) st.params.set(name, { ...params, at });
+  }
+  const ctx = {
+    idPrefix: isRoot ? "" : `${shown}/`,
+    origin: isRoot ? `policy ${shown}` : `file ${shown}`,
+    file: shown,
+    locate: y.parsed.locate,
+  };
+  const rules = [
+    ...compileRules("deny", doc.deny, ctx),
+    ...compileRules("allow", doc.allow, ctx),
+    ...compileRules("learned", doc.learned, ctx),
+  ];
+  st.items.push({ kind: "rules", rules });
+  (doc.extends ?? []).forEach((entry, i) => {
+    const at = { file: shown, ...y.parsed.locate(["extends", i]) };
+    if (entry.startsWith("preset:")) {
+      const name = entry.slice("preset:".length);
+      if (!getPreset(name)) st.errors.push({ ...at, message: `unknown preset '${name}' (see 'trustrun policy presets')` });
+      else st.items.push({ kind: "preset", name, at });
+      return;
+    }
+    loadFile(st, resolve(dirname(abs), entry), false, [...stack, abs], at);
+  });
+}
+
+function knownKeys(path: ReadonlyArray<PropertyKey>): string[] {
+  if (path.length === 0) return Object.keys(policySchema.shape);
+  if (path[0] === "presets") return ["resources"];
+  return Object.keys(ruleSchema.shape);
+}
+
+function expandItems(st: State): CompiledRule[] {
+  const rules: CompiledRule[] = [];
+  const included = new Set<string>();
+  for (const item of st.items) {
+    if (item.kind === "rules") {
+      rules.push(...item.rules);
+      continue;
+    }
+    if (included.has(item.name)) continue;
+    included.add(item.name);
+    const loaded = getPreset(item.name);
+    if (!loaded) continue;
+    if (!loaded.ok) {
+      st.errors.push(...loaded.errors);
+      continue;
+    }
+    const { doc, parsed, file } = loaded.preset;
+    st.sources.push(`preset:${item.name}`);
+    const params = st.params.get(item.name);
+    const pinsDecl = doc.parameters?.resources?.pins ?? [];
+    let pins: Map<string, string[]> | undefined;
+    if (params?.resources) {
+      if (!pinsDecl.length) {
+        st.errors.push({ ...params.at, message: `preset '${item.name}' takes no resources` });
+        continue;
+      }
+      pins = new Map(pinsDecl.map((p) => [p, params.resources!.map((r) => r + p.slice(1))]));
+    } else if (pinsDecl.length) {
+      st.warnings.push(
+        `preset ${item.name} allows ${pinsDecl.join(", ")}: that proves the provider, not your tenant. ` +
+          `Pin your resources with 'presets: { ${item.name}: { resources: [NAME] } }' or --preset ${item.name}=NAME`,
+      );
+    }
+    const ctx = { idPrefix: `preset:${item.name}/`, origin: `preset ${item.name}`, file, locate: parsed.locate, pins };
+    rules.push(...compileRules("deny", doc.deny, ctx), ...compileRules("allow", doc.allow, ctx));
+  }
+  for (const [name, p] of st.params) {
+    if (!included.has(name) && p.at.line > 0) {
+      st.warnings.push(`${p.at.file}:${p.at.line}: parameters for preset ${name} are given but the preset is not extended`);
+    }
+  }
+  return rules;
+}

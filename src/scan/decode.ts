@@ -1,0 +1,28 @@
+// Bytes → text for scanning. Never throws: unknown encodings degrade to replacement characters.
+
+const utf8 = new TextDecoder("utf-8", { fatal: false });
+
+/** True when the first bytes hold a NUL and no UTF-16 byte-order mark: treat as binary. */
+export function looksBinary(bytes: Uint8Array): boolean {
+  if (utf16Bom(bytes)) return false;
+  const n = Math.min(bytes.length, 8000);
+  for (let i = 0; i < n; i++) if (bytes[i] === 0) return true;
+  return false;
+}
+
+function utf16Bom(bytes: Uint8Array): "utf-16le" | "utf-16be" | null {
+  if (bytes.length >= 2 && bytes[0] === 0xff && bytes[1] === 0xfe) return "utf-16le";
+  if (bytes.length >= 2 && bytes[0] === 0xfe && bytes[1] === 0xff) return "utf-16be";
+  return null;
+}
+
+export function decodeText(bytes: Uint8Array): string {
+  try {
+    const bom = utf16Bom(bytes);
+    if (bom) return new TextDecoder(bom, { fatal: false }).decode(bytes.subarray(2));
+    const start = bytes.length >= 3 && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0;
+    return utf8.decode(start ? bytes.subarray(start) : bytes);
+  } catch {
+    return "";
+  }
+}

@@ -1,0 +1,14 @@
+// Stable identity of a finding across edits that move it: rule, file, value and the how-many-th
+// occurrence of that triple in the file (not the line number).
+import { createHash } from "node:crypto";
+import type { Finding } from "./types.ts";
+
+export function addFingerprints(findings: Finding[]): void {
+  const seen = new Map<string, number>();
+  for (const f of findings) {
+    const key = `${f.rule}\u0000${f.file}\u0000${f.kind}\u0000${f.value}`;
+    const n = seen.get(key) ?? 0;
+    seen.set(key, n + 1);
+    f.fingerprint = createHash("sha256").update(`${key}\u0000${n}`).digest("hex").slice(0, 20);
+  }
+}

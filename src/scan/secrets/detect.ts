@@ -1,0 +1,72 @@
+// Runs the secret rules over a text: keyword prefilter, regex, entropy, validator, redaction.
+import type { RawFinding } from "../types.ts";
+import { shannonEntropy } from "./entropy.ts";
+import { redactSecret } from "./redact.ts";
+import { secretRules } from "./rules/index.ts";
+import type { SecretRule } from "./types.ts";
+
+/** The secret a match holds: the rule's group, else the first defined group, else the match. */
+function secretOf(rule: SecretRule, m: RegExpMatchArray): { value: string; offset: number } | null {
+  const idx = rule.group ?? (m.slice(1).findIndex((g) => g !== undefined) + 1 || 0);
+  const value = m[idx];
+  if (value === undefined) return null;
+  const rel = idx === 0 ? 0 : m[0].indexOf(value);
+  return { value, offset: (m.index ?? 0) + Math.max(0, rel) };
+}
+
+function hasKeyword(text: string, rule: SecretRule, lower: () => string): boolean {
+  if (rule.keywordsIgnoreCase) {
+    const l = lower();
+    return rule.keywords.some((k) => l.includes(k.toLowerCase()));
+  }
+  return rule.keywords.some((k) => text.includes(k));
+}
+
+/** Matches of one rule in a text (used by the rule tests as well). */
+export function matchRule(rule: SecretRule, text: string): Array<{ value: string; offset: number }> {
+  const out: Array<{ value: string; offset: number }> = [];
+  rule.regex.lastIndex = 0;
+  let n = 0;
+  for (const m of text.matchAll(rule.regex)) {
+    if (++n > 10_000) break; // bound pathological inputs
+    const s = secretOf(rule, m);
+    if (!s) continue;
+    if (rule.entropy !== undefined && shannonEntropy(s.value) < rule.entropy) continue;
+    if (rule.validate && !rule.validate(s.value, m)) continue;
+    out.push(s);
+  }
+  return out;
+}
+
+export function detectSecrets(
+  text: string,
+  at: (offset: number) => { line: number; column: number },
+  language: string,
+  rules: SecretRule[] = secretRules,
+): RawFinding[] {
+  const out: RawFinding[] = [];
+  const taken: Array<[number, number]> = [];
+  let lowered: string | null = null;
+  const lower = () => (lowered ??= text.toLowerCase());
+  for (const rule of rules) {
+    if (!hasKeyword(text, rule, lower)) continue;
+    for (const s of matchRule(rule, text)) {
+      const end = s.offset + s.value.length;
+      // One finding per secret: the first (most specific) rule wins overlapping spans.
+      if (taken.some(([a, b]) => s.offset < b && end > a)) continue;
+      taken.push([s.offset, end]);
+      const { line, column } = at(s.offset);
+      out.push({
+        kind: "secret",
+        value: redactSecret(s.value, rule.showPrefix),
+        host: null,
+        line,
+        column,
+        language,
+        analyzer: "secrets",
+        rule: `secret/${rule.id}`,
+      });
+    }
+  }
+  return out;
+}

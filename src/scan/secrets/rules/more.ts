@@ -1,0 +1,64 @@
+import { body, fake } from "../fake.ts";
+import type { SecretRule } from "../types.ts";
+
+// Other providers met in data and ML work.
+export const huggingfaceToken: SecretRule = {
+  id: "huggingface-token",
+  description: "Hugging Face access token",
+  regex: /\b(hf_[A-Za-z]{34})(?![A-Za-z0-9])/g,
+  group: 1,
+  keywords: ["hf_"],
+  entropy: 3.5,
+  showPrefix: 3,
+  truePositives: [fake("h", "f_", body(34, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ", 111))],
+  falsePositives: ["hf_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx", "hf_hub_download"],
+};
+
+export const npmToken: SecretRule = {
+  id: "npm-token",
+  description: "npm access token",
+  regex: /\b(npm_[A-Za-z0-9]{36})(?![A-Za-z0-9])/g,
+  group: 1,
+  keywords: ["npm_"],
+  entropy: 3.5,
+  showPrefix: 4,
+  truePositives: [`//registry.npmjs.org/:_authToken=${fake("np", "m_", body(36, undefined, 112))}`],
+  falsePositives: ["npm_config_cache", `npm_${"a".repeat(36)}`],
+};
+
+export const sendgridKey: SecretRule = {
+  id: "sendgrid-api-key",
+  description: "SendGrid API key",
+  regex: /\b(SG\.[A-Za-z0-9_-]{22}\.[A-Za-z0-9_-]{43})(?![A-Za-z0-9_-])/g,
+  group: 1,
+  keywords: ["SG."],
+  entropy: 3.5,
+  showPrefix: 3,
+  truePositives: [fake("S", "G.", body(22, undefined, 113), ".", body(43, undefined, 114))],
+  falsePositives: ["SG.example"],
+};
+
+export const pypiToken: SecretRule = {
+  id: "pypi-token",
+  description: "PyPI upload token",
+  regex: /\b(pypi-AgEIcHlwaS5vcmc[A-Za-z0-9_-]{50,})/g,
+  group: 1,
+  keywords: ["pypi-AgEIcHlwaS5vcmc"],
+  showPrefix: 5,
+  truePositives: [fake("pypi-", "AgEIcHlwaS5vcmc", body(60, undefined, 115))],
+  falsePositives: ["pypi-token"],
+};
+
+export const twilioKey: SecretRule = {
+  id: "twilio-api-key",
+  description: "Twilio API key SID",
+  regex: /\b(SK[0-9a-f]{32})(?![0-9a-fA-F])/g,
+  group: 1,
+  keywords: ["SK"],
+  entropy: 3,
+  showPrefix: 2,
+  truePositives: [fake("S", "K", body(32, "0123456789abcdef", 116))],
+  falsePositives: ["SK" + "0".repeat(32), "ASK" + body(32, "0123456789abcdef", 117)],
+};
+
+export const rules = [huggingfaceToken, npmToken, sendgridKey, pypiToken, twilioKey];

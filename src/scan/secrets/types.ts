@@ -1,0 +1,21 @@
+// A secret rule: a pattern, a cheap keyword prefilter, optional checks, and its own samples.
+
+export interface SecretRule {
+  id: string;
+  description: string;
+  /** Must be global ("g"). The secret is capture group `group` (default: whole match). */
+  regex: RegExp;
+  group?: number;
+  /** The rule runs only if the text contains one of these (case-sensitive unless keywordsIgnoreCase). */
+  keywords: string[];
+  keywordsIgnoreCase?: boolean;
+  /** Minimum Shannon entropy (bits per char) of the secret. */
+  entropy?: number;
+  /** Extra check on the secret; false drops the match. */
+  validate?: (secret: string, match: RegExpMatchArray) => boolean;
+  /** How many leading characters of the secret the redacted value may show. */
+  showPrefix?: number;
+  /** Samples the rule must find / must not find (checked by rules.test.ts). */
+  truePositives: string[];
+  falsePositives: string[];
+}

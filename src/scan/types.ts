@@ -1,0 +1,64 @@
+// Scan options and results. ScanResult is the scan JSON contract (ARCHITECTURE.md, "Scan JSON").
+import type { Finding } from "../core/types.ts";
+import type { ConnectionFacts } from "../policy/types.ts";
+
+export type { Finding };
+export type FindingKind = Finding["kind"];
+export type FindingVerdict = Finding["verdict"];
+
+/** A file the walker or the scanner left out, and why. */
+export interface SkippedFile {
+  file: string; // relative to the root, forward slashes
+  reason: string;
+}
+
+export interface ScanStats {
+  files: number;
+  bytes: number;
+  ms: number;
+  /** Files parsed with tree-sitter (the rest got the regex pass only). */
+  parsed?: number;
+}
+
+export interface ScanResult {
+  version: 1;
+  root: string;
+  stats: ScanStats;
+  findings: Finding[];
+  /** What was not scanned and why (binary, too large, unreadable, symlink outside the root...). */
+  skipped: SkippedFile[];
+}
+
+export interface ScanOptions {
+  /**
+   * The policy verdict for a destination (build it with verdict.ts: policyVerdict(evaluate, policy)).
+   * Without it every endpoint is "unknown".
+   */
+  verdict?: (facts: ConnectionFacts) => FindingVerdict;
+  /** Extra patterns (gitignore syntax) to include only / to exclude. */
+  include?: string[];
+  exclude?: string[];
+  /** Files larger than this many bytes are skipped. Default 5 MB. */
+  maxFileSize?: number;
+  /** Skip tree-sitter analyzers: universal regex and secrets only. */
+  regexOnly?: boolean;
+  /** Worker threads for tree-sitter; 0 parses on the main thread. Default: CPU count, max 4. */
+  workers?: number;
+  /** Honour .gitignore files (default true). */
+  gitignore?: boolean;
+}
+
+export interface ScanProgress {
+  phase: "walk" | "scan";
+  files: number;
+  total: number;
+  bytes: number;
+}
+
+export type ProgressFn = (p: ScanProgress) => void;
+
+/** A finding before the policy verdict and fingerprint are attached. */
+export type RawFinding = Omit<Finding, "verdict" | "fingerprint" | "file"> & {
+  /** Port for the policy check when the source says it (URL port or scheme default). */
+  port?: number | null;
+};

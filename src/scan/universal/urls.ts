@@ -1,0 +1,145 @@
+// Universal pass: absolute URLs, IP literals and bare hostnames in any text.
+import type { RawFinding } from "../types.ts";
+import { isDocumentUrl, isIp, isLikelyHostname, isReservedExample, isUrlHost, normalizeHost } from "./hosts.ts";
+
+const schemes = "https?|wss?|ftps?|sftp|postgres(?:ql)?|mysql|mariadb|mongodb(?:\\+srv)?|rediss?|amqps?|mssql|sqlserver|grpcs?|nats|kafka|clickhouse|snowflake";
+const urlRe = new RegExp(`\\b(${schemes})://([^\\s"'<>\`\\\\{}|^]+)`, "gi");
+const ipv4Re = /(?<![\w.\-@/])((?:25[0-5]|2[0-4]\d|1\d\d|[1-9]\d?)(?:\.(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3})(?![\w.]|-\w)/g;
+const ipv6Re = /(?<=^|["'\s=(,])((?:[0-9a-fA-F]{1,4}:){1,7}(?::[0-9a-fA-F]{1,4}){0,7}:?(?:[0-9a-fA-F]{1,4})?)(?=$|["'\s/%),])/gm;
+const quotedHostRe = /(["'`])([A-Za-z0-9][A-Za-z0-9_-]*(?:\.[A-Za-z0-9_-]+)+)(?::(\d{1,5}))?\1/g;
+const keyedHostRe = /\b(?:host|hostname|endpoint|server|domain|api_host|base_url|baseurl)\s*[:=]\s*([A-Za-z0-9][A-Za-z0-9_-]*(?:\.[A-Za-z0-9_-]+)+)(?::(\d{1,5}))?\s*$/gim;
+
+export const defaultPorts: Record<string, number> = {
+  http: 80, https: 443, ws: 80, wss: 443, ftp: 21, ftps: 990, sftp: 22, postgres: 5432, postgresql: 5432,
+  mysql: 3306, mariadb: 3306, mongodb: 27017, redis: 6379, rediss: 6379, amqp: 5672, amqps: 5671,
+  mssql: 1433, sqlserver: 1433, grpc: 443, grpcs: 443, nats: 4222, kafka: 9092, clickhouse: 8123,
+};
+
+export interface ParsedUrl {
+  scheme: string;
+  host: string;
+  port: number | null;
+  /** The URL as reported: credentials replaced by "***". */
+  display: string;
+}
+
+/** Parses "scheme://[user[:pass]@]host[:port]/rest" leniently; null when the host is not real. */
+export function parseUrl(scheme: string, rest: string): ParsedUrl | null {
+  const s = scheme.toLowerCase();
+  let body = rest.replace(/[.,;:!?*]+$/, "");
+  // Trailing ")" or "]" closing an enclosing bracket, not part of the URL.
+  while (/[)\]]$/.test(body) && count(body, body.endsWith(")") ? "(" : "[") < count(body, body.endsWith(")") ? ")" : "]")) {
+    body = body.slice(0, -1);
+  }
+  const slash = body.search(/[/?#]/);
+  const authority = slash === -1 ? body : body.slice(0, slash);
+  const tail = slash === -1 ? "" : body.slice(slash);
+  const at = authority.lastIndexOf("@");
+  const userinfo = at >= 0 ? authority.slice(0, at) : null;
+  const hostport = at >= 0 ? authority.slice(at + 1) : authority;
+  // Several hosts ("mongodb://a:1,b:2/db"): report the first.
+  const first = hostport.split(",")[0];
+  let host: string;
+  let portText: string | undefined;
+  const v6 = first.match(/^\[([0-9a-fA-F:.]+)\](?::(\d+))?$/);
+  if (v6) {
+    host = v6[1];
+    portText = v6[2];
+  } else {
+    const m = first.match(/^([^:]+)(?::(\d*))?$/);
+    if (!m) return null;
+    host = m[1];
+    portText = m[2];
+  }
+  host = normalizeHost(host);
+  if (!isUrlHost(host) || isReservedExample(host)) return null;
+  if (isDocumentUrl(`${host}${tail}`)) return null;
+  const port = portText ? Number(portText) : (defaultPorts[s] ?? null);
+  if (port !== null && (port < 1 || port > 65535)) return null;
+  let cred = "";
+  if (userinfo !== null) {
+    const colon = userinfo.indexOf(":");
+    cred = colon >= 0 ? `${userinfo.slice(0, colon)}:***@` : `${userinfo}@`;
+  }
+  const hostShown = host.includes(":") ? `[${host}]` : host;
+  const display = `${s}://${cred}${hostShown}${portText ? `:${portText}` : ""}${redactQuery(tail)}`;
+  return { scheme: s, host, port, display };
+}
+
+function count(s: string, ch: string): number {
+  let n = 0;
+  for (const c of s) if (c === ch) n++;
+  return n;
+}
+
+// Query parameters that carry credentials (SAS signatures, API keys in URLs).
+const secretParams = /([?&](?:sig|signature|key|api[_-]?key|apikey|token|access_token|password|secret|code|x-amz-signature|x-amz-credential|x-amz-security-token)=)[^&#]*/gi;
+function redactQuery(tail: string): string {
+  return tail.replace(secretParams, "$1***");
+}
+
+function onVersionLine(text: string, index: number): boolean {
+  const lineStart = text.lastIndexOf("\n", index) + 1;
+  const before = text.slice(Math.max(lineStart, index - 40), index).toLowerCase();
+  return /version|\bver\b|\bv\s*$|release|build|oid|copyright|\bsemver|@\s*$/.test(before);
+}
+
+function validIpv4(ip: string): boolean {
+  if (ip === "0.0.0.0" || ip.startsWith("255.") || ip.endsWith(".255")) return false;
+  const parts = ip.split(".").map(Number);
+  // Small dotted quads like 1.2.3.4 / 2.0.1.0 are version numbers far more often than addresses.
+  if (parts.every((p) => p < 10) && !(parts[0] === 1 && parts[1] === 1 && parts[2] === 1) && ip !== "8.8.8.8") return false;
+  return true;
+}
+
+/** Finds URLs, IPs and hostnames in any text. `at(offset)` converts offsets to line/column. */
+export function extractEndpoints(
+  text: string,
+  at: (offset: number) => { line: number; column: number },
+  language: string,
+): RawFinding[] {
+  const out: RawFinding[] = [];
+  const urlSpans: Array<[number, number]> = [];
+  const push = (kind: RawFinding["kind"], value: string, host: string | null, offset: number, rule: string, port: number | null) => {
+    const { line, column } = at(offset);
+    out.push({ kind, value, host, line, column, language, analyzer: "regex", rule, port });
+  };
+  if (text.includes("://")) {
+    for (const m of text.matchAll(urlRe)) {
+      const parsed = parseUrl(m[1], m[2]);
+      urlSpans.push([m.index, m.index + m[0].length]);
+      if (!parsed) continue;
+      push("url", parsed.display, parsed.host, m.index, `url/${parsed.scheme}`, parsed.port);
+    }
+  }
+  const inUrl = (i: number) => urlSpans.some(([s, e]) => i >= s && i < e);
+  for (const m of text.matchAll(ipv4Re)) {
+    const ip = m[1];
+    if (!validIpv4(ip) || inUrl(m.index) || onVersionLine(text, m.index)) continue;
+    push("ip", ip, ip, m.index, "ip/v4", null);
+  }
+  if (text.includes("::") || /:[0-9a-fA-F]{1,4}:[0-9a-fA-F]{1,4}:/.test(text)) {
+    for (const m of text.matchAll(ipv6Re)) {
+      const ip = m[1];
+      const groups = ip.split(":").filter(Boolean).length;
+      if (ip.length < 5 || groups < 2 || inUrl(m.index) || !isIp(ip)) continue;
+      if (!ip.includes("::") && ip.split(":").length !== 8) continue;
+      push("ip", ip.toLowerCase(), ip.toLowerCase(), m.index, "ip/v6", null);
+    }
+  }
+  const seenHost = new Set<number>();
+  for (const m of text.matchAll(quotedHostRe)) {
+    const offset = m.index + 1;
+    const host = normalizeHost(m[2]);
+    if (inUrl(offset) || !isLikelyHostname(host) || isReservedExample(host)) continue;
+    seenHost.add(offset);
+    push("host", m[3] ? `${host}:${m[3]}` : host, host, offset, "host/string", m[3] ? Number(m[3]) : null);
+  }
+  for (const m of text.matchAll(keyedHostRe)) {
+    const offset = m.index + m[0].indexOf(m[1]);
+    const host = normalizeHost(m[1]);
+    if (seenHost.has(offset) || inUrl(offset) || !isLikelyHostname(host) || isReservedExample(host)) continue;
+    push("host", m[2] ? `${host}:${m[2]}` : host, host, offset, "host/setting", m[2] ? Number(m[2]) : null);
+  }
+  return out;
+}

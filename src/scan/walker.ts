@@ -1,0 +1,152 @@
+// Lists the files to scan like `git ls-files -co --exclude-standard` (tracked + untracked, minus
+// .gitignore, .git/info/exclude) plus .trustrunignore, --include/--exclude. Never follows a
+// symlink out of the root; never throws on unreadable entries (they are reported as skipped).
+import ignore, { type Ignore } from "ignore";
+import { readdir, readFile, realpath, stat } from "node:fs/promises";
+import { join, sep } from "node:path";
+import { binaryExtensions } from "./languages.ts";
+import type { SkippedFile } from "./types.ts";
+
+export interface WalkOptions {
+  include?: string[];
+  exclude?: string[];
+  maxFileSize: number;
+  gitignore?: boolean;
+}
+
+export interface WalkedFile {
+  abs: string;
+  rel: string; // forward slashes, relative to the root
+  size: number;
+}
+
+export interface WalkResult {
+  files: WalkedFile[];
+  skipped: SkippedFile[];
+}
+
+const ignoreFiles = [".gitignore", ".trustrunignore"];
+const alwaysSkipDirs = new Set([".git", ".hg", ".svn"]);
+
+interface Layer {
+  dirRel: string; // "" for the root, "a/b" otherwise
+  ig: Ignore;
+}
+
+async function readIgnore(path: string): Promise<string | null> {
+  try {
+    return await readFile(path, "utf8");
+  } catch {
+    return null;
+  }
+}
+
+/** Deepest layer with an opinion wins, as in git (a later, deeper rule overrides). */
+function ignoredBy(layers: Layer[], rel: string, isDir: boolean): boolean {
+  for (let i = layers.length - 1; i >= 0; i--) {
+    const { dirRel, ig } = layers[i];
+    const sub = dirRel ? rel.slice(dirRel.length + 1) : rel;
+    const r = ig.test(isDir ? `${sub}/` : sub);
+    if (r.ignored) return true;
+    if (r.unignored) return false;
+  }
+  return false;
+}
+
+const toPosix = (p: string) => (sep === "/" ? p : p.split(sep).join("/"));
+
+export async function walk(root: string, opts: WalkOptions): Promise<WalkResult> {
+  const files: WalkedFile[] = [];
+  const skipped: SkippedFile[] = [];
+  const rootReal = await realpath(root);
+  const inRoot = (p: string) => p === rootReal || p.startsWith(rootReal.endsWith(sep) ? rootReal : rootReal + sep);
+  const include = opts.include?.length ? ignore({ ignorecase: false }).add(opts.include) : null;
+  const exclude = opts.exclude?.length ? ignore({ ignorecase: false }).add(opts.exclude) : null;
+  const useGit = opts.gitignore !== false;
+
+  const rootLayer = ignore({ ignorecase: false });
+  const infoExclude = useGit ? await readIgnore(join(root, ".git", "info", "exclude")) : null;
+  if (infoExclude) rootLayer.add(infoExclude);
+
+  const visitedDirs = new Set<string>([rootReal]);
+  // Explicit stack: deep trees never overflow the call stack.
+  const stack: Array<{ abs: string; rel: string; layers: Layer[] }> = [{ abs: root, rel: "", layers: [{ dirRel: "", ig: rootLayer }] }];
+  while (stack.length) {
+    const dir = stack.pop()!;
+    let layers = dir.layers;
+    for (const name of ignoreFiles) {
+      if (name === ".gitignore" && !useGit) continue;
+      const text = await readIgnore(join(dir.abs, name));
+      if (text === null) continue;
+      if (dir.rel === "") rootLayer.add(text);
+      else layers = [...layers, { dirRel: dir.rel, ig: ignore({ ignorecase: false }).add(text) }];
+    }
+    let entries;
+    try {
+      entries = await readdir(dir.abs, { withFileTypes: true });
+    } catch (err) {
+      skipped.push({ file: dir.rel || ".", reason: `unreadable directory: ${(err as NodeJS.ErrnoException).code ?? "error"}` });
+      continue;
+    }
+    entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    const subdirs: typeof stack = [];
+    for (const entry of entries) {
+      const abs = join(dir.abs, entry.name);
+      const rel = dir.rel ? `${dir.rel}/${entry.name}` : toPosix(entry.name);
+      let isDir = entry.isDirectory();
+      let isFile = entry.isFile();
+      if (isDir && alwaysSkipDirs.has(entry.name)) continue;
+      if (entry.isSymbolicLink()) {
+        let target: string;
+        try {
+          target = await realpath(abs);
+        } catch {
+          skipped.push({ file: rel, reason: "broken symlink" });
+          continue;
+        }
+        if (!inRoot(target)) {
+          skipped.push({ file: rel, reason: "symlink outside the root" });
+          continue;
+        }
+        try {
+          const st = await stat(target);
+          isDir = st.isDirectory();
+          isFile = st.isFile();
+        } catch {
+          continue;
+        }
+        if (isDir && visitedDirs.has(target)) continue; // loop or already walked
+        if (isDir) visitedDirs.add(target);
+      }
+      if (ignoredBy(layers, rel, isDir)) continue;
+      if (isDir) {
+        if (exclude?.ignores(`${rel}/`)) continue;
+        subdirs.push({ abs, rel, layers });
+        continue;
+      }
+      if (!isFile) continue; // sockets, fifos, devices
+      if (exclude?.ignores(rel)) continue;
+      if (include && !include.ignores(rel)) continue;
+      const dot = entry.name.lastIndexOf(".");
+      if (dot > 0 && binaryExtensions.has(entry.name.slice(dot + 1).toLowerCase())) {
+        skipped.push({ file: rel, reason: "binary (by extension)" });
+        continue;
+      }
+      let size: number;
+      try {
+        size = (await stat(abs)).size;
+      } catch (err) {
+        skipped.push({ file: rel, reason: `unreadable: ${(err as NodeJS.ErrnoException).code ?? "error"}` });
+        continue;
+      }
+      if (size > opts.maxFileSize) {
+        skipped.push({ file: rel, reason: `too large (${size} bytes > ${opts.maxFileSize})` });
+        continue;
+      }
+      files.push({ abs, rel, size });
+    }
+    for (let i = subdirs.length - 1; i >= 0; i--) stack.push(subdirs[i]);
+  }
+  files.sort((a, b) => (a.rel < b.rel ? -1 : a.rel > b.rel ? 1 : 0));
+  return { files, skipped };
+}

@@ -1,0 +1,81 @@
+import type { Database } from "bun:sqlite";
+import type { Finding } from "../core/types.ts";
+
+/** What the store keeps of a scan: the contract's JSON report plus its summary. */
+export interface ScanReport {
+  version: string;
+  root: string;
+  stats: { files: number; bytes: number; ms: number; [k: string]: unknown };
+  findings: Finding[];
+  [k: string]: unknown;
+}
+
+export interface ScanRow {
+  id: number;
+  root: string;
+  startedAt: number;
+  ms: number;
+  files: number;
+  bytes: number;
+  findings: number;
+  violations: number;
+  policy: string | null;
+}
+
+export function createScanStore(db: Database) {
+  const insertScan = db.query(
+    `INSERT INTO scans (root, started_at, ms, files, bytes, findings, violations, policy, report)
+     VALUES ($root, $started, $ms, $files, $bytes, $findings, $violations, $policy, $report)`,
+  );
+  const insertFinding = db.query(
+    `INSERT INTO findings (scan, kind, value, host, file, line, col, language, analyzer, rule, verdict, fingerprint)
+     VALUES ($scan, $kind, $value, $host, $file, $line, $col, $language, $analyzer, $rule, $verdict, $fp)`,
+  );
+  const save = db.transaction((report: ScanReport, startedAt: number, policy: string | null): number => {
+    const res = insertScan.run({
+      root: report.root, started: startedAt, ms: Math.round(report.stats.ms), files: report.stats.files,
+      bytes: report.stats.bytes, findings: report.findings.length,
+      violations: report.findings.filter((f) => f.verdict === "violation").length,
+      policy, report: JSON.stringify({ ...report, findings: [] }),
+    });
+    const scan = Number(res.lastInsertRowid);
+    for (const f of report.findings) {
+      insertFinding.run({
+        scan, kind: f.kind, value: f.value, host: f.host, file: f.file, line: f.line, col: f.column,
+        language: f.language, analyzer: f.analyzer, rule: f.rule, verdict: f.verdict, fp: f.fingerprint ?? null,
+      });
+    }
+    return scan;
+  });
+  const toRow = (r: any): ScanRow => ({
+    id: r.id, root: r.root, startedAt: r.started_at, ms: r.ms, files: r.files, bytes: r.bytes,
+    findings: r.findings, violations: r.violations, policy: r.policy,
+  });
+  const toFinding = (r: any): Finding => ({
+    kind: r.kind, value: r.value, host: r.host, file: r.file, line: r.line, column: r.col,
+    language: r.language, analyzer: r.analyzer, rule: r.rule, verdict: r.verdict, fingerprint: r.fingerprint ?? undefined,
+  });
+  function scanFindings(id: number, q: { verdict?: string; limit?: number } = {}): Finding[] {
+    const rows = q.verdict
+      ? db.query<any, [number, string, number]>("SELECT * FROM findings WHERE scan = ? AND verdict = ? ORDER BY file, line LIMIT ?").all(id, q.verdict, q.limit ?? 100000)
+      : db.query<any, [number, number]>("SELECT * FROM findings WHERE scan = ? ORDER BY file, line LIMIT ?").all(id, q.limit ?? 100000);
+    return rows.map(toFinding);
+  }
+  return {
+    scanFindings,
+    /** Stores a finished scan (its findings are expected to be redacted already). Returns the scan id. */
+    saveScan(report: ScanReport, startedAt = Date.now(), policy: string | null = null): number {
+      return save(report, startedAt, policy);
+    },
+    listScans(limit = 50, offset = 0): ScanRow[] {
+      return db.query<any, [number, number]>("SELECT * FROM scans ORDER BY started_at DESC, id DESC LIMIT ? OFFSET ?").all(limit, offset).map(toRow);
+    },
+    getScan(id: number): (ScanRow & { report: ScanReport }) | null {
+      const r = db.query<any, [number]>("SELECT * FROM scans WHERE id = ?").get(id);
+      if (!r) return null;
+      const report = JSON.parse(r.report) as ScanReport;
+      report.findings = scanFindings(id);
+      return { ...toRow(r), report };
+    },
+  };
+}
