@@ -1,6 +1,6 @@
 import type { ProbeFactory } from "./probe.ts";
 import { ebpfProbeFactory } from "./ebpf/probe.ts";
-import { ptraceProbeFactory } from "./ptrace/probe.ts";
+import { ptraceProbeFactory } from "./ptrace/ptrace-probe.ts";
 import { sockdiagProbeFactory } from "./sockdiag/sockdiag-probe.ts";
 import { procProbeFactory } from "./proc/proc-probe.ts";
 import { pcapProbeFactory } from "./pcap/probe.ts";

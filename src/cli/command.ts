@@ -67,10 +67,14 @@ export function parseCommandArgs(command: Command, argv: string[]): ParsedArgs {
     strict: true,
     allowPositionals: true,
     options: Object.fromEntries(
-      Object.entries(all).map(([name, spec]) => [
-        name,
-        { type: spec.type, short: spec.short, multiple: spec.multiple, default: spec.default },
-      ]),
+      Object.entries(all).map(([name, spec]) => {
+        // node:util rejects keys present with an undefined value.
+        const o: Record<string, unknown> = { type: spec.type };
+        if (spec.short !== undefined) o.short = spec.short;
+        if (spec.multiple !== undefined) o.multiple = spec.multiple;
+        if (spec.default !== undefined) o.default = spec.default;
+        return [name, o];
+      }),
     ) as ParseArgsConfig["options"],
   };
   let parsed;

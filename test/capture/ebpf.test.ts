@@ -173,7 +173,8 @@ s.sendto(q, ('127.0.0.2', 5353))
     expect(seen.dns.length).toBe(3);
     expect(received.length).toBe(3);
     expect(seen.dns.map((d) => Array.from(d.payload ?? []))).toEqual(received);
-    expect(seen.dns.every((d) => d.probe === "ebpf" && typeof d.pid === "number" && d.pid !== child.pid)).toBe(true);
+    // bash runs its last command with exec: the python process keeps the root pid.
+    expect(seen.dns.every((d) => d.probe === "ebpf" && d.pid === child.pid)).toBe(true);
   });
 
   test("completeness: 500 immediately-closed connections from 5 child processes, 500/500 seen", async () => {
@@ -202,51 +203,66 @@ s.sendto(q, ('127.0.0.2', 5353))
 
   test("hold: a connect to an unknown destination stops the process until release", async () => {
     const port = server.port;
-    const child = gated(`exec 3<>/dev/tcp/127.0.0.1/${port}; exec 3>&-; exec 3<>/dev/tcp/127.0.0.1/${port}; exec 3>&-; echo done`);
+    const before = accepted;
+    const child = gated(
+      `exec 3<>/dev/tcp/127.0.0.1/${port}; echo sent >&3; exec 3>&-; exec 3<>/dev/tcp/127.0.0.1/${port}; exec 3>&-; exec 3<>/dev/tcp/127.0.0.1/${port}; exec 3>&-; echo done`,
+    );
     const probe = ebpfProbeFactory.create() as EbpfProbe;
     const { sink, seen } = recorder();
     await probe.start({ mode: "run", rootPid: child.pid, initialPids: [] }, sink);
     probe.setHold(true);
     const state = () => readFileSync(`/proc/${child.pid}/stat`, "utf8").split(") ")[1]?.[0];
+    let code = -1;
     try {
       child.stdin.write("go\n");
       await child.stdin.flush();
+      // First connect: held. Released without allowing the destination (allow once).
       expect(await waitFor(() => seen.connects.length >= 1, 3000)).toBe(true);
       expect(seen.connects[0]!.held).toBe(true);
       expect(await waitFor(() => state() === "T", 2000)).toBe(true);
       await Bun.sleep(100);
       expect(state()).toBe("T"); // still stopped: nothing resumes it but release()
       expect(seen.connects.length).toBe(1);
+      probe.release(child.pid);
+      // Second connect (a new one, same destination): held again; this time the destination is allowed.
+      expect(await waitFor(() => seen.connects.length >= 2, 3000)).toBe(true);
+      expect(seen.connects[1]!.held).toBe(true);
+      expect(await waitFor(() => state() === "T", 2000)).toBe(true);
       probe.allowDestination("127.0.0.1", port);
       probe.release(child.pid);
-      const code = await Promise.race([child.exited, Bun.sleep(5000).then(() => -1)]);
+      code = await Promise.race([child.exited, Bun.sleep(5000).then(() => -1)]);
       if (code === -1) child.kill("SIGKILL");
-      expect(code).toBe(0);
-      await waitFor(() => seen.connects.length >= 2, 2000);
+      await waitFor(() => seen.connects.length >= 3, 2000);
+      await Bun.sleep(30);
     } finally {
       await probe.stop();
     }
-    // The second connect went to an allowed destination: not held.
-    expect(seen.connects.map((c) => Boolean(c.held))).toEqual([true, false]);
+    expect(code).toBe(0);
+    // The kernel restarts an interrupted connect after SIGCONT: it is not reported twice nor held
+    // again; the third connect went to an allowed destination and was not held.
+    expect(seen.connects.map((c) => Boolean(c.held))).toEqual([true, true, false]);
+    expect(accepted - before).toBe(3);
     expect(await new Response(child.stdout).text()).toBe("done\n");
   });
 
   test("watch mode follows pids already running and their existing children", async () => {
     const port = server.port;
-    // A parent with a child that already exists when the probe starts; the child connects later.
-    const parent = Bun.spawn(["bash", "-c", `( read -r _ < /dev/stdin; exec 3<>/dev/tcp/127.0.0.1/${port} ) & wait`], { stdin: "pipe" });
+    const fifo = `/tmp/trustrun-ebpf-test-${process.pid}.fifo`;
+    Bun.spawnSync(["mkfifo", fifo]);
+    // A parent whose child already exists when the probe starts; the child connects later.
+    const parent = Bun.spawn(["bash", "-c", `( read -r _ < ${fifo}; exec 3<>/dev/tcp/127.0.0.1/${port} ) & wait`]);
     await Bun.sleep(100);
     const probe = ebpfProbeFactory.create();
     const { sink, seen } = recorder();
     await probe.start({ mode: "watch", rootPid: parent.pid, initialPids: [] }, sink);
     try {
-      parent.stdin.write("go\n");
-      await parent.stdin.flush();
+      await Bun.write(fifo, "go\n");
       await Promise.race([parent.exited, Bun.sleep(5000)]);
       await waitFor(() => seen.connects.length >= 1, 2000);
     } finally {
       await probe.stop();
       parent.kill();
+      Bun.spawnSync(["rm", "-f", fifo]);
     }
     expect(seen.connects.length).toBe(1);
     expect(seen.connects[0]!.ppid).toBe(parent.pid);
@@ -268,7 +284,7 @@ s.sendto(q, ('127.0.0.2', 5353))
     }
     console.log(`20 load/attach/stop cycles: ${((performance.now() - t0) / 20).toFixed(1)} ms each; fds ${base} → ${fds()}`);
     expect(fds()).toBe(base);
-  });
+  }, 60_000);
 });
 
 test("availability reports a reason when it is not ok", () => {

@@ -15,7 +15,7 @@ const CFG_HOLD = 0;
 const CFG_LOST = 1;
 const TRACEFS = ["/sys/kernel/tracing", "/sys/kernel/debug/tracing"];
 const TRACEPOINTS = [
-  "syscalls/sys_enter_connect", "syscalls/sys_enter_sendto", "syscalls/sys_enter_sendmsg",
+  "syscalls/sys_enter_connect", "syscalls/sys_exit_connect", "syscalls/sys_enter_sendto", "syscalls/sys_enter_sendmsg",
   "syscalls/sys_enter_sendmmsg", "task/task_newtask", "sched/sched_process_exec", "sched/sched_process_exit",
 ];
 // Capability bits (linux/capability.h).

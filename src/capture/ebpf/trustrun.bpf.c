@@ -119,6 +119,15 @@ struct {
   __type(value, u8);
 } verdicts SEC(".maps");
 
+// A held connect is interrupted by the SIGSTOP (-ERESTARTSYS) and re-entered by the kernel after
+// SIGCONT: remember tid → destination so the restart is neither reported twice nor held again.
+struct {
+  __uint(type, BPF_MAP_TYPE_HASH);
+  __uint(max_entries, 4096);
+  __type(key, u32);
+  __type(value, struct dst_key);
+} held_tids SEC(".maps");
+
 static __always_inline void count_lost(void) {
   u32 k = CFG_LOST;
   u64 *v = bpf_map_lookup_elem(&tr_config, &k);
@@ -213,13 +222,22 @@ static __always_inline int peer_of_sock(struct socket *sock, u16 *family, u16 *p
 
 SEC("tracepoint/syscalls/sys_enter_connect")
 int tp_connect(struct trace_event_raw_sys_enter *ctx) {
-  u32 tgid = bpf_get_current_pid_tgid() >> 32;
+  u64 id = bpf_get_current_pid_tgid();
+  u32 tgid = id >> 32, tid = (u32)id;
   if (!is_tracked(tgid))
     return 0;
-  u16 family = 0, port = 0;
-  u8 addr[16] = {};
-  if (read_sockaddr((const void *)ctx->args[1], &family, &port, addr))
+  struct dst_key k = {};
+  if (read_sockaddr((const void *)ctx->args[1], &k.family, &k.port, k.addr))
     return 0;
+  struct dst_key *prev = bpf_map_lookup_elem(&held_tids, &tid);
+  if (prev) {
+    bool restart = prev->family == k.family && prev->port == k.port &&
+                   __builtin_memcmp(prev->addr, k.addr, 16) == 0;
+    bpf_map_delete_elem(&held_tids, &tid);
+    if (restart)
+      return 0;
+  }
+  u16 family = k.family, port = k.port;
   struct connect_ev *e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
   if (!e) {
     count_lost();
@@ -232,16 +250,26 @@ int tp_connect(struct trace_event_raw_sys_enter *ctx) {
   e->held = 0;
   e->pad[0] = 0;
   e->pad[1] = 0;
-  __builtin_memcpy(e->addr, addr, 16);
-  if (cfg_on(CFG_HOLD)) {
-    struct dst_key k = {};
-    k.family = family;
-    k.port = port;
-    __builtin_memcpy(k.addr, addr, 16);
-    if (!bpf_map_lookup_elem(&verdicts, &k) && bpf_send_signal(SIGSTOP) == 0)
-      e->held = 1;
+  __builtin_memcpy(e->addr, k.addr, 16);
+  if (cfg_on(CFG_HOLD) && !bpf_map_lookup_elem(&verdicts, &k) && bpf_send_signal(SIGSTOP) == 0) {
+    e->held = 1;
+    bpf_map_update_elem(&held_tids, &tid, &k, BPF_ANY);
   }
   bpf_ringbuf_submit(e, 0);
+  return 0;
+}
+
+// A held connect that completed without being interrupted (non-blocking, or already connected)
+// will not be restarted: forget it so a later connect to the same place is reported.
+SEC("tracepoint/syscalls/sys_exit_connect")
+int tp_connect_exit(struct trace_event_raw_sys_exit *ctx) {
+  u32 tid = (u32)bpf_get_current_pid_tgid();
+  long ret = ctx->ret;
+  // -ERESTARTSYS, -ERESTARTNOINTR, -ERESTARTNOHAND, -ERESTART_RESTARTBLOCK
+  if (ret == -512 || ret == -513 || ret == -514 || ret == -516)
+    return 0;
+  if (bpf_map_lookup_elem(&held_tids, &tid))
+    bpf_map_delete_elem(&held_tids, &tid);
   return 0;
 }
 

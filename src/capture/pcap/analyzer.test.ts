@@ -59,6 +59,7 @@ describe("createAnalyzer", () => {
     expect(sni).toEqual([]);
     a.feed(4, LT, tcp(s3, (seq0 + 2800) >>> 0));
     expect(sni.map((s) => s.host)).toEqual(["split.example.org"]);
+    expect(a.stats.reassembled).toBe(1);
   });
 
   test("partial hellos are bounded in number and dropped on FIN", () => {

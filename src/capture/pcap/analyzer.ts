@@ -43,6 +43,8 @@ export interface AnalyzerStats {
   sni: number;
   duplicates: number;
   pendingDropped: number;
+  /** ClientHellos joined from more than one segment. */
+  reassembled: number;
 }
 
 export interface Analyzer {
@@ -72,7 +74,7 @@ export function createAnalyzer(opts: AnalyzerOptions): Analyzer {
   const pending = new Map<string, Pending>();
   /** Same frame seen twice ("any" sees loopback and bridged traffic on more than one device). */
   const recent = new Map<string, number>();
-  const stats: AnalyzerStats = { frames: 0, undecoded: 0, dns: 0, sni: 0, duplicates: 0, pendingDropped: 0 };
+  const stats: AnalyzerStats = { frames: 0, undecoded: 0, dns: 0, sni: 0, duplicates: 0, pendingDropped: 0, reassembled: 0 };
 
   function seenBefore(key: string, ts: number): boolean {
     const at = recent.get(key);
@@ -147,6 +149,7 @@ export function createAnalyzer(opts: AnalyzerOptions): Analyzer {
       pending.delete(flow);
       if (buf.length > MAX_HELLO_BYTES) { stats.pendingDropped++; return; }
       if (hello(ts, flow, seq, buf, src, dst) === "more") pending.set(flow, { buf, nextSeq: (seq + p.length) >>> 0, ts: open.ts });
+      else stats.reassembled++;
       return;
     }
     // Cheap userland check: a handshake record holding a ClientHello.

@@ -34,10 +34,13 @@ export function formatConnection(ev: ConnectionEvent, s: Style): string {
 }
 
 export function formatSessionStart(ev: SessionEvent, s: Style): string {
-  const probes = ev.probes.map((p) => p.name).join("+") || "none";
+  const probes = ev.probes.map((p) => (p.note ? `${p.name}(failed)` : p.name)).join("+") || "none";
+  const running = ev.probes.filter((p) => !p.note);
   const completeness = ev.complete
     ? "complete: every connection is seen"
-    : "INCOMPLETE: polling only, short-lived connections can be missed";
+    : running.some((p) => p.name !== "pcap")
+      ? "INCOMPLETE: polling only, short-lived connections can be missed"
+      : "INCOMPLETE: no probe that sees connections is running";
   return `${s.bold("trustrun")} session ${ev.session} · policy ${ev.policy} · probes ${probes} (${completeness})`;
 }
 
