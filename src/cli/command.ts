@@ -75,7 +75,7 @@ export function parseCommandArgs(command: Command, argv: string[]): ParsedArgs {
         if (spec.default !== undefined) o.default = spec.default;
         return [name, o];
       }),
-    ) as ParseArgsConfig["options"],
+    ) as unknown as ParseArgsConfig["options"],
   };
   let parsed;
   try {

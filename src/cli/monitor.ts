@@ -22,6 +22,8 @@ export interface MonitorOptions {
   stream: NodeJS.WriteStream;
   factories?: ProbeFactory[];
   promptTimeoutMs?: number;
+  /** Probes that failed to start in an earlier attempt: auto selection passes over them. */
+  exclude?: string[];
 }
 
 export interface Monitor {
@@ -33,6 +35,8 @@ export interface Monitor {
   session: CaptureSession;
   /** Starts probes; returns false (after saying why) when no probe that knows pids could start. */
   start(target: ProbeTarget, targetInfo: SessionEvent["target"]): Promise<boolean>;
+  /** Probes that failed to start. */
+  failedProbes(): string[];
   finish(exitCode: number | null): Promise<{ violations: number }>;
   onEvent(listener: (events: TrustRunEvent[]) => void): void;
 }
@@ -47,7 +51,8 @@ function policyCanBlock(policy: CompiledPolicy): boolean {
 
 /** Everything `run` and `watch` share: probes, store, output, policy, enforcement. */
 export async function createMonitor(opts: MonitorOptions): Promise<Monitor> {
-  const choice = await chooseProbes(opts.mode, opts.probes, opts.factories ?? linuxProbeFactories).catch((err) => {
+  const factories = (opts.factories ?? linuxProbeFactories).filter((f) => !opts.exclude?.includes(f.name));
+  const choice = await chooseProbes(opts.mode, opts.probes, factories).catch((err) => {
     throw new CliError((err as Error).message, 2);
   });
   if (!choice.chosen.some((f) => f.name !== "pcap")) {
@@ -100,6 +105,7 @@ export async function createMonitor(opts: MonitorOptions): Promise<Monitor> {
       for (const s of statuses) if (s.note) output.note(`probe ${s.name}: ${s.note}`);
       const complete = statuses.some((s) => s.complete && !s.note && s.name !== "pcap");
       const attributed = statuses.some((s) => !s.note && s.name !== "pcap");
+      if (!attributed) return false; // nothing recorded: the caller retries or gives up
       startEvent = {
         type: "session", phase: "start", session: id, ts: Date.now(), target: targetInfo,
         policy: opts.policy.name, probes: statuses, complete,
@@ -112,13 +118,12 @@ export async function createMonitor(opts: MonitorOptions): Promise<Monitor> {
       await session.stop();
       writer.flush();
       cgroup?.remove();
+      if (!startEvent) {
+        store.close();
+        return { violations: 0 };
+      }
       const counts = session.counts();
-      const end: SessionEvent = {
-        ...(startEvent ?? {
-          type: "session", session: id, target: { mode: opts.mode }, policy: opts.policy.name, probes: statuses, complete: false,
-        }),
-        phase: "end", ts: Date.now(), exitCode, counts,
-      } as SessionEvent;
+      const end: SessionEvent = { ...startEvent, phase: "end", ts: Date.now(), exitCode, counts };
       store.endSession(end);
       for (const l of listeners) l([end]);
       store.close();
@@ -126,6 +131,9 @@ export async function createMonitor(opts: MonitorOptions): Promise<Monitor> {
     },
     onEvent(listener) {
       listeners.push(listener);
+    },
+    failedProbes() {
+      return statuses.filter((s) => s.note).map((s) => s.name);
     },
   };
 }

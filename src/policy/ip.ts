@@ -34,8 +34,9 @@ export function normalizeCidr(input: string): { cidr: string } | { error: string
   const addrText = slash >= 0 ? input.slice(0, slash) : input;
   const addr = parseAddress(addrText);
   if (!addr || addrText.includes("%")) return { error: `'${input}' is not an IPv4/IPv6 address or CIDR` };
-  const max = addr.kind() === "ipv4" ? 32 : 128;
-  let bits = max;
+  const mapped = addr.kind() === "ipv4" && addrText.includes(":");
+  const max = addr.kind() === "ipv4" && !mapped ? 32 : 128;
+  let bits = mapped ? 32 : max;
   if (slash >= 0) {
     const text = input.slice(slash + 1);
     if (!/^\d{1,3}$/.test(text) || Number(text) > max) {
@@ -43,7 +44,7 @@ export function normalizeCidr(input: string): { cidr: string } | { error: string
     }
     bits = Number(text);
     // A mapped v6 address with a v6 prefix: translate the prefix onto the IPv4 part.
-    if (addr.kind() === "ipv4" && addrText.includes(":")) {
+    if (mapped) {
       if (bits < 96) return { error: `'${input}': an IPv4-mapped prefix must be /96 or longer` };
       bits -= 96;
     }

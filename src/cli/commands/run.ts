@@ -1,9 +1,9 @@
-import type { Command } from "../command.ts";
+import type { Command, CommandIO } from "../command.ts";
 import { CliError, UsageError } from "../command.ts";
 import { policyFromArgs } from "./policy.ts";
 import { monitorArgs, monitorOptionSpecs } from "./monitor-options.ts";
-import { createMonitor } from "../monitor.ts";
-import { launchTarget, LaunchError, resolveCommand } from "../../capture/launch.ts";
+import { createMonitor, type Monitor } from "../monitor.ts";
+import { launchTarget, LaunchError, resolveCommand, type LaunchedTarget } from "../../capture/launch.ts";
 
 const forwarded: NodeJS.Signals[] = ["SIGINT", "SIGTERM", "SIGHUP", "SIGQUIT", "SIGUSR1", "SIGUSR2"];
 
@@ -43,45 +43,59 @@ firewall; without root the ptrace probe (strace) sees every connection but block
       if (err instanceof LaunchError) throw new CliError(err.message, err.exitCode);
       throw err;
     }
-    const monitor = await createMonitor({ mode: "run", policy, probes: m.probes, output: m.output, logFile: m.logFile, dbPath: m.dbPath, stream });
-    const wrapper = monitor.probes.find((p) => p.wrapLaunch);
-    let target;
-    try {
-      target = launchTarget({
-        argv,
-        env: process.env as Record<string, string>,
-        cgroupProcs: monitor.cgroup?.procsFile,
-        wrap: wrapper ? (a) => wrapper.wrapLaunch!(a) : undefined,
-      });
-    } catch (err) {
-      await monitor.finish(null);
-      if (err instanceof LaunchError) throw new CliError(err.message, err.exitCode);
-      throw err;
+    const auto = m.probes.length === 0 || m.probes.includes("auto");
+    const exclude: string[] = [];
+    // With auto, a probe that fails to attach (e.g. the kernel refuses the eBPF object) gives way to
+    // the next best; the command waits at the gate meanwhile and never runs unobserved.
+    for (let attempt = 0; ; attempt++) {
+      const monitor = await createMonitor({ mode: "run", policy, probes: m.probes, output: m.output, logFile: m.logFile, dbPath: m.dbPath, stream, exclude });
+      const wrapper = monitor.probes.find((p) => p.wrapLaunch);
+      let target;
+      try {
+        target = launchTarget({
+          argv,
+          env: process.env as Record<string, string>,
+          cgroupProcs: monitor.cgroup?.procsFile,
+          wrap: wrapper ? (a) => wrapper.wrapLaunch!(a) : undefined,
+        });
+      } catch (err) {
+        await monitor.finish(null);
+        if (err instanceof LaunchError) throw new CliError(err.message, err.exitCode);
+        throw err;
+      }
+      const started = await monitor.start({ mode: "run", rootPid: target.pid, initialPids: [] }, { mode: "run", pid: target.pid, argv });
+      if (!started) {
+        target.signal("SIGKILL");
+        await target.exited;
+        target.cleanup();
+        await monitor.finish(null);
+        const failed = monitor.failedProbes();
+        if (auto && attempt < 3 && failed.length) {
+          exclude.push(...failed);
+          continue;
+        }
+        throw new CliError("no probe could attach; the command was not started", 1);
+      }
+      return await supervise(target, monitor, m.failOnViolation, io);
     }
-    const started = await monitor.start({ mode: "run", rootPid: target.pid, initialPids: [] }, { mode: "run", pid: target.pid, argv });
-    if (!started) {
-      // Fail closed: CMD is still waiting at the gate and never ran unobserved.
-      target.signal("SIGKILL");
-      await target.exited;
-      target.cleanup();
-      await monitor.finish(null);
-      throw new CliError("no probe could attach; the command was not started", 1);
-    }
-    const handlers = forwarded.map((sig) => {
-      // Ctrl-C on a terminal already reaches CMD (same process group); forwarding would send it twice.
-      const h = () => (sig === "SIGINT" && process.stdin.isTTY ? undefined : target.signal(sig));
-      process.on(sig, h);
-      return [sig, h] as const;
-    });
-    await target.release();
-    const code = await target.exited;
-    for (const [sig, h] of handlers) process.off(sig, h);
-    target.cleanup();
-    const { violations } = await monitor.finish(code);
-    if (m.failOnViolation && violations > 0) {
-      io.stderr(`trustrun: ${violations} connection${violations === 1 ? "" : "s"} not allowed by the policy (--fail-on-violation)\n`);
-      return 3;
-    }
-    return code;
   },
 };
+
+async function supervise(target: LaunchedTarget, monitor: Monitor, failOnViolation: boolean, io: CommandIO): Promise<number> {
+  const handlers = forwarded.map((sig) => {
+    // Ctrl-C on a terminal already reaches CMD (same process group); forwarding would send it twice.
+    const h = () => (sig === "SIGINT" && process.stdin.isTTY ? undefined : target.signal(sig));
+    process.on(sig, h);
+    return [sig, h] as const;
+  });
+  await target.release();
+  const code = await target.exited;
+  for (const [sig, h] of handlers) process.off(sig, h);
+  target.cleanup();
+  const { violations } = await monitor.finish(code);
+  if (failOnViolation && violations > 0) {
+    io.stderr(`trustrun: ${violations} connection${violations === 1 ? "" : "s"} not allowed by the policy (--fail-on-violation)\n`);
+    return 3;
+  }
+  return code;
+}
