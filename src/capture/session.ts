@@ -194,7 +194,8 @@ export function createCaptureSession(opts: CaptureSessionOptions) {
     if (verdict === "block") {
       enforced = opts.enforcer.block(conn.dst.ip, conn.dst.port, conn.proto) ?? undefined;
       if (!enforced) {
-        warn(opts.enforcer.notes.find((n) => n.startsWith("block")) ?? "block: not possible here; recorded as an alert");
+        // A missing capability was said once at start; a failure of a working one is news.
+        if (opts.enforcer.canBlock) warn(`block of ${conn.dst.ip}:${conn.dst.port} failed; recorded as an alert`);
         enforced = "not enforced: recorded as an alert";
       }
     }

@@ -101,8 +101,11 @@ export function pathText(path: ReadonlyArray<PropertyKey>): string {
 /** zod issues → positioned errors, with hints for the common cases. */
 export function zodErrors(error: z.ZodError, parsed: ParsedYaml, file: string, knownKeys: (path: ReadonlyArray<PropertyKey>) => string[]): PolicyError[] {
   const out: PolicyError[] = [];
+  // An unknown key explains the rule-level complaint at the same place ("needs a matcher"); keep one.
+  const unknownAt = new Set(error.issues.filter((i) => i.code === "unrecognized_keys").map((i) => pathText(i.path as PropertyKey[])));
   for (const issue of error.issues) {
     const path = issue.path as PropertyKey[];
+    if (issue.code === "custom" && unknownAt.has(pathText(path))) continue;
     const where = pathText(path);
     if (issue.code === "unrecognized_keys") {
       for (const key of issue.keys) {

@@ -36,6 +36,7 @@ export async function scanDirectory(root: string, opts: ScanOptions = {}, onProg
   let bytes = 0;
   let parsed = 0;
   let lastProgress = 0;
+  let workersUsed = 0;
   try {
     for (const file of walked.files) {
       let data: Uint8Array;
@@ -74,6 +75,7 @@ export async function scanDirectory(root: string, opts: ScanOptions = {}, onProg
     }
     await Promise.all(pending);
   } finally {
+    workersUsed = pool?.size ?? 0;
     pool?.close();
   }
 
@@ -95,8 +97,11 @@ export async function scanDirectory(root: string, opts: ScanOptions = {}, onProg
   for (const { rel, findings: raw } of perFile) {
     const sorted = dedupe(raw).sort((a, b) => a.line - b.line || a.column - b.column || a.kind.localeCompare(b.kind));
     for (const f of sorted) {
-      const { port: _port, ...rest } = f;
-      findings.push({ ...rest, file: rel, verdict: verdictOf(f) });
+      // Field order as in the scan JSON contract.
+      findings.push({
+        kind: f.kind, value: f.value, host: f.host, file: rel, line: f.line, column: f.column,
+        language: f.language, analyzer: f.analyzer, rule: f.rule, verdict: verdictOf(f),
+      });
     }
   }
   addFingerprints(findings);
@@ -104,7 +109,7 @@ export async function scanDirectory(root: string, opts: ScanOptions = {}, onProg
   return {
     version: 1,
     root: absRoot,
-    stats: { files, bytes, ms: Math.round(performance.now() - started), parsed },
+    stats: { files, bytes, ms: Math.round(performance.now() - started), parsed, workers: workersUsed },
     findings,
     skipped: skipped.sort((a, b) => (a.file < b.file ? -1 : 1)),
   };

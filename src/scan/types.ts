@@ -18,6 +18,8 @@ export interface ScanStats {
   ms: number;
   /** Files parsed with tree-sitter (the rest got the regex pass only). */
   parsed?: number;
+  /** Parser worker threads still running at the end (0: parsed on the main thread). */
+  workers?: number;
 }
 
 export interface ScanResult {

@@ -5,15 +5,17 @@ import type { FindingVerdict, RawFinding } from "./types.ts";
 import { isIp } from "./universal/hosts.ts";
 
 /**
- * allow → allowed; a matching deny rule (alert/block/kill) → violation; nothing matched under the
- * observe-only default → unknown; a default of block/kill (or alert in a real policy) → violation.
+ * A matching rule: allow → allowed, alert/block/kill (deny rules) → violation.
+ * No rule matched: the observe-only default → unknown; a default of block/kill → violation;
+ * a default of allow → allowed; alert or prompt → unknown (the policy has no opinion on it).
  */
 export function verdictFromDecision(decision: Decision, observeOnly: boolean): FindingVerdict {
-  if (decision.verdict === "allow") return "allowed";
-  if (decision.verdict === "prompt") return "unknown";
-  if (decision.rule !== null) return "violation";
+  const v = decision.verdict;
+  if (decision.rule !== null) return v === "allow" ? "allowed" : v === "prompt" ? "unknown" : "violation";
   if (observeOnly) return "unknown";
-  return "violation";
+  if (v === "block" || v === "kill") return "violation";
+  if (v === "allow") return "allowed";
+  return "unknown";
 }
 
 /** Facts for the policy engine; null when the finding names no destination (secrets). */

@@ -466,7 +466,7 @@ function start() {
       if (structured) {
         const oldPrep = Error.prepareStackTrace;
         try {
-          Error.prepareStackTrace = callSites;
+          try { Error.prepareStackTrace = callSites; } catch (_) { /* frozen Error: parse text instead */ }
           if (Error.prepareStackTrace !== callSites) { structured = false; } else {
             const holder = {};
             Error.captureStackTrace(holder, attribute);
@@ -540,16 +540,16 @@ function start() {
     try {
       target = connectTarget(arguments);
       if (target && target.port > 0) {
-        const a = attribute();
-        let pkg = a[0];
-        let chain = a[1];
-        if (!pkg && als) {
-          const carried = als.getStore();
-          if (carried) { pkg = carried[0]; chain = carried[1]; }
-        }
+        // Inside http.request the wrapper has attributed the call already (from a shallow stack);
+        // inside fetch the caller's package was carried in AsyncLocalStorage.
+        let a = httpCtx;
+        if (!a && als) a = als.getStore() || null;
+        if (!a || !a[0]) a = attribute();
+        const pkg = a[0];
+        const chain = a[1];
         d = decideCached(target.host, target.port);
         const o = rec('connect', { host: target.host, port: target.port, pkg: pkg || 'unknown', chain: chain, via: this.encrypted ? 'tls' : 'net' });
-        if (target.servername || this.encrypted) o.sni = target.servername || target.host;
+        if (this.encrypted) o.sni = target.servername || target.host;
         const ip = ipLiteral(target.host);
         if (ip) o.ip = ip;
         if (d.verdict !== 'allow') { o.verdict = d.verdict === 'deny' ? 'block' : 'alert'; o.rule = d.rule; }
@@ -602,6 +602,7 @@ function start() {
     return [m[1].charCodeAt(0) === 91 ? m[1].slice(1, -1) : m[1], m[2] ? +m[2] : (secure ? 443 : 80)];
   }
 
+  let httpCtx = null; // [package, chain] while an http(s).request call is on the stack
   function wrapRequest(mod, name, secure) {
     const orig = mod[name];
     if (typeof orig !== 'function') return;
@@ -610,11 +611,14 @@ function start() {
       if (depth > 0) return orig.apply(this, arguments);
       depth++;
       let req;
-      try { req = orig.apply(this, arguments); } finally { depth--; }
+      const outer = httpCtx;
+      try { httpCtx = attribute(); } catch (_) { httpCtx = null; }
+      const ctx = httpCtx;
+      try { req = orig.apply(this, arguments); } finally { depth--; httpCtx = outer; }
       try {
         if (req && typeof req.getHeaderNames === 'function') {
           const hp = hostPortFromHeader(req.getHeader('host'), secure || req.protocol === 'https:') || [req.host || 'localhost', secure ? 443 : 80];
-          reportRequest('http', hp[0], hp[1], String(req.method || 'GET'), req.path, req.getHeaderNames(), null);
+          reportRequest('http', hp[0], hp[1], String(req.method || 'GET'), req.path, req.getHeaderNames(), ctx && ctx[0]);
         }
       } catch (e) { internalError('http', e); }
       return req;
@@ -720,10 +724,24 @@ function start() {
 
   // ---- child processes ----
   let serving = false;
+  function markListen(proto) {
+    try {
+      const origListen = proto && proto.listen;
+      if (typeof origListen !== 'function') return;
+      proto.listen = function () { serving = true; return origListen.apply(this, arguments); };
+    } catch (e) { internalError('patch-listen', e); }
+  }
+  markListen(net.Server.prototype);
   try {
-    const origListen = net.Server.prototype.listen;
-    net.Server.prototype.listen = function () { serving = true; return origListen.apply(this, arguments); };
+    const httpServer = require('http').Server;
+    if (httpServer && httpServer.prototype && httpServer.prototype.listen !== net.Server.prototype.listen) markListen(httpServer.prototype);
   } catch (e) { internalError('patch-listen', e); }
+  if (isBun) {
+    try {
+      const origServe = globalThis.Bun.serve;
+      if (typeof origServe === 'function') globalThis.Bun.serve = function () { serving = true; return origServe.apply(this, arguments); };
+    } catch (e) { internalError('patch-serve', e); }
+  }
   try {
     const cp = require('child_process');
     let depth = 0;
@@ -761,20 +779,26 @@ function start() {
 
   // ---- runtime integrity ----
   const nodeOptions = splitNodeOptions(env.NODE_OPTIONS || '');
-  // Our own --require/--preload pair is not an anomaly; anything else in NODE_OPTIONS may be.
-  const userOptions = [];
-  for (let i = 0; i < nodeOptions.length; i++) {
-    const f = nodeOptions[i];
-    if (f.indexOf(agentFile) >= 0) continue;
-    if ((f === '--require' || f === '-r' || f === '--preload') && i + 1 < nodeOptions.length && nodeOptions[i + 1].indexOf(agentFile) >= 0) continue;
-    userOptions.push(f);
+  // Our own --require/--preload is not an anomaly; anything else in the flags may be.
+  function withoutOwn(list) {
+    const out = [];
+    for (let i = 0; i < list.length; i++) {
+      const f = String(list[i]);
+      if (f.indexOf(agentFile) >= 0) continue;
+      if ((f === '--require' || f === '-r' || f === '--preload') && i + 1 < list.length && String(list[i + 1]).indexOf(agentFile) >= 0) { i++; continue; }
+      out.push(f);
+    }
+    return out;
   }
-  const flags = (process.execArgv || []).concat(userOptions);
+  const userOptions = withoutOwn(nodeOptions);
+  const execArgv = withoutOwn(process.execArgv || []);
+  const flags = execArgv.slice();
+  for (let i = 0; i < userOptions.length; i++) if (flags.indexOf(userOptions[i]) < 0) flags.push(userOptions[i]);
   let frozen = false;
   try { frozen = Object.isFrozen(Object.prototype) && Object.isFrozen(Array.prototype); } catch (_) { frozen = false; }
   send(rec('hello', {
     ppid: process.ppid, runtime: isBun ? 'bun' : 'node', version: isBun ? globalThis.Bun.version : process.version,
-    nodeVersion: process.version, execPath: process.execPath, argv: (process.argv || []).slice(0, 32), execArgv: process.execArgv || [],
+    nodeVersion: process.version, execPath: process.execPath, argv: (process.argv || []).slice(0, 32), execArgv: execArgv,
     nodeOptions: userOptions,
     flagAnomalies: flagAnomalies(flags), frozenIntrinsics: frozen, cwd: safeCwd(), platform: process.platform, arch: process.arch,
   }));

@@ -105,7 +105,9 @@ export interface PreparedSentinel {
 }
 
 export async function prepareSentinel(opts: PrepareOptions): Promise<PreparedSentinel> {
-  const dir = await mkdtemp(join(tmpdir(), "trustrun-sentinel-"));
+  // BUN_OPTIONS has no quoting: keep the agent's path free of whitespace and quotes.
+  const base = /[\s"'\\]/.test(tmpdir()) ? "/tmp" : tmpdir();
+  const dir = await mkdtemp(join(base, "trustrun-sentinel-"));
   await chmod(dir, 0o700);
   try {
     const agentPath = join(dir, "agent.cjs");
@@ -117,12 +119,12 @@ export async function prepareSentinel(opts: PrepareOptions): Promise<PreparedSen
       dir, session: opts.session, stateDir: opts.stateDir, commandKey: opts.commandKey,
       askFallback: policy.askFallback,
     });
-    const base = opts.baseEnv ?? process.env;
+    const baseEnv = opts.baseEnv ?? process.env;
     // Both variables are set whatever the runtime: a Node script may start Bun and the reverse.
     const env: Record<string, string> = {
       TRUSTRUN_SENTINEL_DIR: dir,
-      NODE_OPTIONS: appendNodeOption(base.NODE_OPTIONS, "--require", agentPath),
-      BUN_OPTIONS: appendNodeOption(base.BUN_OPTIONS, "--preload", agentPath),
+      NODE_OPTIONS: appendNodeOption(baseEnv.NODE_OPTIONS, "--require", agentPath),
+      BUN_OPTIONS: [(baseEnv.BUN_OPTIONS ?? "").trim(), `--preload=${agentPath}`].filter(Boolean).join(" "),
     };
     if (opts.reportEverySeconds) env.TRUSTRUN_SENTINEL_INTERVAL_MS = String(Math.round(opts.reportEverySeconds * 1000));
     let cleaned = false;

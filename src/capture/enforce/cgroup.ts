@@ -30,9 +30,27 @@ export interface SessionCgroup {
   remove(): void;
 }
 
+const privateMount = "/run/trustrun/cgroup2";
+
+/**
+ * The cgroup v2 hierarchy, mounting it privately when this mount namespace does not show it
+ * (e.g. under `ip netns exec`, which remounts /sys). Root only.
+ */
+function cgroup2Root(): string | null {
+  const found = findCgroup2Mount();
+  if (found) return found;
+  try {
+    mkdirSync(privateMount, { recursive: true });
+    const r = Bun.spawnSync(["mount", "-t", "cgroup2", "cgroup2", privateMount], { stderr: "ignore" });
+    return r.exitCode === 0 ? privateMount : null;
+  } catch {
+    return null;
+  }
+}
+
 /** A cgroup for one launched tree: scoped firewall rules, whole-tree kill and freeze. Root only. */
 export function createSessionCgroup(sessionId: string): SessionCgroup | null {
-  const mount = findCgroup2Mount();
+  const mount = cgroup2Root();
   if (!mount) return null;
   const relPath = `trustrun/${sessionId}`;
   const path = join(mount, relPath);

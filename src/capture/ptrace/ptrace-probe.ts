@@ -230,10 +230,12 @@ export function createPtraceProbe(opts: PtraceOptions = {}): Probe {
         const exited = await Promise.race([proc.exited.then(() => true), Bun.sleep(3000).then(() => false)]);
         if (!exited) proc.kill("SIGKILL");
       }
+      // A reader still blocked in open() means strace never started: let it see EOF now.
+      // (An extra writer that opens and closes at once is harmless if strace is writing too.)
+      if (fifo && !streamOpened) unblockReader(fifo.path);
       // Give strace's last lines a moment to arrive (run: strace has exited with the command).
       const flushed = await Promise.race([ended.then(() => true), Bun.sleep(2000).then(() => false)]);
       if (!flushed) {
-        if (fifo && !streamOpened) unblockReader(fifo.path);
         stream?.destroy();
         await Promise.race([ended, Bun.sleep(500)]);
       }

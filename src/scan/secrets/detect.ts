@@ -70,3 +70,15 @@ export function detectSecrets(
   }
   return out;
 }
+
+/** The text with every secret (and URL password) replaced by "…": safe to print as context. */
+export function maskSecrets(text: string): string {
+  const spans: Array<[number, number]> = [];
+  for (const rule of secretRules) {
+    if (!rule.keywords.some((k) => text.includes(k))) continue;
+    for (const s of matchRule(rule, text)) spans.push([s.offset, s.offset + s.value.length]);
+  }
+  let out = text;
+  for (const [a, b] of spans.sort((x, y) => y[0] - x[0])) out = out.slice(0, a) + "…" + out.slice(b);
+  return out.replace(/(:\/\/[^\s:/@"'`]{0,64}:)[^\s@/"'`]+@/g, "$1***@");
+}

@@ -12,6 +12,8 @@ export interface Endpoint {
 export function endpointOf(v: Val | null, fallback: string): Endpoint {
   if (!v) return { value: fallback, host: null, port: null };
   const t = text(v);
+  const whole = t.match(/^\{([^{}]*)\}$/);
+  if (whole) return { value: fallback.replace("<dynamic>", whole[1]), host: null, port: null };
   const m = t.match(/^([a-z][a-z0-9+.-]*):\/\/(.*)$/is);
   if (m) {
     const p = parseUrl(m[1], m[2]);

@@ -24,6 +24,8 @@ export function evalJs(node: Node | null, ctx: Ctx, depth = 0): Val | null {
   switch (node.type) {
     case "string":
       return str(node.namedChildren.map((c) => (c?.type === "escape_sequence" ? unescapeString(c.text) : (c?.text ?? ""))).join(""));
+    case "number":
+      return str(node.text);
     case "template_string": {
       const parts: Array<Val | null> = [];
       const hints: string[] = [];

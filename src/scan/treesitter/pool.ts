@@ -39,7 +39,7 @@ export function createAnalyzerPool(workers: number): AnalyzerPool {
     }
     for (const t of threads) t.w.terminate();
     threads.length = 0;
-    void why;
+    if (process.env.TRUSTRUN_DEBUG) process.stderr.write(`scan: parser workers unavailable (${why}); parsing inline\n`);
   };
   try {
     for (let i = 0; i < workers; i++) {

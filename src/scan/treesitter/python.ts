@@ -50,6 +50,8 @@ export function evalPy(node: Node | null, ctx: Ctx, depth = 0): Val | null {
       }
       return concat(parts, hints);
     }
+    case "integer":
+      return str(node.text);
     case "concatenated_string":
       return concat(node.namedChildren.map((c) => evalPy(c, ctx, depth + 1)));
     case "parenthesized_expression":

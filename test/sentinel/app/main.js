@@ -43,6 +43,12 @@ async function main() {
       w.on('error', (e) => { out.errors.worker = String(e); resolve(); });
     });
   }
+  if (process.env.LOOP_MS) {
+    const end = Date.now() + +process.env.LOOP_MS;
+    let n = 0;
+    while (Date.now() < end && n < 100000) { await httpGet('127.0.0.1', port, '/loop/' + n); n++; }
+    out.results.loop = n;
+  }
   out.results.telemetry = await phoned;
   out.results.polluted = ({}).polluted || null;
   process.stdout.write(JSON.stringify(out) + '\n');

@@ -1,0 +1,137 @@
+// `trustrun scan DIR`: endpoints, SDK clients and secrets in source, checked against the policy.
+import { existsSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { evaluate } from "../../policy/evaluate.ts";
+import { makeBaseline, parseBaseline, withoutBaseline } from "../../scan/baseline.ts";
+import { renderJson } from "../../scan/report/json.ts";
+import { renderSarif } from "../../scan/report/sarif.ts";
+import { renderText } from "../../scan/report/text.ts";
+import { scanDirectory } from "../../scan/scan-directory.ts";
+import type { ScanProgress, ScanResult } from "../../scan/types.ts";
+import { policyVerdict } from "../../scan/verdict.ts";
+import { CliError, UsageError, flag, intOption, list, oneOf, str, type Command, type CommandIO } from "../command.ts";
+import { version } from "../version.ts";
+import { policyFromArgs, policyOptionSpecs } from "./policy.ts";
+
+export type ScanStore = (result: ScanResult) => Promise<void> | void;
+
+let storeScan: ScanStore | null = null;
+
+/** Lets the caller persist each scan (the SQLite store); the command calls it after a scan. */
+export function setScanStore(fn: ScanStore | null): void {
+  storeScan = fn;
+}
+
+const formats = ["text", "json", "sarif"] as const;
+const failOns = ["violation", "secret", "any", "none"] as const;
+export type FailOn = (typeof failOns)[number];
+
+/** Whether the findings trigger --fail-on. */
+export function failTriggered(result: ScanResult, failOn: FailOn): boolean {
+  const violation = result.findings.some((f) => f.verdict === "violation");
+  const secret = result.findings.some((f) => f.kind === "secret");
+  if (failOn === "violation") return violation;
+  if (failOn === "secret") return secret;
+  if (failOn === "any") return violation || secret;
+  return false;
+}
+
+function progressPrinter(io: CommandIO): ((p: ScanProgress) => void) | undefined {
+  if (!process.stderr.isTTY) return undefined;
+  let shown = false;
+  return (p) => {
+    if (p.phase === "walk") return;
+    shown = true;
+    const pct = p.total ? Math.floor((p.files / p.total) * 100) : 100;
+    io.stderr(`\r\x1b[2Kscanning ${p.files}/${p.total} files (${pct}%), ${(p.bytes / 1e6).toFixed(1)} MB`);
+    if (p.files >= p.total && shown) io.stderr("\r\x1b[2K");
+  };
+}
+
+export const scanCommand: Command = {
+  name: "scan",
+  summary: "Find endpoints, SDK clients and hard-coded secrets in source code",
+  usage: "trustrun scan DIR [--policy FILE]... [--preset NAME]... [--format text|json|sarif] [options]",
+  description:
+    "Scans every text file under DIR (honouring .gitignore and .trustrunignore) for URLs, IPs, hostnames and\n" +
+    "secrets, and parses Python, JavaScript/TypeScript and R to find the endpoints HTTP clients and SDKs\n" +
+    "will call. Each endpoint gets the policy verdict: allowed, violation or unknown. Secrets are always\n" +
+    "redacted. Exit status: 0 clean, 1 when --fail-on triggers, 2 on a usage or fatal error.",
+  options: {
+    ...policyOptionSpecs,
+    format: { type: "string", arg: "FMT", description: "Report format: text (default), json or sarif" },
+    json: { type: "boolean", description: "Same as --format json" },
+    output: { type: "string", short: "o", arg: "FILE", description: "Write the report to FILE instead of stdout" },
+    "fail-on": { type: "string", arg: "WHAT", description: "Exit 1 on: violation (default), secret, any or none" },
+    include: { type: "string", multiple: true, arg: "GLOB", description: "Scan only files matching GLOB (gitignore syntax; repeatable)" },
+    exclude: { type: "string", multiple: true, arg: "GLOB", description: "Skip files matching GLOB (gitignore syntax; repeatable)" },
+    "max-file-size": { type: "string", arg: "BYTES", description: "Skip files larger than this (default 5000000)" },
+    "regex-only": { type: "boolean", description: "Skip the tree-sitter analyzers (faster; no call-site resolution)" },
+    "no-gitignore": { type: "boolean", description: "Scan files that .gitignore excludes too" },
+    baseline: { type: "string", arg: "FILE", description: "Report only findings not accepted in this baseline file" },
+    "write-baseline": { type: "string", arg: "FILE", description: "Write all current findings' fingerprints to FILE" },
+    workers: { type: "string", arg: "N", description: "Parser worker threads (default: CPUs, max 4; 0 = none)" },
+  },
+  positionals: { min: 1, max: 1 },
+  examples: [
+    "trustrun scan .",
+    "trustrun scan src --preset public-ai-apis --fail-on any",
+    "trustrun scan . --format sarif --output trustrun.sarif",
+    "trustrun scan . --write-baseline .trustrun-baseline.json",
+    "trustrun scan . --baseline .trustrun-baseline.json --fail-on any",
+  ],
+  async run(args, io) {
+    const v = args.values;
+    const dir = args.positionals[0];
+    if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new UsageError(`'${dir}' is not a directory`);
+    const format = flag(v, "json") ? "json" : oneOf(v, "format", formats, "text")!;
+    const failOn = oneOf(v, "fail-on", failOns, "violation")!;
+    const maxFileSize = intOption(v, "max-file-size", 1);
+    const workers = intOption(v, "workers", 0, 64);
+    const policy = policyFromArgs(v, process.cwd(), io);
+    let accepted: Set<string> | null = null;
+    const baselineFile = str(v, "baseline");
+    if (baselineFile) {
+      try {
+        accepted = parseBaseline(readFileSync(baselineFile, "utf8"));
+      } catch (err) {
+        throw new CliError(`cannot use baseline ${baselineFile}: ${(err as Error).message}`, 2);
+      }
+    }
+    let result: ScanResult;
+    try {
+      result = await scanDirectory(
+        dir,
+        {
+          verdict: policyVerdict(evaluate, policy),
+          include: list(v, "include"),
+          exclude: list(v, "exclude"),
+          maxFileSize,
+          regexOnly: flag(v, "regex-only"),
+          gitignore: !flag(v, "no-gitignore"),
+          workers,
+        },
+        progressPrinter(io),
+      );
+    } catch (err) {
+      throw new CliError(`scan failed: ${(err as Error).message}`, 2);
+    }
+    const writeBaseline = str(v, "write-baseline");
+    if (writeBaseline) {
+      writeFileSync(writeBaseline, JSON.stringify(makeBaseline(result), null, 2) + "\n");
+      io.stderr(`wrote ${result.findings.length} fingerprints to ${writeBaseline}\n`);
+    }
+    if (accepted) result = { ...result, findings: withoutBaseline(result.findings, accepted) };
+    await storeScan?.(result);
+    const report =
+      format === "json" ? renderJson(result) : format === "sarif" ? renderSarif(result, version) : renderText(result, { color: !str(v, "output") && process.stdout.isTTY === true });
+    const out = str(v, "output");
+    if (out) {
+      try {
+        writeFileSync(out, report);
+      } catch (err) {
+        throw new CliError(`cannot write ${out}: ${(err as Error).message}`, 2);
+      }
+    } else io.stdout(report);
+    return failTriggered(result, failOn) ? 1 : 0;
+  },
+};

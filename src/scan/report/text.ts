@@ -1,0 +1,91 @@
+// Human report: findings grouped by host (violations first), each with its source line.
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { maskSecrets } from "../secrets/detect.ts";
+import type { Finding, ScanResult } from "../types.ts";
+
+export interface TextOptions {
+  /** Show the source line of each finding (read from disk under result.root). Default true. */
+  context?: boolean;
+  color?: boolean;
+  /** How many skipped files to list by name. Default 10. */
+  listSkipped?: number;
+}
+
+const verdictRank = { violation: 0, unknown: 1, allowed: 2 } as const;
+
+function fmtBytes(n: number): string {
+  if (n >= 1e6) return `${(n / 1e6).toFixed(1)} MB`;
+  if (n >= 1e3) return `${(n / 1e3).toFixed(1)} kB`;
+  return `${n} B`;
+}
+
+export function renderText(result: ScanResult, opts: TextOptions = {}): string {
+  const context = opts.context ?? true;
+  const c = (code: string, s: string) => (opts.color ? `\x1b[${code}m${s}\x1b[0m` : s);
+  const lines: string[] = [];
+  const cache = new Map<string, string[] | null>();
+  const sourceLine = (file: string, line: number): string | null => {
+    if (!cache.has(file)) {
+      try {
+        cache.set(file, readFileSync(join(result.root, file), "utf8").split("\n"));
+      } catch {
+        cache.set(file, null);
+      }
+    }
+    const l = cache.get(file)?.[line - 1];
+    if (l === undefined) return null;
+    const masked = maskSecrets(l.replace(/\r$/, ""));
+    return masked.length > 160 ? `${masked.slice(0, 157)}...` : masked;
+  };
+  const show = (f: Finding) => {
+    lines.push(`  ${c("36", `${f.file}:${f.line}:${f.column}`)}  ${f.kind} ${c("2", f.rule)}  ${f.value}`);
+    if (context && f.kind !== "secret") {
+      const src = sourceLine(f.file, f.line);
+      if (src !== null) lines.push(c("2", `      ${String(f.line).padStart(4)} | ${src.trim()}`));
+    }
+  };
+
+  const { stats, findings } = result;
+  const secrets = findings.filter((f) => f.kind === "secret");
+  const endpoints = findings.filter((f) => f.kind !== "secret");
+  const violations = endpoints.filter((f) => f.verdict === "violation").length;
+  lines.push(
+    `Scanned ${stats.files} files (${fmtBytes(stats.bytes)}) in ${stats.ms} ms under ${result.root}: ` +
+      `${endpoints.length} endpoint findings (${violations} violations), ${secrets.length} secrets.`,
+  );
+
+  if (secrets.length) {
+    lines.push("", c("1;31", `Secrets (${secrets.length})`));
+    for (const f of secrets) show(f);
+  }
+  const byHost = new Map<string, Finding[]>();
+  for (const f of endpoints) {
+    const k = f.host ?? "(host not resolved)";
+    byHost.set(k, [...(byHost.get(k) ?? []), f]);
+  }
+  const groups = [...byHost.entries()].sort((a, b) => {
+    const ra = Math.min(...a[1].map((f) => verdictRank[f.verdict]));
+    const rb = Math.min(...b[1].map((f) => verdictRank[f.verdict]));
+    return ra - rb || (a[0] === "(host not resolved)" ? 1 : b[0] === "(host not resolved)" ? -1 : a[0].localeCompare(b[0]));
+  });
+  for (const [host, fs] of groups) {
+    const v = fs.some((f) => f.verdict === "violation") ? "violation" : fs.some((f) => f.verdict === "unknown") ? "unknown" : "allowed";
+    const tag = v === "violation" ? c("1;31", "VIOLATION") : v === "allowed" ? c("32", "allowed") : c("33", "unknown");
+    lines.push("", `${c("1", host)}  ${tag}  (${fs.length})`);
+    for (const f of fs) show(f);
+  }
+  if (result.skipped.length) {
+    const reasons = new Map<string, number>();
+    for (const s of result.skipped) {
+      const r = s.reason.replace(/ \(.*\)$/, "");
+      reasons.set(r, (reasons.get(r) ?? 0) + 1);
+    }
+    lines.push("", `Skipped ${result.skipped.length} files: ${[...reasons].map(([r, n]) => `${n} ${r}`).join(", ")}`);
+    const n = opts.listSkipped ?? 10;
+    for (const s of result.skipped.slice(0, n)) lines.push(c("2", `  ${s.file}: ${s.reason}`));
+    if (result.skipped.length > n) lines.push(c("2", `  ... and ${result.skipped.length - n} more (see --format json)`));
+  }
+  if (!findings.length) lines.push("", "No endpoints or secrets found.");
+  return lines.join("\n") + "\n";
+}

@@ -1,0 +1,51 @@
+import { describe, expect, test } from "bun:test";
+import { openStore } from "./index.ts";
+import { eventSeries, sessionsVersion } from "./series.ts";
+import type { ConnectionEvent, SessionEvent } from "../core/types.ts";
+
+function conn(ts: number, verdict: ConnectionEvent["verdict"], session = "s1"): ConnectionEvent {
+  return {
+    type: "connection", ts, session, pid: 1, ppid: null, exe: "/bin/x", argv: null, proto: "tcp",
+    dst: { ip: "10.0.0.1", port: 443 }, host: "a.example", hostSource: "dns", probe: "proc", verdict, rule: null, reason: "",
+  };
+}
+
+describe("eventSeries", () => {
+  test("counts connections and violations per bucket, ignoring older rows and other types", () => {
+    const store = openStore(":memory:");
+    store.appendEvents([
+      conn(500, "alert"), // before since
+      conn(1000, "allow"), conn(1500, "block"), conn(1999, "allow"),
+      conn(2000, "kill"), conn(2500, "alert", "s2"),
+      { type: "dns", ts: 2100, session: "s1", pid: 1, name: "a.example", answers: [], probe: "pcap" },
+    ]);
+    expect(eventSeries(store.db, { since: 1000, bucketMs: 1000 })).toEqual([
+      { t: 1000, connections: 3, violations: 1 },
+      { t: 2000, connections: 2, violations: 2 },
+    ]);
+    expect(eventSeries(store.db, { since: 0, bucketMs: 1000, session: "s2" })).toEqual([{ t: 2000, connections: 1, violations: 1 }]);
+    // maxRows bounds the look-back to the newest rows.
+    expect(eventSeries(store.db, { since: 0, bucketMs: 10_000, maxRows: 2 })).toEqual([{ t: 0, connections: 2, violations: 2 }]);
+  });
+
+  test("sessionsVersion changes on start and end", () => {
+    const store = openStore(":memory:");
+    const v0 = sessionsVersion(store.db);
+    const ev: SessionEvent = { type: "session", phase: "start", session: "abc", ts: 1, target: { mode: "run", argv: ["x"] }, policy: "p", probes: [], complete: true };
+    store.startSession(ev);
+    const v1 = sessionsVersion(store.db);
+    expect(v1).not.toBe(v0);
+    store.endSession({ ...ev, phase: "end", ts: 2, exitCode: 0 });
+    expect(sessionsVersion(store.db)).not.toBe(v1);
+  });
+});
+
+import { processOf } from "./processes.ts";
+
+test("processOf finds the executable of a pid in a session", () => {
+  const store = openStore(":memory:");
+  store.appendEvents([conn(1, "allow"), { ...conn(2, "allow", "s2"), pid: 7, exe: "/usr/bin/curl" }]);
+  expect(processOf(store.db, "s1", 1)).toBe("/bin/x");
+  expect(processOf(store.db, "s2", 7)).toBe("/usr/bin/curl");
+  expect(processOf(store.db, "s1", 7)).toBeNull();
+});

@@ -1,0 +1,219 @@
+// End to end: the test app runs on every available runtime with the sentinel's environment;
+// attribution, pre-connect refusal, learning-mode round trips, resilience (dead or stalled
+// monitor, polluted prototypes, frozen intrinsics, workers) and child-process signals.
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { SentinelPolicy } from "../../src/sentinel/policy.ts";
+import { appResult, availableRuntimes, countingServer, runWithSentinel, type CountingServer } from "./harness.ts";
+
+const runtimes = availableRuntimes();
+console.log(`sentinel end-to-end runtimes: ${runtimes.map((r) => `${r.name} (${r.exe})`).join(", ")}`);
+
+let target: CountingServer;
+let tele: CountingServer;
+let blocked: CountingServer;
+beforeAll(async () => {
+  target = await countingServer();
+  tele = await countingServer();
+  blocked = await countingServer(["127.0.0.1", "::1"]);
+});
+afterAll(async () => {
+  await Promise.all([target.close(), tele.close(), blocked.close()]);
+});
+
+const denyLocalhost: SentinelPolicy = {
+  enforce: true, defaultAction: "allow", askFallback: "allow",
+  rules: [{ id: "deny[0]", kind: "deny", action: "block", hosts: ["localhost"] }],
+};
+const appEnv = () => ({ TARGET_PORT: String(target.port), TELEMETRY_PORT: String(tele.port), BLOCKED_PORT: String(blocked.port) });
+
+for (const rt of runtimes) {
+  describe(`sentinel on ${rt.name}`, () => {
+    test("every call is attributed to the package that made it", async () => {
+      const r = await runWithSentinel({ runtime: rt, args: ["main.js"], env: { TARGET_PORT: String(target.port), TELEMETRY_PORT: String(tele.port) } });
+      expect(r.exitCode).toBe(0);
+      const app = appResult(r);
+      expect(app.errors).toEqual({});
+      expect(app.results.telemetry).toEqual([200, 200]);
+      const byPath = new Map(r.requests.map((q) => [q.path, q]));
+      expect(byPath.get("/app/fetch/:id?user&x")?.package).toBe("app");
+      expect(byPath.get("/app/http")?.package).toBe("app");
+      expect(byPath.get("/axios/get")?.package).toBe("fake-axios");
+      expect(byPath.get("/telemetry/http?install")?.package).toBe("telemetry-lib");
+      expect(byPath.get("/telemetry/fetch/:id")?.package).toBe("telemetry-lib");
+      // Header names only: never values.
+      expect(byPath.get("/app/fetch/:id?user&x")?.headerNames).toEqual(["authorization", "x-app"]);
+      expect(JSON.stringify(r.outputs)).not.toContain("secret-value");
+      // Connections: the collector only ever hears from telemetry-lib; the app's server from app and fake-axios.
+      const teleConnects = r.connects.filter((c) => c.port === tele.port);
+      expect(teleConnects.length).toBe(2);
+      expect(teleConnects.every((c) => c.package === "telemetry-lib")).toBe(true);
+      const appConnects = r.connects.filter((c) => c.port === target.port);
+      expect(appConnects.filter((c) => c.package === "fake-axios").length).toBe(1);
+      expect(appConnects.filter((c) => c.package === "app").length).toBeGreaterThanOrEqual(2);
+      expect(appConnects.every((c) => c.package === "app" || c.package === "fake-axios")).toBe(true);
+      const runtime = r.signals.find((s) => s.kind === "runtime");
+      expect(runtime?.detail.runtime).toBe(rt.kind);
+      expect(r.rejected).toBe(0);
+    });
+
+    test("a denied destination fails inside the program and nothing reaches the server", async () => {
+      const before = blocked.connections;
+      const r = await runWithSentinel({ runtime: rt, args: ["main.js"], env: appEnv(), policy: denyLocalhost });
+      expect(r.exitCode).toBe(0);
+      const app = appResult(r);
+      expect(app.errors["blocked-fetch"]).toContain("blocked by TrustRun policy: rule deny[0]");
+      expect(app.errors["blocked-http"]).toContain("blocked by TrustRun policy: rule deny[0]");
+      expect(app.results["app-fetch"]).toBe(200);
+      expect(blocked.connections).toBe(before);
+      expect(r.connects.filter((c) => c.verdict === "block" && c.rule === "deny[0]").length).toBeGreaterThanOrEqual(2);
+      // Control: without the policy the same calls do reach the server.
+      const control = await runWithSentinel({ runtime: rt, args: ["main.js"], env: appEnv() });
+      expect(appResult(control).results["blocked-http"]).toBe(200);
+      expect(blocked.connections).toBeGreaterThan(before);
+    });
+
+    test("learning mode: the call waits for the monitor's answer", async () => {
+      const before = blocked.connections;
+      const policy: SentinelPolicy = { enforce: true, defaultAction: "ask", askFallback: "deny", rules: [] };
+      const r = await runWithSentinel({
+        runtime: rt, args: ["main.js"], env: appEnv(), policy, holdDecisions: true,
+        decide: async (req) => {
+          await Bun.sleep(50);
+          return req.host === "localhost" ? "deny" : "allow";
+        },
+      });
+      expect(r.exitCode).toBe(0);
+      const app = appResult(r);
+      expect(app.results["app-fetch"]).toBe(200);
+      expect(app.results.axios).toBe(200);
+      expect(app.errors["blocked-http"]).toContain("blocked by TrustRun policy: rule prompt");
+      expect(blocked.connections).toBe(before);
+      // One question per destination per process.
+      const keys = r.asks.map((a) => `${a.pid} ${a.host}:${a.port}`);
+      expect(new Set(keys).size).toBe(keys.length);
+      expect(keys.length).toBe(3);
+      expect(r.asks.find((a) => a.host === "localhost")?.package).toBe("app");
+    });
+
+    test("the program exits on time when the monitor is killed mid-run", async () => {
+      const mon = Bun.spawn([process.execPath, join(import.meta.dir, "monitor-proc.ts")], { stdout: "pipe", stderr: "inherit" });
+      const reader = mon.stdout.getReader();
+      const { value } = await reader.read();
+      const { dir, env } = JSON.parse(new TextDecoder().decode(value)) as { dir: string; env: Record<string, string> };
+      const started = performance.now();
+      const proc = Bun.spawn([rt.exe, "main.js"], { cwd: join(import.meta.dir, "app"), env: { PATH: process.env.PATH ?? "", ...appEnv(), BLOCKED_PORT: "", LOOP_MS: "1200", ...env }, stdout: "pipe", stderr: "pipe" });
+      await Bun.sleep(300);
+      mon.kill("SIGKILL");
+      await mon.exited;
+      const timer = setTimeout(() => proc.kill("SIGKILL"), 10_000);
+      const [out, code] = await Promise.all([new Response(proc.stdout).text(), proc.exited]);
+      clearTimeout(timer);
+      const ms = performance.now() - started;
+      rmSync(dir, { recursive: true, force: true });
+      expect(code).toBe(0);
+      expect(ms).toBeLessThan(4000);
+      expect(JSON.parse(out.trim()).results.loop).toBeGreaterThan(10);
+    });
+
+    test("a monitor that never reads does not slow or hang the program", async () => {
+      const mon = Bun.spawn([process.execPath, join(import.meta.dir, "monitor-proc.ts"), "stall"], { stdout: "pipe", stderr: "inherit" });
+      const { value } = await mon.stdout.getReader().read();
+      const { dir, env } = JSON.parse(new TextDecoder().decode(value)) as { dir: string; env: Record<string, string> };
+      const started = performance.now();
+      const proc = Bun.spawn([rt.exe, "main.js"], { cwd: join(import.meta.dir, "app"), env: { PATH: process.env.PATH ?? "", ...appEnv(), BLOCKED_PORT: "", LOOP_MS: "1500", ...env }, stdout: "pipe", stderr: "pipe" });
+      const timer = setTimeout(() => proc.kill("SIGKILL"), 10_000);
+      const [out, code] = await Promise.all([new Response(proc.stdout).text(), proc.exited]);
+      clearTimeout(timer);
+      const ms = performance.now() - started;
+      mon.kill("SIGKILL");
+      await mon.exited;
+      rmSync(dir, { recursive: true, force: true });
+      expect(code).toBe(0);
+      expect(ms).toBeLessThan(5000);
+      // Enough new connections to overflow a 64 KiB pipe many times over.
+      expect(JSON.parse(out.trim()).results.loop).toBeGreaterThan(500);
+    });
+
+    test("survives a polluted Object.prototype, before and after it loads", async () => {
+      const pre = join(import.meta.dir, "pollute.cjs");
+      const r = await runWithSentinel({
+        runtime: rt, args: ["main.js"], policy: denyLocalhost,
+        env: { ...appEnv(), POLLUTE: "1", ...(rt.kind === "node" ? { NODE_OPTIONS: `--require ${pre}` } : { BUN_OPTIONS: `--preload=${pre}` }) },
+      });
+      expect(r.exitCode).toBe(0);
+      const app = appResult(r);
+      expect(app.results.polluted).toBe("yes");
+      expect(app.errors["blocked-http"]).toContain("blocked by TrustRun policy: rule deny[0]");
+      expect(r.requests.find((q) => q.path === "/axios/get")?.package).toBe("fake-axios");
+      const integrity = r.signals.filter((s) => s.kind === "integrity").flatMap((s) => (s.detail.changes as Array<{ what: string }>).map((c) => c.what));
+      expect(integrity).toContain("Object.prototype.polluted");
+    });
+
+    test("worker threads are not instrumented a second time", async () => {
+      const r = await runWithSentinel({ runtime: rt, args: ["main.js"], env: { ...appEnv(), BLOCKED_PORT: "", WORKER: "1" } });
+      expect(r.exitCode).toBe(0);
+      expect(appResult(r).results.worker).toBe("ok");
+      expect(r.signals.filter((s) => s.kind === "runtime").length).toBe(1);
+      expect(target.paths).toContain("/worker/fetch");
+    });
+
+    test("a shell spawned by a serving process is an anomaly", async () => {
+      const r = await runWithSentinel({ runtime: rt, args: ["main.js"], env: { ...appEnv(), BLOCKED_PORT: "", SPAWN_SHELL: "1" } });
+      expect(r.exitCode).toBe(0);
+      const child = r.signals.find((s) => s.kind === "child-process");
+      expect(child?.detail.api).toBe("execSync");
+      expect(child?.detail.shell).toBe(true);
+      expect(child?.detail.package).toBe("app");
+      expect(r.signals.some((s) => s.kind === "child-process-anomaly")).toBe(true);
+    });
+
+    if (rt.kind === "node") {
+      test("runs under --frozen-intrinsics and reports it", async () => {
+        const r = await runWithSentinel({ runtime: rt, args: ["--frozen-intrinsics", "main.js"], env: appEnv(), policy: denyLocalhost });
+        expect(r.exitCode).toBe(0);
+        const app = appResult(r);
+        expect(app.results.axios).toBe(200);
+        expect(app.errors["blocked-fetch"]).toContain("blocked by TrustRun policy: rule deny[0]");
+        expect(r.requests.find((q) => q.path === "/telemetry/http?install")?.package).toBe("telemetry-lib");
+        expect(r.signals.find((s) => s.kind === "runtime")?.detail.frozenIntrinsics).toBe(true);
+      });
+
+      test("flags an inspector in NODE_OPTIONS", async () => {
+        const r = await runWithSentinel({ runtime: rt, args: ["main.js"], env: { ...appEnv(), BLOCKED_PORT: "", NODE_OPTIONS: "--inspect-port=0 --no-deprecation" } });
+        expect(r.exitCode).toBe(0);
+        const flags = (r.signals.find((s) => s.kind === "runtime-flags")?.detail.flags ?? []) as Array<{ flag: string }>;
+        expect(flags.map((f) => f.flag)).toEqual(["--inspect-port=0", "--no-deprecation"]);
+      });
+    }
+  });
+}
+
+describe("artifact drift across sessions", () => {
+  test("a changed package manifest between two sessions of a command is a signal", async () => {
+    const rt = runtimes[0];
+    const stateDir = mkdtempSync(join(tmpdir(), "trustrun-sentinel-state-"));
+    const work = mkdtempSync(join(tmpdir(), "trustrun-sentinel-work-"));
+    try {
+      await Bun.write(join(work, "node_modules", "left-pad", "package.json"), JSON.stringify({ name: "left-pad", version: "1.0.0" }));
+      await Bun.write(join(work, "package-lock.json"), "{}");
+      await Bun.write(join(work, "x.js"), "setTimeout(() => {}, 50)");
+      const run = () => runWithSentinel({ runtime: rt, args: ["x.js"], cwd: work, stateDir, commandKey: "node x.js" });
+      const first = await run();
+      expect(first.signals.filter((s) => s.kind === "artifact-drift")).toEqual([]);
+      const same = await run();
+      expect(same.signals.filter((s) => s.kind === "artifact-drift")).toEqual([]);
+      await Bun.write(join(work, "node_modules", "left-pad", "package.json"), JSON.stringify({ name: "left-pad", version: "1.0.1" }));
+      const changed = await run();
+      const drift = changed.signals.filter((s) => s.kind === "artifact-drift");
+      expect(drift.length).toBe(1);
+      expect(drift[0].detail.name).toBe("left-pad");
+      expect(String(drift[0].detail.after)).toStartWith("1.0.1 ");
+    } finally {
+      rmSync(stateDir, { recursive: true, force: true });
+      rmSync(work, { recursive: true, force: true });
+    }
+  });
+});
