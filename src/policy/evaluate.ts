@@ -3,9 +3,9 @@
 // the first listed on a tie. Nothing here throws: malformed facts simply match less, and a
 // malformed host never matches a host rule.
 import type { Decision, Proto, RuleAction } from "../core/types.ts";
-import { hostMatches, normalizeHost } from "./hostname.ts";
+import { hostLabelsMatch, normalizeHost, patternLabels } from "./hostname.ts";
 import { normalizePath, pathUnder } from "./http-path.ts";
-import { ipInCidr, normalizeIp } from "./ip.ts";
+import { addressInCidr, normalizeIp, parseAddress, type Addr } from "./ip.ts";
 import type { CompiledPolicy, CompiledRule, ConnectionFacts } from "./types.ts";
 
 interface Facts {
@@ -16,6 +16,8 @@ interface Facts {
   proto: Proto | null;
   method: string | null;
   path: string | null;
+  hostLabels: string[] | null;
+  addr: Addr | null;
 }
 
 const strength: Record<RuleAction, number> = { alert: 1, block: 2, kill: 3 };
@@ -46,14 +48,16 @@ export function normalizeFacts(facts: ConnectionFacts): Facts {
   const http = f.http && typeof f.http === "object" ? f.http : undefined;
   const method = typeof http?.method === "string" && /^[A-Za-z]{1,16}$/.test(http.method) ? http.method.toUpperCase() : null;
   const path = normalizePath(http?.path);
-  return { host, rawHost: hostAsIp ? null : rawHost, ip, port, proto, method, path };
+  const hostLabels = host ? host.split(".") : null;
+  return { host, rawHost: hostAsIp ? null : rawHost, ip, port, proto, method, path, hostLabels, addr: parseAddress(ip) };
 }
 
 export function ruleMatches(rule: CompiledRule, f: Facts): boolean {
-  if (rule.hosts && !(f.host !== null && rule.hosts.some((p) => hostMatches(p, f.host!)))) return false;
-  if (rule.cidrs && !(f.ip !== null && rule.cidrs.some((c) => ipInCidr(f.ip!, c)))) return false;
+  // Cheapest checks first.
   if (rule.ports && !(f.port !== null && rule.ports.some(([lo, hi]) => f.port! >= lo && f.port! <= hi))) return false;
   if (rule.protos && !(f.proto !== null && rule.protos.includes(f.proto))) return false;
+  if (rule.hosts && !(f.hostLabels !== null && rule.hosts.some((p) => hostLabelsMatch(patternLabels(p), f.hostLabels!)))) return false;
+  if (rule.cidrs && !(f.addr !== null && rule.cidrs.some((c) => addressInCidr(f.addr, c)))) return false;
   if (rule.methods && !(f.method !== null && rule.methods.includes(f.method))) return false;
   if (rule.paths && !(f.path !== null && rule.paths.some((p) => pathUnder(f.path!, p)))) return false;
   // A rule with no matcher at all never matches (the schema forbids it; this guards hand-built policies).

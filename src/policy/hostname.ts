@@ -58,8 +58,25 @@ export function normalizeHostPattern(input: string): { pattern: string } | { err
 
 /** True when `pattern` (already normalized) matches `host` (already normalized). */
 export function hostMatches(pattern: string, host: string): boolean {
-  const p = pattern.split(".");
-  const h = host.split(".");
+  return hostLabelsMatch(patternLabels(pattern), host.split("."));
+}
+
+const patternCache = new Map<string, string[]>();
+
+/** Split pattern labels, cached: the same patterns are matched for every connection. */
+export function patternLabels(pattern: string): string[] {
+  let labels = patternCache.get(pattern);
+  if (!labels) {
+    labels = pattern.split(".");
+    if (patternCache.size > 50_000) patternCache.clear();
+    patternCache.set(pattern, labels);
+  }
+  return labels;
+}
+
+export function hostLabelsMatch(p: string[], h: string[]): boolean {
+  // Cheap reject: the last labels must agree unless the pattern ends in a wildcard (never allowed).
+  if (p[p.length - 1] !== h[h.length - 1]) return false;
   return matchLabels(p, 0, h, 0);
 }
 

@@ -2,7 +2,7 @@
 // so ::ffff:10.0.0.1 cannot slip past a 10.0.0.0/8 rule.
 import ipaddr from "ipaddr.js";
 
-type Addr = ipaddr.IPv4 | ipaddr.IPv6;
+export type Addr = ipaddr.IPv4 | ipaddr.IPv6;
 
 /** Parses an address as seen on a connection; null when it is not one. */
 export function parseAddress(input: unknown): Addr | null {
@@ -83,7 +83,11 @@ function parsedCidr(cidr: string): [Addr, number] | null {
 
 /** True when `ip` (any textual form) lies in the normalized `cidr`. */
 export function ipInCidr(ip: string, cidr: string): boolean {
-  const addr = parseAddress(ip);
+  return addressInCidr(parseAddress(ip), cidr);
+}
+
+/** Same as ipInCidr for an already parsed address (evaluate parses each connection's once). */
+export function addressInCidr(addr: Addr | null, cidr: string): boolean {
   const range = parsedCidr(cidr);
   if (!addr || !range || addr.kind() !== range[0].kind()) return false;
   return addr.match(range);

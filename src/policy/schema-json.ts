@@ -5,5 +5,5 @@ import { policySchema } from "./schema.ts";
 
 export function policyJsonSchema(): Record<string, unknown> {
   const schema = z.toJSONSchema(policySchema, { io: "input", unrepresentable: "any" }) as Record<string, unknown>;
-  return { ...schema, $id: "https://trustrun.dev/schema/policy.json", title: "TrustRun policy" };
+  return { ...schema, title: "TrustRun policy" };
 }

@@ -113,7 +113,7 @@ export const policySchema = z
 export const presetSchema = z.strictObject({
   name: z.string().regex(/^[a-z0-9-]+$/),
   description: z.string().min(1),
-  sources: z.array(z.string().url()).min(1),
+  sources: z.array(z.url()).min(1),
   parameters: z
     .strictObject({
       resources: z.strictObject({

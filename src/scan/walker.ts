@@ -68,7 +68,6 @@ export async function walk(root: string, opts: WalkOptions): Promise<WalkResult>
   const infoExclude = useGit ? await readIgnore(join(root, ".git", "info", "exclude")) : null;
   if (infoExclude) rootLayer.add(infoExclude);
 
-  const visitedDirs = new Set<string>([rootReal]);
   // Explicit stack: deep trees never overflow the call stack.
   const stack: Array<{ abs: string; rel: string; layers: Layer[] }> = [{ abs: root, rel: "", layers: [{ dirRel: "", ig: rootLayer }] }];
   while (stack.length) {
@@ -108,15 +107,9 @@ export async function walk(root: string, opts: WalkOptions): Promise<WalkResult>
           skipped.push({ file: rel, reason: "symlink outside the root" });
           continue;
         }
-        try {
-          const st = await stat(target);
-          isDir = st.isDirectory();
-          isFile = st.isFile();
-        } catch {
-          continue;
-        }
-        if (isDir && visitedDirs.has(target)) continue; // loop or already walked
-        if (isDir) visitedDirs.add(target);
+        // Inside the root the target is scanned under its own path (as git lists it): no
+        // duplicates, no loops.
+        continue;
       }
       if (ignoredBy(layers, rel, isDir)) continue;
       if (isDir) {

@@ -1,6 +1,9 @@
-// Typed access to the agent's pure helpers (used by tests and the channel; the agent file
-// itself stays plain JS so it can run inside any Node or Bun target).
+// Typed access to the agent's pure helpers, for tests. The agent is evaluated from its own
+// text in a fresh module scope: the module cache also holds it as embedded text (inject.ts),
+// and without TRUSTRUN_SENTINEL_DIR in the environment it patches nothing.
+import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
+import { fileURLToPath } from "node:url";
 
 export interface AgentDecision {
   verdict: "allow" | "deny" | "ask" | "alert";
@@ -21,6 +24,15 @@ export interface AgentHelpers {
 }
 
 export function loadAgentHelpers(): AgentHelpers {
-  const require = createRequire(import.meta.url);
-  return require("./agent.cjs") as AgentHelpers;
+  const file = fileURLToPath(new URL("./agent.cjs", import.meta.url));
+  const source = readFileSync(file, "utf8");
+  const mod = { exports: {} as AgentHelpers };
+  const saved = process.env.TRUSTRUN_SENTINEL_DIR;
+  delete process.env.TRUSTRUN_SENTINEL_DIR;
+  try {
+    new Function("module", "exports", "require", "__filename", source)(mod, mod.exports, createRequire(file), file);
+  } finally {
+    if (saved !== undefined) process.env.TRUSTRUN_SENTINEL_DIR = saved;
+  }
+  return mod.exports;
 }

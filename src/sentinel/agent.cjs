@@ -795,7 +795,8 @@ function start() {
   const flags = execArgv.slice();
   for (let i = 0; i < userOptions.length; i++) if (flags.indexOf(userOptions[i]) < 0) flags.push(userOptions[i]);
   let frozen = false;
-  try { frozen = Object.isFrozen(Object.prototype) && Object.isFrozen(Array.prototype); } catch (_) { frozen = false; }
+  // Node freezes intrinsics after preloaded modules run, so the flag counts as much as the state.
+  try { frozen = flags.indexOf('--frozen-intrinsics') >= 0 || (Object.isFrozen(Object.prototype) && Object.isFrozen(Array.prototype)); } catch (_) { frozen = false; }
   send(rec('hello', {
     ppid: process.ppid, runtime: isBun ? 'bun' : 'node', version: isBun ? globalThis.Bun.version : process.version,
     nodeVersion: process.version, execPath: process.execPath, argv: (process.argv || []).slice(0, 32), execArgv: execArgv,

@@ -40,7 +40,7 @@ describe("eventSeries", () => {
   });
 });
 
-import { processOf } from "./processes.ts";
+import { alertById, processOf } from "./lookups.ts";
 
 test("processOf finds the executable of a pid in a session", () => {
   const store = openStore(":memory:");
@@ -48,4 +48,12 @@ test("processOf finds the executable of a pid in a session", () => {
   expect(processOf(store.db, "s1", 1)).toBe("/bin/x");
   expect(processOf(store.db, "s2", 7)).toBe("/usr/bin/curl");
   expect(processOf(store.db, "s1", 7)).toBeNull();
+});
+
+test("alertById returns the alert as listAlerts does", () => {
+  const store = openStore(":memory:");
+  store.appendAlerts([{ type: "alert", ts: 5, session: "s1", severity: "high", pid: 3, dst: { ip: "192.0.2.1", port: 443 }, host: "x.test", rule: "deny[0]", message: "m", suggestion: "s" }]);
+  const listed = store.listAlerts()[0];
+  expect(alertById(store.db, listed.id)).toEqual(listed);
+  expect(alertById(store.db, listed.id + 1)).toBeNull();
 });

@@ -3,6 +3,7 @@
 // Decisions are pure functions; the middleware only wires them into Hono.
 import { createHmac, randomBytes, timingSafeEqual } from "node:crypto";
 import type { MiddlewareHandler } from "hono";
+import type { WebEnv } from "./context.ts";
 
 export const TOKEN_COOKIE = "trustrun_token";
 export const CSRF_HEADER = "x-csrf-token";
@@ -155,7 +156,7 @@ export interface SecurityOptions {
   allowedHosts: () => readonly string[];
 }
 
-export function securityMiddleware(opts: SecurityOptions): MiddlewareHandler {
+export function securityMiddleware(opts: SecurityOptions): MiddlewareHandler<WebEnv> {
   const csrf = csrfFor(opts.token);
   return async (c, next) => {
     const wantsJson = c.req.path.startsWith("/api");
@@ -184,7 +185,7 @@ export function securityMiddleware(opts: SecurityOptions): MiddlewareHandler {
       }
       if (!sameSecret(sent, csrf)) return refusal(403, "missing or wrong CSRF token: reload the page", wantsJson);
     }
-    c.set("csrf" as never, csrf as never);
+    c.set("csrf", csrf);
     await next();
     securityHeaders(c.res.headers);
   };

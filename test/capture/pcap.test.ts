@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { join } from "node:path";
 import type { ProbeSink, RawDns, RawSni } from "../../src/capture/probe.ts";
-import { createPcapProbe, createPcapProbeFactory } from "../../src/capture/pcap/probe.ts";
+import { createPcapProbeFactory, type PcapProbe } from "../../src/capture/pcap/probe.ts";
 import type { AnalyzerStats } from "../../src/capture/pcap/analyzer.ts";
 import { loadLibpcap } from "../../src/capture/pcap/libpcap.ts";
 
@@ -76,20 +76,27 @@ console.log(JSON.stringify({ v6 }));
 process.exit(0);
 `;
 
+/** "any" gives Linux cooked capture (SLL, or SLL2 on request); "lo" gives Ethernet framing. */
+const CAPTURES = [
+  { label: "any (SLL)", iface: "any", linktype: undefined, expect: 113 },
+  { label: "any (SLL2)", iface: "any", linktype: 276, expect: 276 },
+  { label: "lo (EN10MB)", iface: "lo", linktype: undefined, expect: 1 },
+];
+
 const reason = whyNot();
 if (reason) console.log(`skipping pcap end-to-end test: ${reason}`);
 
 describe.skipIf(reason !== null)("pcap probe in a network namespace", () => {
-  const seen: Record<string, { dns: RawDns[]; sni: RawSni[]; warn: string[] }> = {};
+  const seen: Record<string, { dns: RawDns[]; sni: RawSni[]; warn: string[]; linktype?: number }> = {};
   let peer: { v6: boolean } = { v6: false };
   const stats: Record<string, AnalyzerStats> = {};
 
   beforeAll(async () => {
-    const probes = ["any", "lo"].map((iface) => {
-      const f = createPcapProbeFactory({ iface, netns: NS_PATH });
-      const got = (seen[iface] = { dns: [] as RawDns[], sni: [] as RawSni[], warn: [] as string[] });
+    const probes = CAPTURES.map(({ label, iface, linktype }) => {
+      const f = createPcapProbeFactory({ iface, netns: NS_PATH, linktype });
+      const got = (seen[label] = { dns: [] as RawDns[], sni: [] as RawSni[], warn: [] as string[] });
       const sink: ProbeSink = { connect() {}, process() {}, dns: (e) => got.dns.push(e), sni: (e) => got.sni.push(e), warn: (m) => got.warn.push(m) };
-      return { f, p: f.create() as ReturnType<typeof createPcapProbe>, sink };
+      return { f, p: f.create() as PcapProbe, sink };
     });
     for (const { f } of probes) expect(await f.available("run")).toEqual({ ok: true });
     for (const { p, sink } of probes) await p.start({ mode: "run", rootPid: process.pid, initialPids: [] }, sink);
@@ -99,16 +106,24 @@ describe.skipIf(reason !== null)("pcap probe in a network namespace", () => {
     clearTimeout(timer);
     if ((await child.exited) !== 0) throw new Error(`peer failed: ${err}`);
     peer = JSON.parse(out.trim().split("\n").pop()!);
+    if (!peer.v6) console.log("IPv6 loopback unavailable in the namespace: the v6 ClientHello was not sent");
     await Bun.sleep(150); // let the 10 ms drain timer run
     for (const { p } of probes) await p.stop();
-    for (const [i, { p }] of probes.entries()) stats[["any", "lo"][i]] = { ...p.analyzer!.stats };
+    for (const [i, { p }] of probes.entries()) {
+      stats[CAPTURES[i].label] = { ...p.analyzer!.stats };
+      seen[CAPTURES[i].label].linktype = p.linktype ?? undefined;
+    }
   }, 30_000);
 
   afterAll(() => {
     run(["ip", "netns", "del", NS]);
   });
 
-  for (const iface of ["any", "lo"]) {
+  for (const { label: iface, expect: linktype } of CAPTURES) {
+    test(`${iface}: captured with link type ${linktype}`, () => {
+      expect(seen[iface].linktype).toBe(linktype);
+    });
+
     test(`${iface}: DNS answer name → address (CNAME followed), pid null`, () => {
       const d = seen[iface].dns.filter((e) => e.name === "svc.pcap-test.example");
       expect(d.length).toBe(1);
@@ -124,7 +139,6 @@ describe.skipIf(reason !== null)("pcap probe in a network namespace", () => {
       ]);
       expect(byHost("split.pcap-test.example").map((e) => e.dst)).toEqual([{ ip: "127.0.0.1", port: 8443 }]);
       if (peer.v6) expect(byHost("v6.pcap-test.example").map((e) => e.dst)).toEqual([{ ip: "::1", port: 8443 }]);
-      else console.log("IPv6 loopback unavailable in the namespace: the v6 ClientHello was not sent");
       expect(seen[iface].warn).toEqual([]);
       // The split hello really crossed two segments: the second one passed the kernel filter and was joined.
       expect(stats[iface].reassembled).toBe(1);

@@ -30,6 +30,7 @@ const symbols = {
   pcap_freecode: { args: [FFIType.ptr], returns: FFIType.void },
   pcap_next_ex: { args: [FFIType.ptr, FFIType.ptr, FFIType.ptr], returns: FFIType.i32 },
   pcap_datalink: { args: [FFIType.ptr], returns: FFIType.i32 },
+  pcap_set_datalink: { args: [FFIType.ptr, FFIType.i32], returns: FFIType.i32 },
   pcap_stats: { args: [FFIType.ptr, FFIType.ptr], returns: FFIType.i32 },
   pcap_close: { args: [FFIType.ptr], returns: FFIType.void },
   pcap_lib_version: { args: [], returns: FFIType.cstring },
@@ -42,7 +43,8 @@ let cached: { lib: PcapLib; path: string } | { error: string } | null = null;
 /** Loads libpcap once; the error names the package to install. */
 export function loadLibpcap(): { lib: PcapLib; path: string } | { error: string } {
   if (cached) return cached;
-  const names = LIB_CANDIDATES[process.platform];
+  // TRUSTRUN_LIBPCAP names the library explicitly (a libpcap outside the loader's search path).
+  const names = process.env.TRUSTRUN_LIBPCAP ? [process.env.TRUSTRUN_LIBPCAP] : LIB_CANDIDATES[process.platform];
   if (!names) return (cached = { error: `the pcap probe does not support ${process.platform}` });
   for (const name of names) {
     try {
@@ -89,6 +91,8 @@ export interface OpenOptions {
    * and delivers within the 10 ms timeout, the same delay as the drain timer.
    */
   immediate?: boolean;
+  /** Ask for this link type after activation (e.g. 276, LINUX_SLL2, on "any"). */
+  linktype?: number;
 }
 
 export interface Packet {
@@ -164,6 +168,11 @@ export function openLive(opts: OpenOptions): PcapHandle {
     }
     return h;
   });
+  if (opts.linktype !== undefined && pc.pcap_set_datalink(p, opts.linktype) !== 0) {
+    const msg = String(pc.pcap_geterr(p));
+    pc.pcap_close(p);
+    throw new PcapError(`link type ${opts.linktype} is not available on ${opts.iface}: ${msg}`);
+  }
   const linktype = pc.pcap_datalink(p);
   if (opts.filter) {
     const prog = new Uint8Array(16); // struct bpf_program { u_int bf_len; struct bpf_insn *bf_insns; }

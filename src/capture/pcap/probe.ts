@@ -30,6 +30,8 @@ export interface PcapProbeOptions {
   filter?: string;
   /** How often the capture is drained. Default 10 ms. */
   pollMs?: number;
+  /** Link type to request, e.g. 276 (LINUX_SLL2) on "any"; default: what libpcap picks. */
+  linktype?: number;
 }
 
 const CAP_HINT = "run as root, or grant the capability: setcap cap_net_raw,cap_net_admin+ep $(command -v trustrun)";
@@ -48,7 +50,7 @@ export function createPcapProbeFactory(opts: PcapProbeOptions = {}): ProbeFactor
     if (opts.netns && !existsSync(opts.netns)) return { ok: false, reason: `network namespace ${opts.netns} does not exist` };
     // The real test: open and close a handle (catches containers that drop the capability too).
     try {
-      openLive({ iface, netns: opts.netns, bufferBytes: 65536, filter: opts.filter ?? DEFAULT_FILTER }).close();
+      openLive({ iface, netns: opts.netns, bufferBytes: 65536, filter: opts.filter ?? DEFAULT_FILTER, linktype: opts.linktype }).close();
       return { ok: true };
     } catch (e) {
       const err = e as PcapError;
@@ -69,13 +71,21 @@ export function createPcapProbeFactory(opts: PcapProbeOptions = {}): ProbeFactor
 /** The default factory: every interface of the host's own network namespace. */
 export const pcapProbeFactory: ProbeFactory = createPcapProbeFactory();
 
-export function createPcapProbe(opts: PcapProbeOptions = {}): Probe & { readonly analyzer: Analyzer | null } {
+export interface PcapProbe extends Probe {
+  /** Counters of what was captured and parsed (null before start). */
+  readonly analyzer: Analyzer | null;
+  /** The capture's link type once started (113 SLL, 276 SLL2, 1 Ethernet, ...). */
+  readonly linktype: number | null;
+}
+
+export function createPcapProbe(opts: PcapProbeOptions = {}): PcapProbe {
   let handle: PcapHandle | null = null;
   let timer: ReturnType<typeof setInterval> | null = null;
   let analyzer: Analyzer | null = null;
   let sink: ProbeSink | null = null;
   let lastDropped = 0;
   let lastStatsAt = 0;
+  let linktype: number | null = null;
 
   function pump(): void {
     if (!handle || !analyzer) return;
@@ -105,6 +115,7 @@ export function createPcapProbe(opts: PcapProbeOptions = {}): Probe & { readonly
     name: "pcap",
     complete: false,
     get analyzer() { return analyzer; },
+    get linktype() { return linktype; },
     async start(_target: ProbeTarget, s: ProbeSink): Promise<void> {
       if (handle) return;
       sink = s;
@@ -113,12 +124,14 @@ export function createPcapProbe(opts: PcapProbeOptions = {}): Probe & { readonly
         netns: opts.netns,
         bufferBytes: opts.bufferBytes,
         filter: opts.filter ?? DEFAULT_FILTER,
+        linktype: opts.linktype,
       });
       if (!supportedLinkType(h.linktype)) {
         h.close();
         throw new PcapError(`pcap: link type ${h.linktype} of ${opts.iface ?? "any"} is not supported`);
       }
       handle = h;
+      linktype = h.linktype;
       analyzer = createAnalyzer({
         onDns: (f) => s.dns({ ts: f.ts, pid: null, payload: f.payload, name: f.name, answers: f.answers, probe: "pcap" }),
         onSni: (f) => s.sni({ ts: f.ts, pid: null, dst: f.dst, host: f.host, alpn: f.alpn, probe: "pcap" }),

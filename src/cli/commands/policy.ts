@@ -94,7 +94,7 @@ const check: Command = {
   name: "policy check",
   summary: "Show the verdict a policy gives a destination",
   usage: "trustrun policy check HOST[:PORT] [--ip IP] [--proto tcp|udp] [--policy FILE]... [--preset NAME]... [--json]",
-  description: "Exit status 0 when the destination is allowed, 1 for any other verdict (alert, block, kill, prompt).",
+  description: "The port defaults to 443 and the protocol to tcp. Exit status 0 when the destination is allowed, 1 for any other verdict (alert, block, kill, prompt).",
   options: {
     ...policyOptionSpecs,
     ip: { type: "string", arg: "IP", description: "The address the host resolved to (checks IP/CIDR rules too)" },

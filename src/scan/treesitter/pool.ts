@@ -20,8 +20,12 @@ export function createInlinePool(): AnalyzerPool {
   };
 }
 
-/** The worker entry; its path must also be an entrypoint of the compiled build (scripts/build.ts). */
-export const workerUrl = new URL("./worker.ts", import.meta.url);
+/** The worker entry; it must also be an entry point of the compiled build (scripts/build.ts). */
+function startWorker(): Worker {
+  // In the compiled binary the entry sits in the embedded file system under its path below src/.
+  if (import.meta.url.includes("$bunfs")) return new Worker("/$bunfs/root/scan/treesitter/worker.js");
+  return new Worker(new URL("./worker.ts", import.meta.url).href);
+}
 
 export function createAnalyzerPool(workers: number): AnalyzerPool {
   if (workers <= 0 || typeof Worker === "undefined") return createInlinePool();
@@ -41,29 +45,35 @@ export function createAnalyzerPool(workers: number): AnalyzerPool {
     threads.length = 0;
     if (process.env.TRUSTRUN_DEBUG) process.stderr.write(`scan: parser workers unavailable (${why}); parsing inline\n`);
   };
-  try {
-    for (let i = 0; i < workers; i++) {
-      const w = new Worker(workerUrl);
-      const t = { w, busy: 0 };
-      w.onmessage = (ev: MessageEvent<ParseAnswer>) => {
-        const p = waiting.get(ev.data.id);
-        if (!p) return;
-        waiting.delete(ev.data.id);
-        p.t.busy--;
-        if (ev.data.error) p.reject(new Error(ev.data.error));
-        else p.resolve(ev.data.findings);
-      };
-      w.onerror = (ev) => failAll(ev.message);
-      threads.push(t);
+  // Started on the first parse job: a tree with nothing to parse costs no thread.
+  let started = false;
+  const start = () => {
+    started = true;
+    try {
+      for (let i = 0; i < workers; i++) {
+        const w = startWorker();
+        const t = { w, busy: 0 };
+        w.onmessage = (ev: MessageEvent<ParseAnswer>) => {
+          const p = waiting.get(ev.data.id);
+          if (!p) return;
+          waiting.delete(ev.data.id);
+          p.t.busy--;
+          if (ev.data.error) p.reject(new Error(ev.data.error));
+          else p.resolve(ev.data.findings);
+        };
+        w.onerror = (ev) => failAll(ev.message);
+        threads.push(t);
+      }
+    } catch {
+      failAll("worker failed to start");
     }
-  } catch {
-    failAll("worker failed to start");
-  }
+  };
   return {
     get size() {
       return threads.length;
     },
     analyze(text, grammar, language) {
+      if (!started) start();
       if (broken || threads.length === 0) return inline.analyze(text, grammar, language);
       const t = threads.reduce((a, b) => (b.busy < a.busy ? b : a));
       const job: ParseJob = { id: nextId++, text, grammar, language };

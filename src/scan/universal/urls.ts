@@ -3,7 +3,7 @@ import type { RawFinding } from "../types.ts";
 import { isDocumentUrl, isIp, isLikelyHostname, isReservedExample, isUrlHost, normalizeHost } from "./hosts.ts";
 
 const schemes = "https?|wss?|ftps?|sftp|postgres(?:ql)?|mysql|mariadb|mongodb(?:\\+srv)?|rediss?|amqps?|mssql|sqlserver|grpcs?|nats|kafka|clickhouse|snowflake";
-const urlRe = new RegExp(`\\b(${schemes})://([^\\s"'<>\`\\\\{}|^]+)`, "gi");
+const urlRe = new RegExp(`\\b(${schemes})://([^\\s"'<>\`\\\\{}|^\\uFFFD]+)`, "gi");
 const ipv4Re = /(?<![\w.\-@/])((?:25[0-5]|2[0-4]\d|1\d\d|[1-9]\d?)(?:\.(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3})(?![\w.]|-\w)/g;
 const ipv6Re = /(?<=^|["'\s=(,])((?:[0-9a-fA-F]{1,4}:){1,7}(?::[0-9a-fA-F]{1,4}){0,7}:?(?:[0-9a-fA-F]{1,4})?)(?=$|["'\s/%),])/gm;
 const quotedHostRe = /(["'`])([A-Za-z0-9][A-Za-z0-9_-]*(?:\.[A-Za-z0-9_-]+)+)(?::(\d{1,5}))?\1/g;
@@ -116,6 +116,7 @@ export function extractEndpoints(
   for (const m of text.matchAll(ipv4Re)) {
     const ip = m[1];
     if (!validIpv4(ip) || inUrl(m.index) || onVersionLine(text, m.index)) continue;
+    if (/(?:[=<>~!]=|[\^~])\s*$/.test(text.slice(Math.max(0, m.index - 3), m.index))) continue; // pkg==1.2.3.4
     push("ip", ip, ip, m.index, "ip/v4", null);
   }
   if (text.includes("::") || /:[0-9a-fA-F]{1,4}:[0-9a-fA-F]{1,4}:/.test(text)) {

@@ -1,0 +1,108 @@
+// Sentinel overhead: µs added per local HTTP request (new connection, keep-alive, fetch) with
+// the agent loaded vs without, the agent's memory, and its start-up cost, on every runtime found.
+// Run: ./node_modules/.bin/bun bench/sentinel.ts [--requests 2000] [--rounds 5]
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { parseArgs } from "node:util";
+import { prepareSentinel } from "../src/sentinel/inject.ts";
+import { availableRuntimes, type RuntimeInfo } from "../test/sentinel/harness.ts";
+
+const { values } = parseArgs({ options: { requests: { type: "string", default: "2000" }, rounds: { type: "string", default: "5" }, startups: { type: "string", default: "20" } } });
+const N = Math.max(100, Number(values.requests));
+const ROUNDS = Math.max(1, Number(values.rounds));
+const STARTUPS = Math.max(3, Number(values.startups));
+
+const client = `
+const http = require('http');
+const [mode, port, n] = [process.argv[2], +process.argv[3], +process.argv[4]];
+const keep = new http.Agent({ keepAlive: true, maxSockets: 1 });
+function get(agent) {
+  return new Promise((resolve, reject) => {
+    const req = http.request({ host: '127.0.0.1', port, path: '/bench/item', agent, headers: { accept: 'text/plain' } }, (res) => { res.resume(); res.on('end', resolve); });
+    req.on('error', reject);
+    req.end();
+  });
+}
+async function one() {
+  if (mode === 'new') return get(false);
+  if (mode === 'keepalive') return get(keep);
+  const r = await fetch('http://127.0.0.1:' + port + '/bench/item', { headers: { accept: 'text/plain' } });
+  await r.text();
+}
+(async () => {
+  for (let i = 0; i < 200; i++) await one(); // warm-up: JIT, caches, pools
+  const t0 = performance.now();
+  for (let i = 0; i < n; i++) await one();
+  const ms = performance.now() - t0;
+  const m = process.memoryUsage();
+  console.log(JSON.stringify({ usPerReq: (ms * 1000) / n, rss: m.rss, heap: m.heapUsed }));
+  keep.destroy();
+})();
+`;
+
+const work = mkdtempSync(join(tmpdir(), "trustrun-bench-"));
+const clientPath = join(work, "client.cjs");
+writeFileSync(clientPath, client);
+const server = Bun.serve({ hostname: "127.0.0.1", port: 0, fetch: () => new Response("ok") });
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+async function runClient(rt: RuntimeInfo, mode: string, env: Record<string, string>) {
+  const p = Bun.spawn([rt.exe, clientPath, mode, String(server.port), String(N)], { env: { PATH: process.env.PATH ?? "", ...env }, stdout: "pipe", stderr: "pipe" });
+  const [out, err, code] = await Promise.all([new Response(p.stdout).text(), new Response(p.stderr).text(), p.exited]);
+  if (code !== 0) throw new Error(`${rt.name} ${mode} failed: ${err.slice(0, 500)}`);
+  return JSON.parse(out.trim().split("\n").pop()!) as { usPerReq: number; rss: number; heap: number };
+}
+
+async function startupMs(rt: RuntimeInfo, env: Record<string, string>) {
+  const times: number[] = [];
+  for (let i = 0; i < STARTUPS; i++) {
+    const t0 = performance.now();
+    const p = Bun.spawn([rt.exe, "-e", "0"], { env: { PATH: process.env.PATH ?? "", ...env }, stdout: "ignore", stderr: "ignore" });
+    await p.exited;
+    times.push(performance.now() - t0);
+  }
+  return median(times);
+}
+
+const rows: string[] = [];
+console.log(`sentinel bench: ${N} sequential requests per run, median of ${ROUNDS} rounds, loopback Bun.serve server`);
+for (const rt of availableRuntimes()) {
+  const prepared = await prepareSentinel({ runtime: rt.kind, baseEnv: {} });
+  let signals = 0;
+  prepared.channel.onSignal(() => signals++);
+  try {
+    for (const mode of ["new", "keepalive", "fetch"]) {
+      const base: number[] = [];
+      const withAgent: number[] = [];
+      const rss: number[] = [];
+      const rssBase: number[] = [];
+      for (let r = 0; r < ROUNDS; r++) {
+        const a = await runClient(rt, mode, {});
+        const b = await runClient(rt, mode, prepared.env);
+        base.push(a.usPerReq);
+        withAgent.push(b.usPerReq);
+        rssBase.push(a.rss);
+        rss.push(b.rss);
+      }
+      const b0 = median(base);
+      const b1 = median(withAgent);
+      const row = `| ${rt.name} | ${mode} | ${b0.toFixed(1)} | ${b1.toFixed(1)} | ${(b1 - b0).toFixed(1)} | x${(b1 / b0).toFixed(2)} | ${((median(rss) - median(rssBase)) / 1e6).toFixed(1)} |`;
+      rows.push(row);
+      console.log(row);
+    }
+    const s0 = await startupMs(rt, {});
+    const s1 = await startupMs(rt, prepared.env);
+    const row = `| ${rt.name} | start-up (\`-e 0\`) | ${s0.toFixed(1)} ms | ${s1.toFixed(1)} ms | ${(s1 - s0).toFixed(1)} ms | x${(s1 / s0).toFixed(2)} | |`;
+    rows.push(row);
+    console.log(row);
+  } finally {
+    await prepared.cleanup();
+  }
+  console.log(`  (${signals} facts/signals received from ${rt.name} runs)`);
+}
+server.stop(true);
+rmSync(work, { recursive: true, force: true });
+console.log("\n| runtime | mode | without (µs/req) | with agent (µs/req) | added (µs/req) | ratio | RSS added (MB) |\n|---|---|---|---|---|---|---|");
+for (const r of rows) console.log(r);

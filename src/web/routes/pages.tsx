@@ -1,0 +1,110 @@
+/** @jsxImportSource hono/jsx */
+import { Hono } from "hono";
+import { proposePolicy } from "../../policy/learn.ts";
+import { alertById, processOf } from "../../store/lookups.ts";
+import type { StoredEvent } from "../../store/events.ts";
+import { intParam, type WebDeps, type WebEnv } from "../context.ts";
+import { addDenyRules } from "../policy-form.ts";
+import { redactEventForDisplay } from "../redact-event.ts";
+import { ActiveSessions, Dashboard } from "../views/dashboard.tsx";
+import { AlertRowView, AlertsPage } from "../views/alerts.tsx";
+import { parseDate } from "../views/format.ts";
+import { EventPage, ProposePage, SessionList, SessionPage } from "../views/sessions.tsx";
+import { renderEditor } from "./policies.tsx";
+
+const EVENT_PAGE = 100;
+const MAX_DESTINATIONS = 2000;
+
+export function displayEvents(events: StoredEvent[]): StoredEvent[] {
+  return events.map((e) => ({ id: e.id, event: redactEventForDisplay(e.event) }));
+}
+
+export function pageRoutes({ store }: WebDeps) {
+  const app = new Hono<WebEnv>();
+
+  app.get("/", (c) => {
+    const recent = displayEvents(store.listEvents({ type: "connection", limit: 50 }));
+    return c.html(<Dashboard csrf={c.get("csrf")} sessions={store.openSessions()} recent={recent} lastId={store.lastEventId()} />);
+  });
+
+  app.get("/partials/active", (c) => c.html(<ActiveSessions sessions={store.openSessions()} />));
+
+  app.get("/sessions", (c) => {
+    const q = c.req.query();
+    const limit = 50;
+    const offset = intParam(q.offset, 0, 0, 1_000_000);
+    const filters = { q: q.q?.slice(0, 200), since: q.since, until: q.until, verdict: q.verdict };
+    const { rows, total } = store.listSessions({
+      search: filters.q || undefined, since: parseDate(q.since), until: parseDate(q.until, true),
+      withViolations: q.verdict === "violations", limit, offset,
+    });
+    return c.html(<SessionList csrf={c.get("csrf")} rows={rows} total={total} offset={offset} limit={limit} filters={filters} />);
+  });
+
+  app.get("/sessions/:id", (c) => {
+    const s = store.getSession(c.req.param("id"));
+    if (!s) return c.text("no such session", 404);
+    const before = c.req.query("before");
+    const events = displayEvents(store.listEvents({ session: s.id, type: "connection", limit: EVENT_PAGE, beforeId: before ? intParam(before, 0, 0, Number.MAX_SAFE_INTEGER) : undefined }));
+    const destinations = store.destinations(s.id);
+    return c.html(
+      <SessionPage
+        csrf={c.get("csrf")} s={s} destinations={destinations.slice(0, MAX_DESTINATIONS)} destinationsTruncated={destinations.length > MAX_DESTINATIONS}
+        alerts={store.listAlerts({ session: s.id, limit: 200 })} events={events} pageSize={EVENT_PAGE} eventTotal={store.countEvents(s.id)}
+      />,
+    );
+  });
+
+  // The next (older) page of a session's connections, swapped in by htmx.
+  app.get("/sessions/:id/events", (c) => {
+    const s = store.getSession(c.req.param("id"));
+    if (!s) return c.text("no such session", 404);
+    const before = intParam(c.req.query("before"), Number.MAX_SAFE_INTEGER, 0, Number.MAX_SAFE_INTEGER);
+    const events = displayEvents(store.listEvents({ session: s.id, type: "connection", limit: EVENT_PAGE, beforeId: before }));
+    return c.html(<EventPage session={s.id} events={events} pageSize={EVENT_PAGE} />);
+  });
+
+  app.get("/sessions/:id/propose", (c) => {
+    const s = store.getSession(c.req.param("id"));
+    if (!s) return c.text("no such session", 404);
+    return c.html(<ProposePage csrf={c.get("csrf")} s={s} destinations={store.destinations(s.id).slice(0, MAX_DESTINATIONS)} />);
+  });
+
+  app.post("/sessions/:id/propose", async (c) => {
+    const s = store.getSession(c.req.param("id"));
+    if (!s) return c.text("no such session", 404);
+    const body = await c.req.parseBody();
+    const name = typeof body.name === "string" && body.name ? body.name : `session-${s.id.slice(0, 8)}`;
+    const destinations = store.destinations(s.id).slice(0, MAX_DESTINATIONS);
+    const allowed = destinations.filter((_, i) => body[`d${i}`] === "allow");
+    const denied = destinations.filter((_, i) => body[`d${i}`] === "deny");
+    let yaml = proposePolicy(allowed.map((d) => ({ host: d.host, ip: d.ip, port: d.port, count: d.count })), { name });
+    yaml = addDenyRules(yaml, denied);
+    return c.html(renderEditor(c.get("csrf"), { name, isNew: true, yaml, tab: "visual", check: true }));
+  });
+
+  app.get("/alerts", (c) => {
+    const limit = 100;
+    const offset = intParam(c.req.query("offset"), 0, 0, 1_000_000);
+    const unackedOnly = c.req.query("unacked") === "1";
+    const alerts = store.listAlerts({ unackedOnly, limit, offset });
+    const processes = new Map<string, string>();
+    for (const a of alerts) {
+      const key = `${a.session}:${a.pid}`;
+      if (a.pid === null || processes.has(key)) continue;
+      const exe = processOf(store.db, a.session, a.pid);
+      processes.set(key, `${exe ? exe.split("/").pop() : "?"} (${a.pid})`);
+    }
+    return c.html(<AlertsPage csrf={c.get("csrf")} alerts={alerts} processes={processes} unackedOnly={unackedOnly} offset={offset} limit={limit} />);
+  });
+
+  app.post("/alerts/:id/ack", (c) => {
+    const id = intParam(c.req.param("id"), -1, -1, Number.MAX_SAFE_INTEGER);
+    store.ackAlert(id);
+    const row = alertById(store.db, id);
+    if (c.req.header("hx-request")) return row ? c.html(<AlertRowView a={row} csrf={c.get("csrf")} />) : c.text("no such alert", 404);
+    return c.redirect("/alerts", 303);
+  });
+
+  return app;
+}

@@ -1,0 +1,42 @@
+import { describe, expect, test } from "bun:test";
+import { mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { contextLines, fileUnderRoot, maskSecretAt, readSource } from "./source-context.ts";
+
+describe("source context", () => {
+  const root = mkdtempSync(join(tmpdir(), "trw-src-"));
+  mkdirSync(join(root, "app"));
+  writeFileSync(join(root, "app", "main.py"), "import os\nkey = 'sk-proj-abcdefghijklmnopqrstuvwx'\nrequests.get('https://api.example.com/v1')\nx = 1\n");
+  writeFileSync(join(root, "..", "outside-trw.txt"), "secret");
+  symlinkSync("/etc/passwd", join(root, "app", "link"));
+
+  test("stays under the root", () => {
+    expect(fileUnderRoot(root, "app/main.py")).toBe(join(root, "app", "main.py"));
+    expect(fileUnderRoot(root, "../outside-trw.txt")).toBeNull();
+    expect(fileUnderRoot(root, "/etc/passwd")).toBeNull();
+    expect(fileUnderRoot(root, "app/link")).toBeNull(); // symlink leaving the root
+    expect(fileUnderRoot(root, "missing.py")).toBeNull();
+    expect(fileUnderRoot(root, "a\0b")).toBeNull();
+    expect(readSource(root, "../outside-trw.txt").ok).toBe(false);
+  });
+
+  test("shows the finding's line highlighted, secrets masked", () => {
+    const r = readSource(root, "app/main.py");
+    if (!r.ok) throw new Error(r.reason);
+    const ctx = contextLines(r.text, [{ line: 2, column: 7, kind: "secret" }, { line: 3, column: 14, kind: "url" }], 1);
+    const two = ctx.get(2)!;
+    expect(two.map((l) => l.n)).toEqual([1, 2, 3]);
+    expect(two.find((l) => l.hit)!.text).toBe("key = '[REDACTED]'");
+    expect(JSON.stringify([...ctx.values()])).not.toContain("abcdefghijklmnop");
+    expect(ctx.get(3)!.find((l) => l.hit)!.text).toContain("https://api.example.com/v1");
+  });
+
+  test("masking handles odd columns and unterminated strings", () => {
+    expect(maskSecretAt("a = 'abc", 5)).toBe("a = '[REDACTED]");
+    expect(maskSecretAt("token=abcd1234;", 7)).toBe("token=[REDACTED];");
+    expect(maskSecretAt("", 40)).toBe("");
+    expect(maskSecretAt("x", -3)).toBe("[REDACTED]");
+    expect(contextLines("", [{ line: 5, column: 1, kind: "secret" }]).size).toBe(0);
+  });
+});
