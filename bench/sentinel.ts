@@ -33,10 +33,12 @@ async function one() {
 (async () => {
   for (let i = 0; i < 200; i++) await one(); // warm-up: JIT, caches, pools
   const t0 = performance.now();
+  const c0 = process.cpuUsage();
   for (let i = 0; i < n; i++) await one();
+  const c = process.cpuUsage(c0);
   const ms = performance.now() - t0;
   const m = process.memoryUsage();
-  console.log(JSON.stringify({ usPerReq: (ms * 1000) / n, rss: m.rss, heap: m.heapUsed }));
+  console.log(JSON.stringify({ usPerReq: (ms * 1000) / n, cpuPerReq: (c.user + c.system) / n, rss: m.rss, heap: m.heapUsed }));
   keep.destroy();
 })();
 `;
@@ -44,7 +46,10 @@ async function one() {
 const work = mkdtempSync(join(tmpdir(), "trustrun-bench-"));
 const clientPath = join(work, "client.cjs");
 writeFileSync(clientPath, client);
-const server = Bun.serve({ hostname: "127.0.0.1", port: 0, fetch: () => new Response("ok") });
+// The server runs in its own process so the monitor's work here never delays its answers.
+const serverProc = Bun.spawn([process.execPath, "-e", 'const s = Bun.serve({ hostname: "127.0.0.1", port: 0, fetch: () => new Response("ok") }); console.log(s.port);'], { stdout: "pipe", stderr: "inherit" });
+const { value: portLine } = await serverProc.stdout.getReader().read();
+const server = { port: Number(new TextDecoder().decode(portLine).trim()), stop: () => serverProc.kill() };
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
@@ -52,18 +57,24 @@ async function runClient(rt: RuntimeInfo, mode: string, env: Record<string, stri
   const p = Bun.spawn([rt.exe, clientPath, mode, String(server.port), String(N)], { env: { PATH: process.env.PATH ?? "", ...env }, stdout: "pipe", stderr: "pipe" });
   const [out, err, code] = await Promise.all([new Response(p.stdout).text(), new Response(p.stderr).text(), p.exited]);
   if (code !== 0) throw new Error(`${rt.name} ${mode} failed: ${err.slice(0, 500)}`);
-  return JSON.parse(out.trim().split("\n").pop()!) as { usPerReq: number; rss: number; heap: number };
+  return JSON.parse(out.trim().split("\n").pop()!) as { usPerReq: number; cpuPerReq: number; rss: number; heap: number };
 }
 
-async function startupMs(rt: RuntimeInfo, env: Record<string, string>) {
-  const times: number[] = [];
-  for (let i = 0; i < STARTUPS; i++) {
+/** Median wall time of `-e 0` without and with the agent, runs interleaved. */
+async function startupMs(rt: RuntimeInfo, env: Record<string, string>): Promise<[number, number]> {
+  const without: number[] = [];
+  const withAgent: number[] = [];
+  const once = async (e: Record<string, string>) => {
     const t0 = performance.now();
-    const p = Bun.spawn([rt.exe, "-e", "0"], { env: { PATH: process.env.PATH ?? "", ...env }, stdout: "ignore", stderr: "ignore" });
+    const p = Bun.spawn([rt.exe, "-e", "0"], { env: { PATH: process.env.PATH ?? "", ...e }, stdout: "ignore", stderr: "ignore" });
     await p.exited;
-    times.push(performance.now() - t0);
+    return performance.now() - t0;
+  };
+  for (let i = 0; i < STARTUPS; i++) {
+    without.push(await once({}));
+    withAgent.push(await once(env));
   }
-  return median(times);
+  return [median(without), median(withAgent)];
 }
 
 const rows: string[] = [];
@@ -78,23 +89,36 @@ for (const rt of availableRuntimes()) {
       const withAgent: number[] = [];
       const rss: number[] = [];
       const rssBase: number[] = [];
+      const cpu0: number[] = [];
+      const cpu1: number[] = [];
       for (let r = 0; r < ROUNDS; r++) {
-        const a = await runClient(rt, mode, {});
-        const b = await runClient(rt, mode, prepared.env);
+        // Alternate the order so drift in machine load does not favour one side.
+        let a;
+        let b;
+        if (r % 2 === 0) {
+          a = await runClient(rt, mode, {});
+          b = await runClient(rt, mode, prepared.env);
+        } else {
+          b = await runClient(rt, mode, prepared.env);
+          a = await runClient(rt, mode, {});
+        }
         base.push(a.usPerReq);
         withAgent.push(b.usPerReq);
         rssBase.push(a.rss);
         rss.push(b.rss);
+        cpu0.push(a.cpuPerReq);
+        cpu1.push(b.cpuPerReq);
       }
       const b0 = median(base);
       const b1 = median(withAgent);
-      const row = `| ${rt.name} | ${mode} | ${b0.toFixed(1)} | ${b1.toFixed(1)} | ${(b1 - b0).toFixed(1)} | x${(b1 / b0).toFixed(2)} | ${((median(rss) - median(rssBase)) / 1e6).toFixed(1)} |`;
+      const c0 = median(cpu0);
+      const c1 = median(cpu1);
+      const row = `| ${rt.name} | ${mode} | ${b0.toFixed(1)} | ${b1.toFixed(1)} | ${(b1 - b0).toFixed(1)} | x${(b1 / b0).toFixed(2)} | ${c0.toFixed(1)} → ${c1.toFixed(1)} (+${(c1 - c0).toFixed(1)}) | ${((median(rss) - median(rssBase)) / 1e6).toFixed(1)} |`;
       rows.push(row);
       console.log(row);
     }
-    const s0 = await startupMs(rt, {});
-    const s1 = await startupMs(rt, prepared.env);
-    const row = `| ${rt.name} | start-up (\`-e 0\`) | ${s0.toFixed(1)} ms | ${s1.toFixed(1)} ms | ${(s1 - s0).toFixed(1)} ms | x${(s1 / s0).toFixed(2)} | |`;
+    const [s0, s1] = await startupMs(rt, prepared.env);
+    const row = `| ${rt.name} | start-up (\`-e 0\`) | ${s0.toFixed(1)} ms | ${s1.toFixed(1)} ms | ${(s1 - s0).toFixed(1)} ms | x${(s1 / s0).toFixed(2)} | | |`;
     rows.push(row);
     console.log(row);
   } finally {
@@ -102,7 +126,7 @@ for (const rt of availableRuntimes()) {
   }
   console.log(`  (${signals} facts/signals received from ${rt.name} runs)`);
 }
-server.stop(true);
+server.stop();
 rmSync(work, { recursive: true, force: true });
-console.log("\n| runtime | mode | without (µs/req) | with agent (µs/req) | added (µs/req) | ratio | RSS added (MB) |\n|---|---|---|---|---|---|---|");
+console.log("\n| runtime | mode | without (µs/req) | with agent (µs/req) | added (µs/req) | ratio | target CPU µs/req | RSS added (MB) |\n|---|---|---|---|---|---|---|---|");
 for (const r of rows) console.log(r);

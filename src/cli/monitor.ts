@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 import type { CompiledPolicy } from "../policy/types.ts";
-import type { ProbeStatus, SessionEvent, TrustRunEvent } from "../core/types.ts";
+import type { PromptAnswer, PromptRequest, ProbeStatus, SessionEvent, TrustRunEvent } from "../core/types.ts";
 import { openStore, type Store } from "../store/index.ts";
 import { createEventWriter } from "../store/writer.ts";
 import { chooseProbes } from "../capture/select.ts";
@@ -24,6 +24,16 @@ export interface MonitorOptions {
   promptTimeoutMs?: number;
   /** Probes that failed to start in an earlier attempt: auto selection passes over them. */
   exclude?: string[];
+  /** Learning mode: answers `prompt` decisions (the live screen). */
+  prompt?: (req: PromptRequest) => Promise<PromptAnswer | "timeout">;
+  /** The live screen, attached from the start: events and notes go to it instead of the terminal. */
+  ui?: LiveUi | null;
+}
+
+/** Where events and notes go while the live screen is up. */
+export interface LiveUi {
+  push(events: TrustRunEvent[]): void;
+  note(message: string): void;
 }
 
 export interface Monitor {
@@ -39,6 +49,8 @@ export interface Monitor {
   failedProbes(): string[];
   finish(exitCode: number | null): Promise<{ violations: number }>;
   onEvent(listener: (events: TrustRunEvent[]) => void): void;
+  /** Attaches the live screen (text lines pause) or, with null, detaches it (text lines resume). */
+  attachUi(ui: LiveUi | null): void;
 }
 
 export function newSessionId(): string {
@@ -46,7 +58,7 @@ export function newSessionId(): string {
 }
 
 function policyCanBlock(policy: CompiledPolicy): boolean {
-  return policy.defaultAction === "block" || policy.rules.some((r) => r.kind === "deny" && r.action === "block");
+  return policy.defaultAction === "block" || policy.defaultAction === "prompt" || policy.rules.some((r) => r.kind === "deny" && r.action === "block");
 }
 
 /** Everything `run` and `watch` share: probes, store, output, policy, enforcement. */
@@ -66,7 +78,11 @@ export async function createMonitor(opts: MonitorOptions): Promise<Monitor> {
   } catch (err) {
     throw new CliError(`cannot open the database ${opts.dbPath ?? "(default)"}: ${(err as Error).message}`);
   }
-  const output = createOutput({ mode: opts.output, stream: opts.stream, logFile: opts.logFile });
+  let ui: LiveUi | null = opts.ui ?? null;
+  // While the live screen is up the terminal belongs to it: text lines wait, notes go to the screen.
+  const screen = { isTTY: opts.stream.isTTY, write: (s: string) => (ui ? true : opts.stream.write(s)) } as unknown as NodeJS.WriteStream;
+  const sink = createOutput({ mode: opts.output, stream: screen, logFile: opts.logFile });
+  const output: Output = { ...sink, note: (m: string) => (ui ? ui.note(m) : sink.note(m)) };
   for (const lost of choice.lost) output.note(`probe ${lost.name} not used: ${lost.reason}`);
   if (!choice.complete) {
     output.note("only polling probes can run: connections shorter than the poll interval can be missed (run as root for eBPF, or install strace)");
@@ -76,9 +92,10 @@ export async function createMonitor(opts: MonitorOptions): Promise<Monitor> {
   const cgroup = opts.mode === "run" && isRoot ? createSessionCgroup(id) : null;
   const enforcer = createEnforcer({ sessionId: id, mode: opts.mode, cgroup });
   if (policyCanBlock(opts.policy)) for (const n of enforcer.notes) output.note(n);
+  if (opts.policy.notice) output.note(opts.policy.notice);
   for (const w of opts.policy.warnings) output.note(`policy: ${w}`);
 
-  const listeners: Array<(events: TrustRunEvent[]) => void> = [(events) => output.write(events)];
+  const listeners: Array<(events: TrustRunEvent[]) => void> = [(events) => output.write(events), (events) => ui?.push(events)];
   const writer = createEventWriter(store, {
     onWritten: (events) => {
       for (const l of listeners) l(events);
@@ -93,6 +110,7 @@ export async function createMonitor(opts: MonitorOptions): Promise<Monitor> {
     enforcer,
     emit: (ev) => writer.write(ev),
     promptTimeoutMs: opts.promptTimeoutMs,
+    prompt: opts.prompt,
     onWarning: (m) => output.note(m),
   });
   let statuses: ProbeStatus[] = [];
@@ -131,6 +149,9 @@ export async function createMonitor(opts: MonitorOptions): Promise<Monitor> {
     },
     onEvent(listener) {
       listeners.push(listener);
+    },
+    attachUi(next) {
+      ui = next;
     },
     failedProbes() {
       return statuses.filter((s) => s.note).map((s) => s.name);

@@ -18,6 +18,13 @@ export interface HttpFacts {
   path?: string;
   status?: number;
   headers?: Record<string, string>;
+  /** Proxy capture (headers/full levels): response headers, timing and sizes; secrets redacted. */
+  responseHeaders?: Record<string, string>;
+  durationMs?: number;
+  requestBytes?: number;
+  responseBytes?: number;
+  /** Full level only: bodies after redaction, each cut at the capture cap. */
+  body?: { request?: string; response?: string };
 }
 
 /** What a probe saw, before policy. */

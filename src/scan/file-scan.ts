@@ -1,8 +1,15 @@
-// The per-file work: the universal regex pass and the secret rules over any text.
+// The per-file work, run in a parser worker or inline: decode, the universal regex pass and the
+// secret rules over any text, then the language analyzer on source that might call the network.
+import { decodeText, looksBinary } from "./decode.ts";
+import { languageOf } from "./languages.ts";
 import { lineIndex } from "./lines.ts";
+import { looksMinified, mightCallNetwork } from "./prefilter.ts";
 import { detectSecrets } from "./secrets/detect.ts";
 import type { RawFinding } from "./types.ts";
 import { extractEndpoints } from "./universal/urls.ts";
+
+/** Bigger files get the regex pass only: parsing them is slow and rarely adds anything. */
+export const maxParseSize = 1_000_000;
 
 export function regexPass(text: string, language: string): RawFinding[] {
   const idx = lineIndex(text);
@@ -19,4 +26,38 @@ export function dedupe(findings: RawFinding[]): RawFinding[] {
     seen.add(k);
     return true;
   });
+}
+
+export interface FileJob {
+  id: number;
+  rel: string;
+  bytes: Uint8Array;
+  regexOnly: boolean;
+}
+
+export interface FileAnswer {
+  id: number;
+  findings: RawFinding[];
+  /** Set when the file was not scanned (binary) or only partly (parse failed). */
+  skipped?: string;
+  parsed: boolean;
+}
+
+export async function scanFile(job: FileJob): Promise<FileAnswer> {
+  const { id, rel, bytes } = job;
+  if (looksBinary(bytes)) return { id, findings: [], skipped: "binary", parsed: false };
+  const text = decodeText(bytes);
+  const { language, grammar } = languageOf(rel);
+  const findings = regexPass(text, language);
+  if (job.regexOnly || !grammar || text.length > maxParseSize || !mightCallNetwork(text) || looksMinified(text)) {
+    return { id, findings, parsed: false };
+  }
+  try {
+    // Imported on demand: a regex-only scan never loads tree-sitter.
+    const { analyzeSource } = await import("./treesitter/analyze.ts");
+    findings.push(...(await analyzeSource(text, grammar, language)));
+    return { id, findings, parsed: true };
+  } catch (err) {
+    return { id, findings, parsed: false, skipped: `parse failed: ${(err as Error)?.message ?? err}` };
+  }
 }

@@ -1,19 +1,14 @@
 // scanDirectory: walk → read → regex pass → (tree-sitter on network-looking source) → verdicts.
 import { resolve } from "node:path";
 import type { ConnectionFacts } from "../policy/types.ts";
-import { decodeText, looksBinary } from "./decode.ts";
-import { dedupe, regexPass } from "./file-scan.ts";
+import { dedupe } from "./file-scan.ts";
 import { addFingerprints } from "./fingerprint.ts";
-import { languageOf } from "./languages.ts";
-import { looksMinified, mightCallNetwork } from "./prefilter.ts";
-import { createAnalyzerPool, type AnalyzerPool } from "./treesitter/pool.ts";
+import { createScanPool } from "./treesitter/pool.ts";
 import type { Finding, FindingVerdict, ProgressFn, RawFinding, ScanOptions, ScanResult, SkippedFile } from "./types.ts";
 import { factsOf } from "./verdict.ts";
 import { walk } from "./walker.ts";
 
 export const defaultMaxFileSize = 5_000_000;
-/** Bigger files get the regex pass only: parsing them is slow and rarely adds anything. */
-export const maxParseSize = 1_000_000;
 
 function defaultWorkers(): number {
   const n = typeof navigator !== "undefined" ? navigator.hardwareConcurrency : 2;
@@ -29,14 +24,19 @@ export async function scanDirectory(root: string, opts: ScanOptions = {}, onProg
   const total = walked.files.length;
   onProgress?.({ phase: "walk", files: 0, total, bytes: 0 });
 
-  const pool: AnalyzerPool | null = opts.regexOnly ? null : createAnalyzerPool(opts.workers ?? defaultWorkers());
+  const pool = createScanPool(opts.workers ?? defaultWorkers());
+  const regexOnly = opts.regexOnly === true;
   const perFile: Array<{ rel: string; findings: RawFinding[] }> = [];
-  const pending: Array<Promise<void>> = [];
   let files = 0;
   let bytes = 0;
   let parsed = 0;
+  let done = 0;
   let lastProgress = 0;
   let workersUsed = 0;
+  // Bounded read-ahead: at most this many bytes read and not yet scanned.
+  const maxInFlight = 64_000_000;
+  let inFlight = 0;
+  const inFlightJobs = new Set<Promise<void>>();
   try {
     for (const file of walked.files) {
       let data: Uint8Array;
@@ -46,37 +46,37 @@ export async function scanDirectory(root: string, opts: ScanOptions = {}, onProg
         skipped.push({ file: file.rel, reason: `unreadable: ${(err as NodeJS.ErrnoException).code ?? "error"}` });
         continue;
       }
-      if (looksBinary(data)) {
-        skipped.push({ file: file.rel, reason: "binary" });
-        continue;
-      }
-      files++;
-      bytes += data.length;
-      const text = decodeText(data);
-      const { language, grammar } = languageOf(file.rel);
-      const entry = { rel: file.rel, findings: regexPass(text, language) };
-      perFile.push(entry);
-      if (pool && grammar && text.length <= maxParseSize && mightCallNetwork(text) && !looksMinified(text)) {
-        parsed++;
-        pending.push(
-          pool.analyze(text, grammar, language).then(
-            (found) => void entry.findings.push(...found),
-            (err: Error) => void skipped.push({ file: file.rel, reason: `parse failed: ${err.message}` }),
-          ),
-        );
-        // Keep memory bounded: do not queue the whole tree's text.
-        if (pending.length >= 64) await Promise.all(pending.splice(0, pending.length));
-      }
-      const now = performance.now();
-      if (onProgress && now - lastProgress > 100) {
-        lastProgress = now;
-        onProgress({ phase: "scan", files, total, bytes });
-      }
+      const size = data.length;
+      inFlight += size;
+      const job = pool
+        .scan(file.rel, data, regexOnly, () => Bun.file(file.abs).bytes())
+        .then((answer) => {
+          done++;
+          if (answer.skipped === "binary") skipped.push({ file: file.rel, reason: "binary" });
+          else {
+            files++;
+            bytes += size;
+            if (answer.skipped) skipped.push({ file: file.rel, reason: answer.skipped });
+            if (answer.parsed) parsed++;
+            perFile.push({ rel: file.rel, findings: answer.findings });
+          }
+          const now = performance.now();
+          if (onProgress && now - lastProgress > 100) {
+            lastProgress = now;
+            onProgress({ phase: "scan", files: done, total, bytes });
+          }
+        })
+        .finally(() => {
+          inFlight -= size;
+          inFlightJobs.delete(job);
+        });
+      inFlightJobs.add(job);
+      while (inFlight > maxInFlight || inFlightJobs.size >= 256) await Promise.race(inFlightJobs);
     }
-    await Promise.all(pending);
+    await Promise.all(inFlightJobs);
   } finally {
-    workersUsed = pool?.size ?? 0;
-    pool?.close();
+    workersUsed = pool.size;
+    pool.close();
   }
 
   const findings: Finding[] = [];
@@ -105,7 +105,7 @@ export async function scanDirectory(root: string, opts: ScanOptions = {}, onProg
     }
   }
   addFingerprints(findings);
-  onProgress?.({ phase: "scan", files, total, bytes });
+  onProgress?.({ phase: "scan", files: done, total, bytes });
   return {
     version: 1,
     root: absRoot,

@@ -287,9 +287,14 @@ function start() {
   const MARK = Symbol.for('trustrun.sentinel');
   if (globalThis[MARK]) return; // loaded twice (NODE_OPTIONS and Bun preload)
   try { Object.defineProperty(globalThis, MARK, { value: true }); } catch (_) { return; }
-  let wt = null;
-  try { wt = require('worker_threads'); } catch (_) { /* no workers in this runtime */ }
-  if (wt && wt.isMainThread === false) return; // NODE_OPTIONS runs us in every worker too
+  const isBunRuntime = typeof globalThis.Bun !== 'undefined';
+  if (isBunRuntime) {
+    if (globalThis.Bun.isMainThread === false) return;
+  } else {
+    let wt = null;
+    try { wt = require('worker_threads'); } catch (_) { /* no workers in this runtime */ }
+    if (wt && wt.isMainThread === false) return; // NODE_OPTIONS runs us in every worker too
+  }
 
   const fs = require('fs');
   const net = require('net');
@@ -313,42 +318,60 @@ function start() {
       return false;
     }
   }
+  // Lines are batched: one write per 25 ms or per ~4 KB keeps the target's syscalls and the
+  // monitor's wake-ups off the request path. Each write stays below PIPE_BUF, so it is atomic.
+  let queuedBytes = 0;
+  let batchTimer = null;
   function flush() {
-    if (dead) { queue.length = 0; return; }
+    if (batchTimer) { clearTimeout(batchTimer); batchTimer = null; }
+    if (dead) { queue.length = 0; queuedBytes = 0; return; }
     if (!openPipe()) { scheduleRetry(); return; }
     while (queue.length > 0) {
+      let n = 0;
+      let bytes = 0;
+      while (n < queue.length && bytes + queue[n].length <= MAX_LINE) { bytes += queue[n].length; n++; }
+      if (n === 0) n = 1;
+      const chunk = n === 1 ? queue[0] : queue.slice(0, n).join('');
       try {
-        fs.writeSync(fd, queue[0]);
-        queue.shift();
+        fs.writeSync(fd, chunk);
+        queue.splice(0, n);
+        queuedBytes -= bytes;
       } catch (e) {
         if (e && e.code === 'EAGAIN') { scheduleRetry(); return; }
         dead = true; // EPIPE/EBADF: the monitor is gone
         queue.length = 0;
+        queuedBytes = 0;
         try { fs.closeSync(fd); } catch (_) { /* already closed */ }
         fd = -1;
         return;
       }
     }
+    queuedBytes = 0;
   }
   function scheduleRetry() {
     if (retry || dead) return;
     retry = setTimeout(() => { retry = null; flush(); }, 20);
     if (retry && typeof retry.unref === 'function') retry.unref();
   }
-  function send(obj) {
+  function send(obj, urgent) {
     if (dead) return;
     let line;
     try { line = jsonStringify(obj); } catch (_) { return; }
-    if (line.length > MAX_LINE) {
+    if (line.length > MAX_LINE - 1) {
       // Trim the bulky optional fields, then give up on the line rather than split it.
       obj.headerNames = undefined; obj.argv = undefined; obj.chain = undefined; obj.execArgv = undefined;
       obj.truncated = true;
       line = jsonStringify(obj);
-      if (line.length > MAX_LINE) return;
+      if (line.length > MAX_LINE - 1) return;
     }
-    if (queue.length >= MAX_QUEUE) queue.shift();
+    if (queue.length >= MAX_QUEUE) queuedBytes -= queue.shift().length;
     queue.push(line + '\n');
-    if (queue.length === 1) flush();
+    queuedBytes += line.length + 1;
+    if (urgent || queuedBytes >= MAX_LINE) flush();
+    else if (!batchTimer && !retry) {
+      batchTimer = setTimeout(flush, 25);
+      if (batchTimer && typeof batchTimer.unref === 'function') batchTimer.unref();
+    }
   }
   const reported = new SafeSet();
   function internalError(where, e) {
@@ -392,7 +415,7 @@ function start() {
       : { verdict: 'allow', rule: null, reason: 'no answer from TrustRun' };
     if (dead || !sleeper) return fallback;
     const id = ++askId;
-    send(rec('ask', { id: id, host: host, port: port, pkg: currentPackage() }));
+    send(rec('ask', { id: id, host: host, port: port, pkg: currentPackage() }), true);
     if (dead) return fallback;
     try {
       if (respFd < 0) {
@@ -457,6 +480,49 @@ function start() {
     }
     return p;
   }
+  // Per call site: a 4-frame capture names the caller (file:line:column); the full walk that
+  // finds the package chain runs once per call site and is cached.
+  const siteCache = new SafeMap();
+  function quickAttribute(above) {
+    if (!structured) return attribute();
+    let frames = null;
+    const oldLimit = Error.stackTraceLimit;
+    const oldPrep = Error.prepareStackTrace;
+    try {
+      try { Error.stackTraceLimit = 4; } catch (_) { /* frozen */ }
+      try { Error.prepareStackTrace = callSites; } catch (_) { /* frozen */ }
+      if (Error.prepareStackTrace === callSites) {
+        const holder = {};
+        Error.captureStackTrace(holder, above);
+        frames = holder.stack;
+      }
+    } catch (_) {
+      frames = null;
+    } finally {
+      try { Error.prepareStackTrace = oldPrep; } catch (_) { /* frozen */ }
+      try { if (Error.stackTraceLimit !== oldLimit) Error.stackTraceLimit = oldLimit; } catch (_) { /* frozen */ }
+    }
+    if (!arrayIsArray(frames)) return attribute();
+    for (let i = 0; i < frames.length; i++) {
+      let file = null;
+      let key = null;
+      try {
+        file = frames[i].getFileName();
+        if (file) key = file + ':' + frames[i].getLineNumber() + ':' + frames[i].getColumnNumber();
+      } catch (_) { file = null; }
+      if (!file || !packageOfFile(file.slice(0, 7) === 'file://' ? file.slice(7) : file)) continue;
+      let a = siteCache.get(key);
+      if (!a) {
+        a = attribute();
+        if (!a[0]) return a;
+        if (siteCache.size >= CACHE_MAX) siteCache.clear();
+        siteCache.set(key, a);
+      }
+      return a;
+    }
+    return attribute();
+  }
+
   /** Returns [package, chain]: the first package on the stack, and up to 4 distinct ones. */
   function attribute() {
     let files = null;
@@ -510,10 +576,12 @@ function start() {
 
   // fetch connects later, from undici's pool: carry the caller's package in AsyncLocalStorage.
   let als = null;
-  try {
-    const ah = require('async_hooks');
-    if (!isBun && ah && typeof ah.AsyncLocalStorage === 'function') als = new ah.AsyncLocalStorage();
-  } catch (_) { als = null; }
+  if (!isBun) {
+    try {
+      const ah = require('async_hooks');
+      if (ah && typeof ah.AsyncLocalStorage === 'function') als = new ah.AsyncLocalStorage();
+    } catch (_) { als = null; }
+  }
   function currentPackage() {
     const a = attribute();
     if (a[0]) return a[0];
@@ -612,7 +680,7 @@ function start() {
       depth++;
       let req;
       const outer = httpCtx;
-      try { httpCtx = attribute(); } catch (_) { httpCtx = null; }
+      try { httpCtx = quickAttribute(wrapped); } catch (_) { httpCtx = null; }
       const ctx = httpCtx;
       try { req = orig.apply(this, arguments); } finally { depth--; httpCtx = outer; }
       try {
@@ -656,7 +724,7 @@ function start() {
         if (url && (url.protocol === 'http:' || url.protocol === 'https:')) {
           host = url.hostname.charCodeAt(0) === 91 ? url.hostname.slice(1, -1) : url.hostname;
           port = +url.port || (url.protocol === 'https:' ? 443 : 80);
-          carried = attribute();
+          carried = quickAttribute(sentinelFetch);
           const pkg = carried[0] || 'unknown';
           if (isBun) {
             d = decideCached(host, port);
@@ -858,9 +926,11 @@ function start() {
   const lags = [];
   let stalls = 0;
   let maxLag = 0;
+  // process.hrtime: the global `performance` loads perf_hooks on first use in Node (~1 ms).
+  const hrtime = process.hrtime;
+  function performanceNow() { try { const t = hrtime(); return t[0] * 1e3 + t[1] / 1e6; } catch (_) { return dateNow(); } }
   let last = performanceNow();
   let sinceReport = 0;
-  function performanceNow() { try { return performance.now(); } catch (_) { return dateNow(); } }
   const ticker = setInterval(() => {
     try {
       const now = performanceNow();

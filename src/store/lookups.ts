@@ -21,3 +21,14 @@ export function alertById(db: Database, id: number): AlertRow | null {
     suggestion: r.suggestion, ackedAt: r.acked_at,
   };
 }
+
+/** Protocols seen per destination of a session, keyed "host-or-ip|port" as destinations() groups them. */
+export function destinationProtos(db: Database, session: string): Map<string, string[]> {
+  const rows = db
+    .query<{ k: string | null; port: number | null; protos: string | null }, [string]>(
+      `SELECT coalesce(host, ip) AS k, port, group_concat(DISTINCT json_extract(body, '$.proto')) AS protos
+       FROM events WHERE session = ? AND type = 'connection' GROUP BY coalesce(host, ip), port`,
+    )
+    .all(session);
+  return new Map(rows.map((r) => [`${r.k}|${r.port}`, String(r.protos ?? "").split(",").filter(Boolean)]));
+}

@@ -57,3 +57,13 @@ test("alertById returns the alert as listAlerts does", () => {
   expect(alertById(store.db, listed.id)).toEqual(listed);
   expect(alertById(store.db, listed.id + 1)).toBeNull();
 });
+
+import { destinationProtos } from "./lookups.ts";
+
+test("destinationProtos groups like destinations()", () => {
+  const store = openStore(":memory:");
+  store.appendEvents([conn(1, "allow"), { ...conn(2, "allow"), proto: "udp" }, { ...conn(3, "allow"), host: null, dst: { ip: "10.0.0.9", port: 53 }, proto: "udp" }]);
+  const m = destinationProtos(store.db, "s1");
+  expect(m.get("a.example|443")!.sort()).toEqual(["tcp", "udp"]);
+  expect(m.get("10.0.0.9|53")).toEqual(["udp"]);
+});

@@ -1,7 +1,7 @@
 // The visual policy editor works on rule rows; these pure functions turn policy YAML into rows
 // and rows back into YAML. Rule keys the rows do not show (proto, methods, paths, description)
 // ride along unchanged in each row's `extra` JSON so an edit never drops them.
-import { isMap, isSeq, parseDocument } from "yaml";
+import { Document, isMap, isSeq, parseDocument } from "yaml";
 
 export type Section = "allow" | "deny" | "learned";
 export const sections: Section[] = ["allow", "deny", "learned"];
@@ -103,11 +103,12 @@ function ruleFromRow(row: RuleRow): Record<string, unknown> | null {
  * parameters, comments at the top); name, default, capture, extends and the rule lists are replaced.
  */
 export function yamlFromVisual(p: VisualPolicy, base = ""): string {
-  let doc = parseDocument(base || "{}");
-  if (doc.errors.length || !isMap(doc.contents)) doc = parseDocument("{}");
+  let doc: Document = base.trim() ? parseDocument(base) : new Document({});
+  if (doc.errors.length || !isMap(doc.contents)) doc = new Document({});
+  if (isMap(doc.contents)) doc.contents.flow = false;
   const set = (key: string, value: unknown) => {
     if (value === undefined || value === "" || (Array.isArray(value) && !value.length)) doc.delete(key);
-    else doc.set(key, value);
+    else doc.set(key, doc.createNode(value));
   };
   set("name", p.name.trim());
   set("description", p.description.trim());
@@ -119,6 +120,8 @@ export function yamlFromVisual(p: VisualPolicy, base = ""): string {
     set(section, rules);
   }
   // Short flow lists read better for hosts/ports; the yaml library picks block style otherwise.
+  const ext = doc.get("extends", true);
+  if (isSeq(ext)) ext.flow = true;
   for (const section of sections) {
     const seq = doc.get(section, true);
     if (isSeq(seq)) for (const item of seq.items) if (isMap(item)) for (const pair of item.items) if (isSeq(pair.value)) pair.value.flow = true;

@@ -89,12 +89,13 @@ describe.skipIf(!avail.ok)("eBPF probe", () => {
     );
     const probe = ebpfProbeFactory.create();
     const { sink, seen } = recorder();
-    await probe.start({ mode: "run", rootPid: child.pid, initialPids: [] }, sink);
     try {
+      await probe.start({ mode: "run", rootPid: child.pid, initialPids: [] }, sink);
       expect(await go(child)).toBe(0);
       await waitFor(() => seen.connects.length >= 4 && seen.procs.some((p) => p.event === "exit" && p.pid === child.pid), 3000);
     } finally {
       await probe.stop();
+      child.kill("SIGKILL");
     }
     const mine = seen.connects.filter((c) => c.dst.port === port);
     console.log(`tree connects seen: ${mine.length} (${mine.map((c) => `${c.pid}/${c.proto}`).join(" ")})`);
@@ -130,12 +131,13 @@ describe.skipIf(!avail.ok)("eBPF probe", () => {
     const child = gated(`exec 3<>/dev/tcp/::1/${port}; exec 3>&-`);
     const probe = ebpfProbeFactory.create();
     const { sink, seen } = recorder();
-    await probe.start({ mode: "run", rootPid: child.pid, initialPids: [] }, sink);
     try {
+      await probe.start({ mode: "run", rootPid: child.pid, initialPids: [] }, sink);
       expect(await go(child)).toBe(0);
       await waitFor(() => seen.connects.length >= 1, 2000);
     } finally {
       await probe.stop();
+      child.kill("SIGKILL");
     }
     expect(seen.connects.map((c) => [c.dst.ip, c.dst.port, c.proto, c.pid])).toEqual([["::1", port, "tcp", child.pid]]);
   });
@@ -160,13 +162,14 @@ s.sendto(q, ('127.0.0.2', 5353))
     const child = gated(`${PY} -c "${py.replace(/"/g, '\\"')}"`);
     const probe = ebpfProbeFactory.create();
     const { sink, seen } = recorder();
-    await probe.start({ mode: "run", rootPid: child.pid, initialPids: [] }, sink);
     try {
+      await probe.start({ mode: "run", rootPid: child.pid, initialPids: [] }, sink);
       expect(await go(child)).toBe(0);
       await waitFor(() => seen.dns.length >= 3 && received.length >= 3, 3000);
       await Bun.sleep(50);
     } finally {
       await probe.stop();
+      child.kill("SIGKILL");
       dnsServer.close();
     }
     console.log(`dns records: ${seen.dns.length}, datagrams received by the fake server: ${received.length}`);
@@ -184,14 +187,15 @@ s.sendto(q, ('127.0.0.2', 5353))
     const child = gated(`for w in 1 2 3 4 5; do ( ${loop} ) & done; wait`);
     const probe = ebpfProbeFactory.create();
     const { sink, seen } = recorder();
-    await probe.start({ mode: "run", rootPid: child.pid, initialPids: [] }, sink);
     let count = 0;
     try {
+      await probe.start({ mode: "run", rootPid: child.pid, initialPids: [] }, sink);
       expect(await go(child)).toBe(0);
       await waitFor(() => seen.connects.filter((c) => c.dst.port === port).length >= 500, 5000);
       await Bun.sleep(50);
     } finally {
       await probe.stop();
+      child.kill("SIGKILL");
       count = seen.connects.filter((c) => c.dst.port === port).length;
     }
     const pids = new Set(seen.connects.map((c) => c.pid));
@@ -209,11 +213,11 @@ s.sendto(q, ('127.0.0.2', 5353))
     );
     const probe = ebpfProbeFactory.create() as EbpfProbe;
     const { sink, seen } = recorder();
-    await probe.start({ mode: "run", rootPid: child.pid, initialPids: [] }, sink);
-    probe.setHold(true);
     const state = () => readFileSync(`/proc/${child.pid}/stat`, "utf8").split(") ")[1]?.[0];
     let code = -1;
     try {
+      await probe.start({ mode: "run", rootPid: child.pid, initialPids: [] }, sink);
+      probe.setHold(true);
       child.stdin.write("go\n");
       await child.stdin.flush();
       // First connect: held. Released without allowing the destination (allow once).
@@ -236,6 +240,7 @@ s.sendto(q, ('127.0.0.2', 5353))
       await Bun.sleep(30);
     } finally {
       await probe.stop();
+      child.kill("SIGKILL");
     }
     expect(code).toBe(0);
     // The kernel restarts an interrupted connect after SIGCONT: it is not reported twice nor held
@@ -254,14 +259,15 @@ s.sendto(q, ('127.0.0.2', 5353))
     await Bun.sleep(100);
     const probe = ebpfProbeFactory.create();
     const { sink, seen } = recorder();
-    await probe.start({ mode: "watch", rootPid: parent.pid, initialPids: [] }, sink);
     try {
+      await probe.start({ mode: "watch", rootPid: parent.pid, initialPids: [] }, sink);
       await Bun.write(fifo, "go\n");
       await Promise.race([parent.exited, Bun.sleep(5000)]);
       await waitFor(() => seen.connects.length >= 1, 2000);
     } finally {
       await probe.stop();
-      parent.kill();
+      parent.kill("SIGKILL");
+      Bun.spawnSync(["pkill", "-KILL", "-P", String(parent.pid)]);
       Bun.spawnSync(["rm", "-f", fifo]);
     }
     expect(seen.connects.length).toBe(1);

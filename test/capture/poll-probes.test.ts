@@ -4,8 +4,8 @@ import { procProbeFactory } from "../../src/capture/proc/proc-probe.ts";
 import { sockdiagProbeFactory } from "../../src/capture/sockdiag/sockdiag-probe.ts";
 import { recordingSink, tcpServer } from "./ptrace-harness.ts";
 
-// Parent: one connection held 300 ms. Child: 50 connections closed at once, then one held
-// 300 ms over IPv6. Both print their pids.
+// Parent: one connection held 500 ms. Child: 50 connections closed at once, then one held
+// 500 ms over IPv6. Both print their pids.
 const WORKLOAD = `
 import os, socket, subprocess, sys, time
 long4, long6, short = (int(a) for a in sys.argv[1:4])
@@ -15,9 +15,9 @@ import os, socket, sys, time
 print(os.getpid(), flush=True)
 for i in range(50):
     socket.create_connection(("127.0.0.1", %d)).close()
-s = socket.create_connection(("::1", %d)); time.sleep(0.3); s.close()
+s = socket.create_connection(("::1", %d)); time.sleep(0.5); s.close()
 """ % (short, long6)], stdout=subprocess.PIPE, text=True)
-s = socket.create_connection(("127.0.0.1", long4)); time.sleep(0.3); s.close()
+s = socket.create_connection(("127.0.0.1", long4)); time.sleep(0.5); s.close()
 print(child.stdout.readline().strip(), flush=True)
 child.wait()
 `;

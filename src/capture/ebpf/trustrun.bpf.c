@@ -231,8 +231,10 @@ int tp_connect(struct trace_event_raw_sys_enter *ctx) {
     return 0;
   struct dst_key *prev = bpf_map_lookup_elem(&held_tids, &tid);
   if (prev) {
-    bool restart = prev->family == k.family && prev->port == k.port &&
-                   __builtin_memcmp(prev->addr, k.addr, 16) == 0;
+    bool restart = prev->family == k.family && prev->port == k.port;
+    for (int i = 0; i < 16; i++) // no memcmp in BPF
+      if (prev->addr[i] != k.addr[i])
+        restart = false;
     bpf_map_delete_elem(&held_tids, &tid);
     if (restart)
       return 0;

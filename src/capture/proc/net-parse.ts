@@ -36,18 +36,24 @@ export function parseHexEndpoint(text: string): Endpoint | null {
   return { ip, port: parseInt(m[2]!, 16) };
 }
 
-/** Every well-formed socket line of one /proc/net table; malformed lines are skipped. */
-export function parseProcNet(text: string, proto: Proto): NetEntry[] {
+/**
+ * Every well-formed socket line of one /proc/net table; malformed lines are skipped.
+ * `ownedOnly` skips sockets with no owner (inode 0: TIME_WAIT and the like) before the costly
+ * address decoding; a busy host can list tens of thousands of those.
+ */
+export function parseProcNet(text: string, proto: Proto, ownedOnly = false): NetEntry[] {
   const out: NetEntry[] = [];
   if (typeof text !== "string") return out;
   for (const line of text.split("\n")) {
-    const f = line.trim().split(/\s+/);
+    const f = line.trim().split(/\s+/, 10);
     if (f.length < 10 || !/^\d+:$/.test(f[0]!)) continue;
+    if (!/^\d+$/.test(f[7]!) || !/^\d+$/.test(f[9]!)) continue;
+    const inode = Number(f[9]);
+    if (ownedOnly && inode === 0) continue;
     const local = parseHexEndpoint(f[1]!);
     const remote = parseHexEndpoint(f[2]!);
     if (!local || !remote || !/^[0-9A-Fa-f]{2}$/.test(f[3]!)) continue;
-    if (!/^\d+$/.test(f[7]!) || !/^\d+$/.test(f[9]!)) continue;
-    out.push({ proto, local, remote, state: parseInt(f[3]!, 16), uid: Number(f[7]), inode: Number(f[9]) });
+    out.push({ proto, local, remote, state: parseInt(f[3]!, 16), uid: Number(f[7]), inode });
   }
   return out;
 }

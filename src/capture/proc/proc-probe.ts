@@ -27,7 +27,7 @@ export function readProcNetSockets(nsPid: number): SocketRow[] {
         continue; // e.g. no IPv6 in this kernel
       }
     }
-    rows.push(...parseProcNet(text, proto));
+    for (const row of parseProcNet(text, proto, true)) rows.push(row);
   }
   return rows;
 }

@@ -61,6 +61,28 @@ test("connected UDP (glibc resolver): connect, then sendmmsg without address add
   expect(ev.map((e) => e.kind)).toEqual(["connect", "dns"]);
 });
 
+test("-y mode: socket() decides tcp/udp for later calls on the same inode, across fork", () => {
+  const sock = (n: number) => `<${hex(`socket:[${n}]`)}>`;
+  const ev = run([
+    `9 1700000000.1 socket(AF_INET, SOCK_DGRAM|SOCK_CLOEXEC|SOCK_NONBLOCK, IPPROTO_IP) = 3${sock(50)}`,
+    `9 1700000000.2 connect(3${sock(50)}, ${v4("10.255.255.53", 53)}, 16) = 0`,
+    `9 1700000000.3 sendmmsg(3${sock(50)}, [{msg_hdr={msg_name=NULL, msg_namelen=0, msg_iov=[{iov_base="\x01", iov_len=1}], msg_iovlen=1, msg_controllen=0, msg_flags=0}, msg_len=1}], 1, MSG_NOSIGNAL) = 1`,
+    `9 1700000000.4 recvfrom(3${sock(50)}, "\x01\x81", 2048, 0, ${v4("10.255.255.53", 53)}, [28 => 16]) = 2`,
+    `9 1700000000.5 socket(AF_INET, SOCK_STREAM|SOCK_CLOEXEC, IPPROTO_TCP) = 4${sock(51)}`,
+    `9 1700000000.6 connect(4${sock(51)}, ${v4("1.1.1.1", 443)}, 16) = -1 EINPROGRESS (Operation now in progress)`,
+    `9 1700000000.7 sendto(4${sock(51)}, "\x16\x03", 2, MSG_NOSIGNAL, NULL, 0) = 2`,
+    `9 1700000000.8 recvfrom(4${sock(51)}, "\x16\x03", 4096, 0, NULL, NULL) = 2`,
+    `9 1700000000.9 socket(AF_UNIX, SOCK_DGRAM|SOCK_CLOEXEC, 0) = 5${sock(52)}`,
+    `9 1700000001.0 sendto(5${sock(52)}, "\x3c\x31\x3e", 3, MSG_NOSIGNAL, NULL, 0) = 3`,
+  ]);
+  expect(ev.map((e) => [e.kind, e.kind === "connect" ? `${e.ev.proto}:${e.ev.dst.ip}:${e.ev.dst.port}` : ""])).toEqual([
+    ["connect", "udp:10.255.255.53:53"],
+    ["dns", ""],
+    ["dns", ""],
+    ["connect", "tcp:1.1.1.1:443"],
+  ]);
+});
+
 test("writes on connected TCP sockets and AF_UNIX traffic produce nothing", () => {
   expect(run([`9 sendto(4<TCP:[1.1.1.1:5->2.2.2.2:443]>, "\\x16", 1, MSG_NOSIGNAL, NULL, 0) = 1`, `9 sendto(4<UNIX-DGRAM:[5]>, "\\x01", 1, 0, NULL, 0) = 1`])).toEqual([]);
 });

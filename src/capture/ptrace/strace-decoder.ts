@@ -1,4 +1,4 @@
-import type { ProbeName } from "../../core/types.ts";
+import type { Endpoint, ProbeName, Proto } from "../../core/types.ts";
 import type { RawConnect, RawDns, RawProcess } from "../probe.ts";
 import { interpretCall, parseStraceLine, splitResult, type SyscallFact } from "./strace-line.ts";
 
@@ -37,6 +37,12 @@ export function createStraceDecoder(opts: DecoderOptions = {}) {
   const tgidOf = new Map<number, number>();
   const ppidOf = new Map<number, number | null>();
   const udpSeen = new Set<string>();
+  /** What socket() told us, by socket inode (shared by dup'ed fds and forked children). */
+  const sockets = new Map<number, { proto: Proto | null; peer?: Endpoint }>();
+
+  function socketOf(inode: number | null) {
+    return inode === null ? undefined : sockets.get(inode);
+  }
 
   function task(tid: number): { tgid: number; ppid: number | null } {
     let tgid = tgidOf.get(tid);
@@ -54,36 +60,54 @@ export function createStraceDecoder(opts: DecoderOptions = {}) {
     const { tgid, ppid } = task(tid);
     const out: Decoded[] = [];
     switch (fact.type) {
+      case "socket":
+        if (fact.inode !== null) {
+          if (sockets.size > MAX_TRACKED) sockets.clear();
+          sockets.set(fact.inode, { proto: fact.proto });
+        }
+        break;
       case "connect": {
-        const proto = fact.fd.proto ?? "tcp";
-        if (proto === "udp") udpSeen.add(`${tgid}|${fact.fd.fd}|${fact.dst.ip}|${fact.dst.port}`);
+        const known = socketOf(fact.fd.inode);
+        if (known && known.proto === null) break; // not an IP socket after all
+        const proto = fact.fd.proto ?? known?.proto ?? "tcp";
+        if (proto === "udp") {
+          udpSeen.add(`${tgid}|${fact.fd.fd}|${fact.dst.ip}|${fact.dst.port}`);
+          if (known) known.peer = fact.dst;
+        }
         out.push({ kind: "connect", ev: { ts, pid: tgid, tid, ppid, proto, dst: fact.dst, probe } });
         break;
       }
       case "send": {
-        if (!fact.dst) break; // connected TCP socket: its connect() was reported already
-        const proto = fact.fd.proto ?? "udp";
+        const known = socketOf(fact.fd.inode);
+        if (known && known.proto === null) break;
+        const dst = fact.dst ?? known?.peer ?? null;
+        if (!dst) break; // connected TCP socket: its connect() was reported already
+        const proto = fact.fd.proto ?? known?.proto ?? (fact.dst ? "udp" : "tcp");
         if (proto === "udp") {
-          const key = `${tgid}|${fact.fd.fd}|${fact.dst.ip}|${fact.dst.port}`;
+          const key = `${tgid}|${fact.fd.fd}|${dst.ip}|${dst.port}`;
           if (!udpSeen.has(key)) {
             if (udpSeen.size > MAX_TRACKED) udpSeen.clear();
             udpSeen.add(key);
-            out.push({ kind: "connect", ev: { ts, pid: tgid, tid, ppid, proto, dst: fact.dst, probe } });
+            out.push({ kind: "connect", ev: { ts, pid: tgid, tid, ppid, proto, dst, probe } });
           }
-        } else if (!fact.fd.peer) {
+        } else if (fact.dst && !fact.fd.peer && !known?.peer) {
           // sendto with an address on an unconnected TCP socket (TCP Fast Open)
-          out.push({ kind: "connect", ev: { ts, pid: tgid, tid, ppid, proto, dst: fact.dst, probe } });
+          out.push({ kind: "connect", ev: { ts, pid: tgid, tid, ppid, proto, dst, probe } });
         }
-        if (fact.dst.port === DNS_PORT) {
+        if (dst.port === DNS_PORT) {
           for (const payload of fact.payloads) out.push({ kind: "dns", ev: { ts, pid: tgid, payload, probe } });
         }
         break;
       }
-      case "recv":
-        if (fact.src?.port === DNS_PORT) {
+      case "recv": {
+        const known = socketOf(fact.fd.inode);
+        if (known && known.proto !== "udp") break;
+        const src = fact.src ?? known?.peer ?? null;
+        if (src?.port === DNS_PORT) {
           for (const payload of fact.payloads) out.push({ kind: "dns", ev: { ts, pid: tgid, payload, probe } });
         }
         break;
+      }
       case "exec":
         out.push({ kind: "process", ev: { ts, pid: tgid, ppid, event: "exec", exe: fact.path, argv: fact.argv } });
         break;

@@ -5,6 +5,8 @@ import { decodeCString, splitTop } from "./strace-text.ts";
 const hex = (s: string) => [...new TextEncoder().encode(s)].map((b) => `\\x${b.toString(16).padStart(2, "0")}`).join("");
 
 export const SAMPLES = [
+  `9 1700000000.5 socket(AF_INET, SOCK_STREAM|SOCK_CLOEXEC, IPPROTO_TCP) = 3<${hex("socket:[4242]")}>`,
+  `9 1700000000.6 connect(3<${hex("socket:[4242]")}>, {sa_family=AF_INET, sin_port=htons(443), sin_addr=inet_addr("${hex("1.2.3.4")}")}, 16) = 0`,
   `5171  1795305040.424705 connect(4<TCP:[10384]>, {sa_family=AF_INET, sin_port=htons(443), sin_addr=inet_addr("${hex("1.2.3.4")}")}, 16) = -1 EINPROGRESS (Operation now in progress)`,
   `5171  1795305040.458882 connect(5<TCPv6:[10386]>, {sa_family=AF_INET6, sin6_port=htons(40399), sin6_flowinfo=htonl(0), inet_pton(AF_INET6, "${hex("::1")}", &sin6_addr), sin6_scope_id=0}, 28) = 0`,
   `5171  1795305040.460925 sendto(5<UDP:[10387]>, "\\x12\\x34\\x01\\x00\\x61", 5, 0, {sa_family=AF_INET, sin_port=htons(53), sin_addr=inet_addr("${hex("127.0.0.53")}")}, 16) = 5`,
@@ -43,51 +45,51 @@ function interpret(l: StraceLine | null) {
 
 describe("parseStraceLine + interpretCall", () => {
   test("TCP connect over IPv4 with -yy decoration and EINPROGRESS", () => {
-    const l = parseStraceLine(SAMPLES[0]!)!;
+    const l = parseStraceLine(SAMPLES[2]!)!;
     expect(l).toMatchObject({ kind: "call", tid: 5171, ts: 1795305040424.705, name: "connect", ret: { value: -1, errno: "EINPROGRESS" } });
     expect(interpret(l)).toMatchObject({ type: "connect", family: "inet", dst: { ip: "1.2.3.4", port: 443 }, fd: { fd: 4, proto: "tcp" } });
   });
   test("IPv6 connect", () => {
-    expect(interpret(parseStraceLine(SAMPLES[1]!))).toMatchObject({ type: "connect", dst: { ip: "::1", port: 40399 }, fd: { proto: "tcp" } });
+    expect(interpret(parseStraceLine(SAMPLES[3]!))).toMatchObject({ type: "connect", dst: { ip: "::1", port: 40399 }, fd: { proto: "tcp" } });
   });
   test("sendto with destination decodes -xx payload", () => {
-    const f = interpret(parseStraceLine(SAMPLES[2]!));
+    const f = interpret(parseStraceLine(SAMPLES[4]!));
     expect(f).toMatchObject({ type: "send", dst: { ip: "127.0.0.53", port: 53 }, fd: { proto: "udp" } });
     expect(f && f.type === "send" && [...f.payloads[0]!]).toEqual([0x12, 0x34, 0x01, 0x00, 0x61]);
   });
   test("sendto on a connected UDP socket takes the peer from the decoration", () => {
-    expect(interpret(parseStraceLine(SAMPLES[3]!))).toMatchObject({ type: "send", dst: { ip: "10.255.255.53", port: 53 } });
+    expect(interpret(parseStraceLine(SAMPLES[5]!))).toMatchObject({ type: "send", dst: { ip: "10.255.255.53", port: 53 } });
   });
   test("sendmsg: msg_name and the iovecs joined", () => {
-    const f = interpret(parseStraceLine(SAMPLES[4]!));
+    const f = interpret(parseStraceLine(SAMPLES[6]!));
     expect(f).toMatchObject({ type: "send", dst: { ip: "127.0.0.1", port: 53 } });
     expect(f && f.type === "send" && new TextDecoder().decode(f.payloads[0])).toBe("xyz");
   });
   test("sendmmsg: one payload per message, IPv6 peer from the decoration", () => {
-    const f = interpret(parseStraceLine(SAMPLES[5]!));
+    const f = interpret(parseStraceLine(SAMPLES[7]!));
     expect(f).toMatchObject({ type: "send", dst: { ip: "fd00::53", port: 53 } });
     expect(f && f.type === "send" && f.payloads.map((p) => [...p])).toEqual([[1, 2], [3]]);
   });
   test("AF_UNIX and AF_NETLINK are ignored", () => {
-    expect(interpret(parseStraceLine(SAMPLES[6]!))).toBeNull();
-    expect(interpret(parseStraceLine(SAMPLES[14]!))).toBeNull();
+    expect(interpret(parseStraceLine(SAMPLES[8]!))).toBeNull();
+    expect(interpret(parseStraceLine(SAMPLES[16]!))).toBeNull();
   });
   test("unfinished / resumed halves", () => {
-    expect(parseStraceLine(SAMPLES[7]!)).toMatchObject({ kind: "unfinished", tid: 5171, name: "vfork", args: "" });
-    expect(parseStraceLine(SAMPLES[8]!)).toMatchObject({ kind: "resumed", tid: 5171, name: "vfork", rest: ") = 5224" });
+    expect(parseStraceLine(SAMPLES[9]!)).toMatchObject({ kind: "unfinished", tid: 5171, name: "vfork", args: "" });
+    expect(parseStraceLine(SAMPLES[10]!)).toMatchObject({ kind: "resumed", tid: 5171, name: "vfork", rest: ") = 5224" });
   });
   test("execve argv and clone3 thread flag", () => {
-    expect(interpret(parseStraceLine(SAMPLES[9]!))).toEqual({ type: "exec", path: "/usr/bin/bash", argv: ["bash", "-c", "echo hi"] });
-    const l = parseStraceLine(SAMPLES[10]!);
+    expect(interpret(parseStraceLine(SAMPLES[11]!))).toEqual({ type: "exec", path: "/usr/bin/bash", argv: ["bash", "-c", "echo hi"] });
+    const l = parseStraceLine(SAMPLES[12]!);
     expect(l).toMatchObject({ kind: "call", ret: { value: 5684 } });
     expect(interpret(l)).toEqual({ type: "clone", thread: true, sameParent: false });
   });
   test("exit lines", () => {
-    expect(parseStraceLine(SAMPLES[11]!)).toMatchObject({ kind: "exit", tid: 5684, code: 3 });
-    expect(parseStraceLine(SAMPLES[12]!)).toMatchObject({ kind: "exit", code: null, signal: "SIGKILL" });
+    expect(parseStraceLine(SAMPLES[13]!)).toMatchObject({ kind: "exit", tid: 5684, code: 3 });
+    expect(parseStraceLine(SAMPLES[14]!)).toMatchObject({ kind: "exit", code: null, signal: "SIGKILL" });
   });
   test("recvfrom answer from port 53", () => {
-    expect(interpret(parseStraceLine(SAMPLES[13]!))).toMatchObject({ type: "recv", src: { ip: "10.255.255.53", port: 53 } });
+    expect(interpret(parseStraceLine(SAMPLES[15]!))).toMatchObject({ type: "recv", src: { ip: "10.255.255.53", port: 53 } });
   });
   test("plain (non -xx) strings, no pid prefix, [pid N] prefix", () => {
     const l = parseStraceLine(`[pid  77] connect(3, {sa_family=AF_INET, sin_port=htons(80), sin_addr=inet_addr("10.0.0.1")}, 16) = 0`);
@@ -140,5 +142,20 @@ test("splitTop respects strings, brackets and decorations with ->", () => {
     "{x=1, y=[2, 3]}",
     "16",
   ]);
-  expect(parseFd("3<TCPv6:[[::1]:5000->[::1]:6000]>")).toEqual({ fd: 3, proto: "tcp", kind: "TCPv6", peer: { ip: "::1", port: 6000 } });
+  expect(parseFd("3<TCPv6:[[::1]:5000->[::1]:6000]>")).toEqual({ fd: 3, inode: null, proto: "tcp", kind: "TCPv6", peer: { ip: "::1", port: 6000 } });
+});
+
+test("parseFd reads -y decorations, escaped by -xx or not", () => {
+  expect(parseFd(`3<${hex("socket:[667421]")}>`)).toEqual({ fd: 3, inode: 667421, proto: null, kind: "socket", peer: null });
+  expect(parseFd("4<socket:[12]>")).toMatchObject({ fd: 4, inode: 12 });
+  expect(parseFd(`5<${hex("/etc/passwd")}>`)).toEqual({ fd: 5, inode: null, proto: null, kind: null, peer: null });
+  expect(parseFd("x")).toMatchObject({ fd: null });
+});
+
+test("socket() gives protocol and inode from the decorated result", () => {
+  const l = parseStraceLine(`9 1700000000.5 socket(AF_INET6, SOCK_DGRAM|SOCK_CLOEXEC|SOCK_NONBLOCK, IPPROTO_IP) = 5<${hex("socket:[777]")}>`);
+  expect(l).toMatchObject({ kind: "call", ret: { value: 5, decoration: "socket:[777]" } });
+  expect(interpret(l)).toEqual({ type: "socket", inode: 777, fd: 5, proto: "udp" });
+  expect(interpret(parseStraceLine(`9 socket(AF_UNIX, SOCK_STREAM|SOCK_CLOEXEC, 0) = 3<socket:[8]>`))).toEqual({ type: "socket", inode: 8, fd: 3, proto: null });
+  expect(interpret(parseStraceLine(`9 socket(AF_INET, SOCK_STREAM, IPPROTO_TCP) = -1 EMFILE (Too many open files)`))).toBeNull();
 });

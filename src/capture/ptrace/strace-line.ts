@@ -1,6 +1,6 @@
 import type { Endpoint, Proto } from "../../core/types.ts";
 import { normalizeIp } from "../proc/ip-format.ts";
-import { arrayItems, parseQuoted, quotedString, splitTop, structFields } from "./strace-text.ts";
+import { arrayItems, decodeCString, parseQuoted, quotedString, splitTop, structFields } from "./strace-text.ts";
 
 // Pure parsing of strace output lines (strace -f -ttt -yy -xx). A line is untrusted text (a
 // traced program controls paths and payloads), so every function here returns null on
@@ -15,6 +15,8 @@ export type StraceLine =
 export interface StraceResult {
   value: number | null; // null for "?"
   errno: string | null;
+  /** With -y a returned fd is decorated too: "3<socket:[123]>" → "socket:[123]". */
+  decoration?: string;
 }
 
 const PREFIX = /^(?:\[pid\s+)?(\d+)\]?\s+/;
@@ -68,21 +70,25 @@ export function splitResult(body: string): { args: string; ret: StraceResult } |
   const at = body.lastIndexOf(") = ");
   if (at < 0) return null;
   const tail = body.slice(at + 4);
-  const m = /^(\?|-?\d+|0x[0-9a-fA-F]+)(?:\s+([A-Z][A-Z0-9_]*))?/.exec(tail);
+  const m = /^(\?|-?\d+|0x[0-9a-fA-F]+)(?:<((?:[^>\\]|\\.)*)>)?(?:\s+([A-Z][A-Z0-9_]*))?/.exec(tail);
   if (!m) return null;
   const value = m[1] === "?" ? null : Number(m[1]);
-  return { args: body.slice(0, at), ret: { value: Number.isFinite(value) ? value : null, errno: m[2] ?? null } };
+  const ret: StraceResult = { value: Number.isFinite(value) ? value : null, errno: m[3] ?? null };
+  if (m[2] !== undefined) ret.decoration = decodeText(m[2]);
+  return { args: body.slice(0, at), ret };
 }
 
 // ---------------------------------------------------------------- interpreting arguments
 
 export interface FdInfo {
   fd: number | null;
-  /** From the -yy decoration: TCP/TCPv6 → tcp, UDP/UDPv6 → udp; null when unknown. */
+  /** Socket inode from the -y decoration (socket:[N]) or -yy's TCP:[N]; follows dup and fork. */
+  inode: number | null;
+  /** From a -yy decoration: TCP/TCPv6 → tcp, UDP/UDPv6 → udp; null when unknown. */
   proto: Proto | null;
-  /** Socket kind named by the decoration (TCP, UDPv6, UNIX-STREAM, NETLINK, ...). */
+  /** Socket kind named by a -yy decoration (TCP, UDPv6, UNIX-STREAM, NETLINK, ...) or "socket". */
   kind: string | null;
-  /** Remote end when the decoration shows a connected socket (a:p->b:q). */
+  /** Remote end when a -yy decoration shows a connected socket (a:p->b:q). */
   peer: Endpoint | null;
 }
 
@@ -91,15 +97,26 @@ export function isForeignSocket(fd: FdInfo): boolean {
   return fd.kind !== null && fd.proto === null && fd.kind !== "socket";
 }
 
+function decodeText(body: string): string {
+  return new TextDecoder().decode(decodeCString(body));
+}
+
+/** "3", "3<socket:[123]>" (-y, maybe \x-escaped with -xx) or "3<TCP:[1.2.3.4:5->6.7.8.9:80]>" (-yy). */
 export function parseFd(text: string): FdInfo {
-  const m = /^(\d+)(?:<([^:>]+):\[(.*)\]>)?/.exec(text.trim());
-  if (!m) return { fd: null, proto: null, kind: null, peer: null };
-  const kind = m[2] ?? null;
-  const proto: Proto | null = kind === null ? null : /^TCP/.test(kind) ? "tcp" : /^UDP(v6)?$/.test(kind) ? "udp" : null;
-  let peer: Endpoint | null = null;
-  const arrow = (m[3] ?? "").indexOf("->");
-  if (arrow >= 0) peer = parseHostPort(m[3]!.slice(arrow + 2));
-  return { fd: Number(m[1]), proto, kind, peer };
+  const none: FdInfo = { fd: null, inode: null, proto: null, kind: null, peer: null };
+  const m = /^(\d+)(?:<(.*)>)?$/s.exec(text.trim());
+  if (!m) return none;
+  const fd = Number(m[1]);
+  if (m[2] === undefined) return { ...none, fd };
+  const deco = /^([^:]+):\[(.*)\]$/s.exec(decodeText(m[2]));
+  if (!deco) return { ...none, fd };
+  const kind = deco[1]!;
+  const inner = deco[2]!;
+  const proto: Proto | null = /^TCP(v6)?$/.test(kind) ? "tcp" : /^UDP(v6)?$/.test(kind) ? "udp" : null;
+  const inode = /^\d{1,12}$/.test(inner) ? Number(inner) : null;
+  const arrow = inner.indexOf("->");
+  const peer = arrow >= 0 ? parseHostPort(inner.slice(arrow + 2)) : null;
+  return { fd, inode, proto, kind, peer };
 }
 
 /** "1.2.3.4:53" or "[::1]:53" → endpoint. */
@@ -142,6 +159,7 @@ export function parseSockaddr(text: string): SockAddr | null {
 }
 
 export type SyscallFact =
+  | { type: "socket"; inode: number | null; fd: number; proto: Proto | null }
   | { type: "connect"; fd: FdInfo; family: SockAddr["family"]; dst: Endpoint }
   | { type: "send"; fd: FdInfo; dst: Endpoint | null; payloads: Uint8Array[] }
   | { type: "recv"; fd: FdInfo; src: Endpoint | null; payloads: Uint8Array[] }
@@ -186,6 +204,15 @@ export function interpretCall(name: string, args: string, ret: StraceResult | nu
 
 function interpretUnsafe(name: string, args: string, ret: StraceResult | null): SyscallFact | null {
   switch (name) {
+    case "socket": {
+      if (!ret || ret.value === null || ret.value < 0) return null;
+      const a = splitTop(args);
+      const inet = a[0] === "AF_INET" || a[0] === "AF_INET6";
+      const type = a[1] ?? "";
+      const proto: Proto | null = !inet ? null : /^SOCK_STREAM\b/.test(type) ? "tcp" : /^SOCK_DGRAM\b/.test(type) ? "udp" : null;
+      const fd = parseFd(`${ret.value}${ret.decoration !== undefined ? `<${ret.decoration}>` : ""}`);
+      return { type: "socket", inode: fd.inode, fd: ret.value, proto };
+    }
     case "connect": {
       const a = splitTop(args);
       if (a.length < 2) return null;
@@ -208,8 +235,9 @@ function interpretUnsafe(name: string, args: string, ret: StraceResult | null): 
       const a = splitTop(args);
       if (a.length < 2) return null;
       const fd = parseFd(a[0]!);
-      if (fd.proto !== "udp") return null;
+      if (isForeignSocket(fd) || fd.proto === "tcp") return null;
       const sa = a[4] && a[4] !== "NULL" ? parseSockaddr(a[4]) : null;
+      if (sa && sa.family === "other") return null;
       const b = payload(a[1]);
       return { type: "recv", fd, src: sa?.dst ?? fd.peer, payloads: b ? [b] : [] };
     }
@@ -220,7 +248,7 @@ function interpretUnsafe(name: string, args: string, ret: StraceResult | null): 
       if (a.length < 2) return null;
       const fd = parseFd(a[0]!);
       if (isForeignSocket(fd)) return null;
-      if (name === "recvmsg" && fd.proto !== "udp") return null;
+      if (name === "recvmsg" && fd.proto === "tcp") return null;
       const m = parseMsghdr(a[1]!);
       if (m.addr && m.addr.family === "other") return null;
       const ep = m.addr?.dst ?? fd.peer;

@@ -6,6 +6,7 @@ import {
   IPPROTO_TCP,
   IPPROTO_UDP,
   buildDestroyRequest,
+  ALL_STATES,
   buildDumpRequest,
   parseDiagReply,
   type DiagSocket,
@@ -71,7 +72,7 @@ export class NetlinkError extends Error {
 const SOCKADDR_NL = new Uint8Array([AF_NETLINK, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]);
 
 export interface DiagConnection {
-  dump(proto: Proto, family: number): DiagSocket[];
+  dump(proto: Proto, family: number, states?: number): DiagSocket[];
   destroy(sock: DiagSocket): number;
   close(): void;
 }
@@ -109,8 +110,8 @@ export function openSockDiag(): DiagConnection {
   }
 
   return {
-    dump(proto, family) {
-      send(buildDumpRequest(family, proto === "tcp" ? IPPROTO_TCP : IPPROTO_UDP, seq++));
+    dump(proto, family, states = ALL_STATES) {
+      send(buildDumpRequest(family, proto === "tcp" ? IPPROTO_TCP : IPPROTO_UDP, seq++, states));
       const out: DiagSocket[] = [];
       const error = collect((list) => {
         for (const s of list) out.push({ ...s, proto });
@@ -130,11 +131,19 @@ export function openSockDiag(): DiagConnection {
   };
 }
 
-/** Every TCP and UDP socket, IPv4 and IPv6, of the caller's network namespace. */
-export function dumpAll(conn: DiagConnection): DiagSocket[] {
+const TCP_ESTABLISHED = 1;
+const TCP_TIME_WAIT = 6;
+
+/**
+ * TCP and UDP sockets, IPv4 and IPv6, of the caller's network namespace. `liveOnly` leaves
+ * out what cannot belong to a process (TCP TIME_WAIT) and unconnected UDP sockets, in the
+ * kernel: a busy host can have tens of thousands of TIME_WAIT sockets.
+ */
+export function dumpAll(conn: DiagConnection, liveOnly = false): DiagSocket[] {
   const out: DiagSocket[] = [];
   for (const proto of ["tcp", "udp"] as const) {
-    for (const family of [AF_INET, AF_INET6]) out.push(...conn.dump(proto, family));
+    const states = !liveOnly ? ALL_STATES : proto === "tcp" ? ALL_STATES & ~(1 << TCP_TIME_WAIT) : 1 << TCP_ESTABLISHED;
+    for (const family of [AF_INET, AF_INET6]) for (const s of conn.dump(proto, family, states >>> 0)) out.push(s);
   }
   return out;
 }

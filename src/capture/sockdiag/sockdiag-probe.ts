@@ -27,7 +27,7 @@ export function createSockdiagProbeFactory(intervalMs = DEFAULT_POLL_MS): ProbeF
         intervalMs,
         listSockets(): SocketRow[] {
           conn ??= openSockDiag();
-          return dumpAll(conn);
+          return dumpAll(conn, true);
         },
       });
       return {

@@ -3,7 +3,9 @@ import { runCommand } from "./run.ts";
 import { watchCommand } from "./watch.ts";
 import { sessionsCommand, showCommand } from "./sessions.ts";
 import { policyCommands } from "./policy.ts";
+import { policyLearnCommand } from "./policy-learn.ts";
 import { scanCommand } from "./scan.ts";
+import { serverCommand } from "./server.ts";
 
 /** Every command of the CLI, in the order `trustrun --help` lists them. */
-export const commands: Command[] = [runCommand, watchCommand, sessionsCommand, showCommand, ...policyCommands, scanCommand];
+export const commands: Command[] = [runCommand, watchCommand, sessionsCommand, showCommand, ...policyCommands, policyLearnCommand, scanCommand, serverCommand];

@@ -14,12 +14,22 @@ function secretOf(rule: SecretRule, m: RegExpMatchArray): { value: string; offse
   return { value, offset: (m.index ?? 0) + Math.max(0, rel) };
 }
 
-function hasKeyword(text: string, rule: SecretRule, lower: () => string): boolean {
-  if (rule.keywordsIgnoreCase) {
-    const l = lower();
-    return rule.keywords.some((k) => l.includes(k.toLowerCase()));
+// One test per rule: includes() for a single keyword, else one alternation regex (a regex
+// .test() stops at the first hit; many includes() would each scan the whole text).
+const testers = new WeakMap<SecretRule, (text: string) => boolean>();
+function keywordTester(rule: SecretRule): (text: string) => boolean {
+  let t = testers.get(rule);
+  if (!t) {
+    if (rule.keywords.length === 1 && !rule.keywordsIgnoreCase) {
+      const k = rule.keywords[0];
+      t = (text) => text.includes(k);
+    } else {
+      const re = new RegExp(rule.keywords.map((k) => k.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")).join("|"), rule.keywordsIgnoreCase ? "i" : "");
+      t = (text) => re.test(text);
+    }
+    testers.set(rule, t);
   }
-  return rule.keywords.some((k) => text.includes(k));
+  return t;
 }
 
 /** Matches of one rule in a text (used by the rule tests as well). */
@@ -46,10 +56,8 @@ export function detectSecrets(
 ): RawFinding[] {
   const out: RawFinding[] = [];
   const taken: Array<[number, number]> = [];
-  let lowered: string | null = null;
-  const lower = () => (lowered ??= text.toLowerCase());
   for (const rule of rules) {
-    if (!hasKeyword(text, rule, lower)) continue;
+    if (!keywordTester(rule)(text)) continue;
     for (const s of matchRule(rule, text)) {
       const end = s.offset + s.value.length;
       // One finding per secret: the first (most specific) rule wins overlapping spans.
@@ -75,7 +83,7 @@ export function detectSecrets(
 export function maskSecrets(text: string): string {
   const spans: Array<[number, number]> = [];
   for (const rule of secretRules) {
-    if (!rule.keywords.some((k) => text.includes(k))) continue;
+    if (!keywordTester(rule)(text)) continue;
     for (const s of matchRule(rule, text)) spans.push([s.offset, s.offset + s.value.length]);
   }
   let out = text;

@@ -1,5 +1,6 @@
 // Per-file analysis state: variable bindings, import aliases, and the findings emitted so far.
 import type { Node } from "web-tree-sitter";
+import { maskSecrets } from "../secrets/detect.ts";
 import type { RawFinding } from "../types.ts";
 import type { Endpoint } from "./endpoints.ts";
 import type { Val } from "./values.ts";
@@ -21,7 +22,7 @@ export function newCtx(language: string): Ctx {
 export function emit(ctx: Ctx, node: Node, kind: "call-site" | "sdk-client", ep: Endpoint, rule: string): void {
   ctx.out.push({
     kind,
-    value: ep.value,
+    value: maskSecrets(ep.value),
     host: ep.host,
     port: ep.port,
     line: node.startPosition.row + 1,

@@ -1,23 +1,13 @@
-// Spreads tree-sitter work over Workers (each with its own wasm instance); 0 workers, or a
-// Worker that fails to start, falls back to parsing on this thread.
-import type { Grammar } from "../languages.ts";
-import type { RawFinding } from "../types.ts";
-import { analyzeSource } from "./analyze.ts";
-import type { ParseAnswer, ParseJob } from "./job.ts";
+// Spreads the per-file work (regex pass and tree-sitter) over Workers; 0 workers, or Workers
+// that fail to start, run it on this thread instead.
+import { scanFile, type FileAnswer, type FileJob } from "../file-scan.ts";
 
-export interface AnalyzerPool {
-  analyze(text: string, grammar: Grammar, language: string): Promise<RawFinding[]>;
+export interface ScanPool {
+  /** `reload` re-reads the file if a worker dies with it (its bytes were transferred away). */
+  scan(rel: string, bytes: Uint8Array, regexOnly: boolean, reload: () => Promise<Uint8Array>): Promise<FileAnswer>;
   close(): void;
-  /** How many workers are running (0 = inline). */
+  /** Worker threads running (0 = inline). */
   readonly size: number;
-}
-
-export function createInlinePool(): AnalyzerPool {
-  return {
-    size: 0,
-    analyze: (text, grammar, language) => analyzeSource(text, grammar, language),
-    close() {},
-  };
 }
 
 /** The worker entry; it must also be an entry point of the compiled build (scripts/build.ts). */
@@ -27,60 +17,62 @@ function startWorker(): Worker {
   return new Worker(new URL("./worker.ts", import.meta.url).href);
 }
 
-export function createAnalyzerPool(workers: number): AnalyzerPool {
-  if (workers <= 0 || typeof Worker === "undefined") return createInlinePool();
-  const inline = createInlinePool();
-  const threads: Array<{ w: Worker; busy: number }> = [];
-  const waiting = new Map<number, { resolve: (f: RawFinding[]) => void; reject: (e: Error) => void; job: ParseJob; t: (typeof threads)[number] }>();
+export function createScanPool(workers: number): ScanPool {
   let nextId = 1;
+  const inline = (rel: string, bytes: Uint8Array, regexOnly: boolean) => scanFile({ id: nextId++, rel, bytes, regexOnly });
+  if (workers <= 0 || typeof Worker === "undefined") return { size: 0, scan: inline, close() {} };
+
+  const threads: Array<{ w: Worker; busy: number }> = [];
+  const waiting = new Map<number, { resolve: (a: FileAnswer) => void; job: Omit<FileJob, "bytes">; reload: () => Promise<Uint8Array>; t: (typeof threads)[number] }>();
   let broken = false;
+  let started = false;
   const failAll = (why: string) => {
     broken = true;
-    // Re-run whatever was in flight on this thread rather than losing it.
-    for (const [id, p] of waiting) {
-      waiting.delete(id);
-      inline.analyze(p.job.text, p.job.grammar, p.job.language).then(p.resolve, p.reject);
-    }
     for (const t of threads) t.w.terminate();
     threads.length = 0;
-    if (process.env.TRUSTRUN_DEBUG) process.stderr.write(`scan: parser workers unavailable (${why}); parsing inline\n`);
+    // Jobs in flight were transferred away; re-read and run them here.
+    for (const [id, p] of waiting) {
+      waiting.delete(id);
+      p.reload()
+        .then((bytes) => scanFile({ ...p.job, bytes }))
+        .then(p.resolve, (err: Error) => p.resolve({ id, findings: [], parsed: false, skipped: `unreadable: ${err.message}` }));
+    }
+    if (process.env.TRUSTRUN_DEBUG) process.stderr.write(`scan: workers unavailable (${why}); scanning inline\n`);
   };
-  // Started on the first parse job: a tree with nothing to parse costs no thread.
-  let started = false;
+  // Started on the first job: an empty tree costs no thread.
   const start = () => {
     started = true;
     try {
       for (let i = 0; i < workers; i++) {
         const w = startWorker();
         const t = { w, busy: 0 };
-        w.onmessage = (ev: MessageEvent<ParseAnswer>) => {
+        w.onmessage = (ev: MessageEvent<FileAnswer>) => {
           const p = waiting.get(ev.data.id);
           if (!p) return;
           waiting.delete(ev.data.id);
           p.t.busy--;
-          if (ev.data.error) p.reject(new Error(ev.data.error));
-          else p.resolve(ev.data.findings);
+          p.resolve(ev.data);
         };
         w.onerror = (ev) => failAll(ev.message);
         threads.push(t);
       }
-    } catch {
-      failAll("worker failed to start");
+    } catch (err) {
+      failAll((err as Error)?.message ?? "worker failed to start");
     }
   };
   return {
     get size() {
       return threads.length;
     },
-    analyze(text, grammar, language) {
+    scan(rel, bytes, regexOnly, reload) {
       if (!started) start();
-      if (broken || threads.length === 0) return inline.analyze(text, grammar, language);
+      if (broken || threads.length === 0) return inline(rel, bytes, regexOnly);
       const t = threads.reduce((a, b) => (b.busy < a.busy ? b : a));
-      const job: ParseJob = { id: nextId++, text, grammar, language };
-      return new Promise((resolve, reject) => {
-        waiting.set(job.id, { resolve, reject, job, t });
+      const job: FileJob = { id: nextId++, rel, bytes, regexOnly };
+      return new Promise((resolve) => {
+        waiting.set(job.id, { resolve, job: { id: job.id, rel, regexOnly }, reload, t });
         t.busy++;
-        t.w.postMessage(job);
+        t.w.postMessage(job, [bytes.buffer as ArrayBuffer]);
       });
     },
     close() {

@@ -136,7 +136,7 @@ function urlArg(ctx: Ctx, call: Node, index: number, ...names: string[]): { node
   let node: Node | null = null;
   for (const n of names) node ??= kw.get(n) ?? null;
   node ??= pos[index] ?? null;
-  return { node, val: evalPy(node, ctx) };
+  return { node, val: evalPy(node, ctx) ?? (node ? str(`{${hintOf(node)}}`, false) : null) };
 }
 
 /** Handles one call: emits findings and returns the value it creates (a client), if any. */

@@ -1,16 +1,14 @@
-// Worker entry: parses and analyzes one file per message.
-import { analyzeSource } from "./analyze.ts";
-import type { ParseAnswer, ParseJob } from "./job.ts";
+// Worker entry: scans one file per message (regex pass, secrets, tree-sitter).
+import { scanFile, type FileAnswer, type FileJob } from "../file-scan.ts";
 
 declare const self: Worker;
 
-self.onmessage = async (ev: MessageEvent<ParseJob>) => {
-  const { id, text, grammar, language } = ev.data;
-  let answer: ParseAnswer;
+self.onmessage = async (ev: MessageEvent<FileJob>) => {
+  let answer: FileAnswer;
   try {
-    answer = { id, findings: await analyzeSource(text, grammar, language) };
+    answer = await scanFile(ev.data);
   } catch (err) {
-    answer = { id, findings: [], error: (err as Error)?.message ?? String(err) };
+    answer = { id: ev.data.id, findings: [], parsed: false, skipped: `scan failed: ${(err as Error)?.message ?? err}` };
   }
   self.postMessage(answer);
 };

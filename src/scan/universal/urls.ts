@@ -1,13 +1,21 @@
 // Universal pass: absolute URLs, IP literals and bare hostnames in any text.
 import type { RawFinding } from "../types.ts";
+import { maskSecrets } from "../secrets/detect.ts";
 import { isDocumentUrl, isIp, isLikelyHostname, isReservedExample, isUrlHost, normalizeHost } from "./hosts.ts";
 
 const schemes = "https?|wss?|ftps?|sftp|postgres(?:ql)?|mysql|mariadb|mongodb(?:\\+srv)?|rediss?|amqps?|mssql|sqlserver|grpcs?|nats|kafka|clickhouse|snowflake";
-const urlRe = new RegExp(`\\b(${schemes})://([^\\s"'<>\`\\\\{}|^\\uFFFD]+)`, "gi");
+const schemeRe = new RegExp(`^(?:${schemes})$`, "i");
+const urlBodyRe = /[^\s"'<>`\\{}|^\uFFFD]+/y;
+// Letters, digits and "+" (mongodb+srv) make up a scheme.
+const schemeChar = (c: number) => (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 43;
+const wordChar = (c: number) => schemeChar(c) || c === 95;
 const ipv4Re = /(?<![\w.\-@/])((?:25[0-5]|2[0-4]\d|1\d\d|[1-9]\d?)(?:\.(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3})(?![\w.]|-\w)/g;
 const ipv6Re = /(?<=^|["'\s=(,])((?:[0-9a-fA-F]{1,4}:){1,7}(?::[0-9a-fA-F]{1,4}){0,7}:?(?:[0-9a-fA-F]{1,4})?)(?=$|["'\s/%),])/gm;
 const quotedHostRe = /(["'`])([A-Za-z0-9][A-Za-z0-9_-]*(?:\.[A-Za-z0-9_-]+)+)(?::(\d{1,5}))?\1/g;
 const keyedHostRe = /\b(?:host|hostname|endpoint|server|domain|api_host|base_url|baseurl)\s*[:=]\s*([A-Za-z0-9][A-Za-z0-9_-]*(?:\.[A-Za-z0-9_-]+)+)(?::(\d{1,5}))?\s*$/gim;
+
+// `host: name` settings without quotes are looked for in configuration files only.
+const configLanguages = new Set(["yaml", "toml", "ini", "dotenv", "text", "properties", "conf", "dockerfile", "shell"]);
 
 export const defaultPorts: Record<string, number> = {
   http: 80, https: 443, ws: 80, wss: 443, ftp: 21, ftps: 990, sftp: 22, postgres: 5432, postgresql: 5432,
@@ -62,7 +70,8 @@ export function parseUrl(scheme: string, rest: string): ParsedUrl | null {
     cred = colon >= 0 ? `${userinfo.slice(0, colon)}:***@` : `${userinfo}@`;
   }
   const hostShown = host.includes(":") ? `[${host}]` : host;
-  const display = `${s}://${cred}${hostShown}${portText ? `:${portText}` : ""}${redactQuery(tail)}`;
+  // Paths and queries can carry tokens (webhooks, signed URLs): mask those too.
+  const display = maskSecrets(`${s}://${cred}${hostShown}${portText ? `:${portText}` : ""}${redactQuery(tail)}`);
   return { scheme: s, host, port, display };
 }
 
@@ -104,13 +113,20 @@ export function extractEndpoints(
     const { line, column } = at(offset);
     out.push({ kind, value, host, line, column, language, analyzer: "regex", rule, port });
   };
-  if (text.includes("://")) {
-    for (const m of text.matchAll(urlRe)) {
-      const parsed = parseUrl(m[1], m[2]);
-      urlSpans.push([m.index, m.index + m[0].length]);
-      if (!parsed) continue;
-      push("url", parsed.display, parsed.host, m.index, `url/${parsed.scheme}`, parsed.port);
-    }
+  // Anchored on "://" (one fast indexOf pass) rather than a regex over every position.
+  for (let i = text.indexOf("://"); i !== -1; i = text.indexOf("://", i + 3)) {
+    let s = i;
+    while (s > 0 && s > i - 12 && schemeChar(text.charCodeAt(s - 1))) s--;
+    if (s === i || (s > 0 && wordChar(text.charCodeAt(s - 1)))) continue;
+    const scheme = text.slice(s, i);
+    if (!schemeRe.test(scheme)) continue;
+    urlBodyRe.lastIndex = i + 3;
+    const m = urlBodyRe.exec(text);
+    if (!m) continue;
+    urlSpans.push([s, i + 3 + m[0].length]);
+    const parsed = parseUrl(scheme, m[0]);
+    if (!parsed) continue;
+    push("url", parsed.display, parsed.host, s, `url/${parsed.scheme}`, parsed.port);
   }
   const inUrl = (i: number) => urlSpans.some(([s, e]) => i >= s && i < e);
   for (const m of text.matchAll(ipv4Re)) {
@@ -136,7 +152,7 @@ export function extractEndpoints(
     seenHost.add(offset);
     push("host", m[3] ? `${host}:${m[3]}` : host, host, offset, "host/string", m[3] ? Number(m[3]) : null);
   }
-  for (const m of text.matchAll(keyedHostRe)) {
+  for (const m of configLanguages.has(language) ? text.matchAll(keyedHostRe) : []) {
     const offset = m.index + m[0].indexOf(m[1]);
     const host = normalizeHost(m[1]);
     if (seenHost.has(offset) || inUrl(offset) || !isLikelyHostname(host) || isReservedExample(host)) continue;

@@ -1,7 +1,7 @@
 /** @jsxImportSource hono/jsx */
 import { Hono } from "hono";
 import { proposePolicy } from "../../policy/learn.ts";
-import { alertById, processOf } from "../../store/lookups.ts";
+import { alertById, destinationProtos, processOf } from "../../store/lookups.ts";
 import type { StoredEvent } from "../../store/events.ts";
 import { intParam, type WebDeps, type WebEnv } from "../context.ts";
 import { addDenyRules } from "../policy-form.ts";
@@ -78,7 +78,13 @@ export function pageRoutes({ store }: WebDeps) {
     const destinations = store.destinations(s.id).slice(0, MAX_DESTINATIONS);
     const allowed = destinations.filter((_, i) => body[`d${i}`] === "allow");
     const denied = destinations.filter((_, i) => body[`d${i}`] === "deny");
-    let yaml = proposePolicy(allowed.map((d) => ({ host: d.host, ip: d.ip, port: d.port, count: d.count })), { name });
+    const protos = destinationProtos(store.db, s.id);
+    // One proto when the destination only saw one; both otherwise (the rule then leaves proto open).
+    const protoOf = (d: (typeof destinations)[number]) => {
+      const seen = protos.get(`${d.host ?? d.ip}|${d.port}`) ?? [];
+      return seen.length === 1 ? seen[0] : null;
+    };
+    let yaml = proposePolicy(allowed.map((d) => ({ host: d.host, ip: d.ip, port: d.port, proto: protoOf(d), count: d.count })), { name });
     yaml = addDenyRules(yaml, denied);
     return c.html(renderEditor(c.get("csrf"), { name, isNew: true, yaml, tab: "visual", check: true }));
   });

@@ -20,7 +20,8 @@ export const awsSecretAccessKey: SecretRule = {
   description: "AWS secret access key",
   regex: /(?:aws|AWS|Aws)[\w.-]{0,20}(?:secret|SECRET|Secret)[\w.-]{0,20}["']?\s*(?:[:=]|=>|:=)\s*["']?([A-Za-z0-9/+]{40})(?![A-Za-z0-9/+=])/g,
   group: 1,
-  keywords: ["secret", "SECRET", "Secret"],
+  keywords: ["aws"],
+  keywordsIgnoreCase: true,
   entropy: 4.2,
   validate: (s) => !/EXAMPLEKEY$/.test(s),
   truePositives: [

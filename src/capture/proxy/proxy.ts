@@ -1,0 +1,534 @@
+// TrustRun's local proxy: HTTP forward proxy + CONNECT, with TLS interception for the
+// headers/full capture levels. Every request is judged by the policy BEFORE anything is sent
+// upstream: a blocked request gets a 403 naming the rule and the server never sees it.
+// One request per upstream connection (Connection: close both ways) keeps framing simple and
+// makes it impossible to pipeline a second, unjudged request behind an allowed one.
+import net from "node:net";
+import tls from "node:tls";
+import { lookup } from "node:dns/promises";
+import { Duplex } from "node:stream";
+import { existsSync, unlinkSync } from "node:fs";
+import type { CaptureLevel, Decision, HttpFacts } from "../../core/types.ts";
+import type { CompiledPolicy } from "../../policy/types.ts";
+import { evaluate } from "../../policy/evaluate.ts";
+import { redactHeaders, redactText } from "../../core/redact.ts";
+import {
+  clientResponseHead, headerRecord, headerValue, parseAuthority, parseRequestHead, parseResponseHead,
+  requestDestination, requestFraming, responseFraming, upstreamRequestHead, type Framing, type RequestHead,
+} from "./http-head.ts";
+import { createChunkedDecoder } from "./chunked.ts";
+import { createReader, writeAll, type StreamReader } from "./stream-reader.ts";
+import { createBodyCapture, DEFAULT_BODY_CAP, renderBody } from "./body.ts";
+import type { LeafIssuer } from "./x509.ts";
+import { pidForClient } from "./client-pid.ts";
+
+export interface ProxyRecord {
+  ts: number;
+  /** Client pid; null when it could not be found (see ProxyOptions.fallbackPid). */
+  pid: number | null;
+  host: string;
+  ip: string | null;
+  port: number;
+  /** intercept: TLS opened and judged per request; plain: HTTP; passthrough: tunnel judged by host only. */
+  mode: "intercept" | "plain" | "passthrough";
+  http?: HttpFacts;
+  decision: Decision;
+  /** Refused by the proxy (403 or refused CONNECT): nothing reached the server. */
+  refused: boolean;
+  error?: string;
+}
+
+export interface ProxyOptions {
+  level: CaptureLevel;
+  policy: CompiledPolicy;
+  /** Needed for headers/full (TLS interception). */
+  issuer?: LeafIssuer;
+  /** Hosts never intercepted (pinned certificates, or not to be inspected). */
+  passthrough?: (host: string) => boolean;
+  onRecord: (rec: ProxyRecord) => void;
+  onWarning?: (message: string) => void;
+  /** Trust for upstream TLS (PEM strings); default: the runtime's roots. */
+  upstreamCa?: string[];
+  bodyCap?: number;
+  /** Pids to search first when attributing a client (the target's tree). */
+  candidates?: () => number[];
+  /** Also listen on this unix socket (the --jail relay connects here). */
+  unixPath?: string;
+  host?: string;
+  port?: number;
+  connectTimeoutMs?: number;
+  /** How a hostname becomes an address; default the system resolver. */
+  resolve?: (host: string) => Promise<string | null>;
+}
+
+export interface ProxyServer {
+  port: number;
+  url: string;
+  unixPath: string | null;
+  stats(): { connections: number; requests: number; refused: number; errors: number };
+  close(): Promise<void>;
+}
+
+const MAX_CLIENTS = 1024;
+
+function isIpLiteral(host: string): boolean {
+  return net.isIP(host) !== 0;
+}
+
+async function defaultResolve(host: string): Promise<string | null> {
+  if (isIpLiteral(host)) return host;
+  try {
+    return (await lookup(host)).address;
+  } catch {
+    return null;
+  }
+}
+
+function blocking(d: Decision): boolean {
+  return d.verdict === "block" || d.verdict === "kill";
+}
+
+export function refusalText(d: Decision): string {
+  return `blocked by TrustRun policy: rule ${d.rule ?? "default"}\n${d.reason}\n`;
+}
+
+function simpleResponse(status: number, reason: string, body: string, extra = ""): string {
+  const bytes = Buffer.byteLength(body);
+  return `HTTP/1.1 ${status} ${reason}\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: ${bytes}\r\nConnection: close\r\nX-TrustRun: ${status === 403 ? "blocked" : "error"}\r\n${extra}\r\n${body}`;
+}
+
+/** A Duplex over a socket that first yields bytes already read from it (TLS wraps this). */
+function replayDuplex(sock: net.Socket, buffered: Buffer[]): Duplex {
+  const d = new Duplex({
+    read() {
+      sock.resume();
+    },
+    write(chunk, _enc, cb) {
+      sock.write(chunk, cb);
+    },
+    final(cb) {
+      sock.end();
+      cb();
+    },
+    destroy(err, cb) {
+      sock.destroy();
+      cb(err);
+    },
+  });
+  for (const b of buffered) d.push(b);
+  sock.on("data", (c) => {
+    if (!d.push(c)) sock.pause();
+  });
+  sock.on("end", () => d.push(null));
+  sock.on("error", (e) => d.destroy(e));
+  sock.resume();
+  return d;
+}
+
+/** Whether some allow rule needs the method or path: then a host-level default cannot refuse a tunnel. */
+function hasHttpAllowRules(policy: CompiledPolicy): boolean {
+  return policy.rules.some((r) => r.kind === "allow" && (r.methods || r.paths));
+}
+
+export async function startProxy(opts: ProxyOptions): Promise<ProxyServer> {
+  const resolve = opts.resolve ?? defaultResolve;
+  const intercepting = opts.level !== "metadata";
+  if (intercepting && !opts.issuer) throw new Error(`capture level ${opts.level} needs the TrustRun CA`);
+  const bodyCap = opts.bodyCap ?? DEFAULT_BODY_CAP;
+  const connectTimeoutMs = opts.connectTimeoutMs ?? 10000;
+  const httpAllow = hasHttpAllowRules(opts.policy);
+  const pinned = new Set<string>();
+  const sockets = new Set<net.Socket>();
+  const stats = { connections: 0, requests: 0, refused: 0, errors: 0 };
+  let listenPort = 0;
+
+  function record(rec: ProxyRecord): void {
+    if (rec.refused) stats.refused++;
+    if (rec.error) stats.errors++;
+    try {
+      opts.onRecord(rec);
+    } catch (err) {
+      opts.onWarning?.(`proxy: recording failed: ${(err as Error).message}`);
+    }
+  }
+
+  function connectUpstream(host: string, ip: string | null, port: number, useTls: boolean): Promise<net.Socket> {
+    return new Promise((resolveSock, reject) => {
+      const addr = ip ?? host;
+      const sock = useTls
+        ? tls.connect({
+          host: addr, port, servername: isIpLiteral(host) ? undefined : host, ALPNProtocols: ["http/1.1"],
+          ...(opts.upstreamCa ? { ca: opts.upstreamCa } : {}),
+        })
+        : net.connect({ host: addr, port });
+      const timer = setTimeout(() => {
+        sock.destroy();
+        reject(Object.assign(new Error(`${host}:${port} did not answer within ${connectTimeoutMs} ms`), { timeout: true }));
+      }, connectTimeoutMs);
+      sock.once(useTls ? "secureConnect" : "connect", () => {
+        clearTimeout(timer);
+        sock.off("error", onError);
+        resolveSock(sock);
+      });
+      const onError = (err: Error) => {
+        clearTimeout(timer);
+        reject(err);
+      };
+      sock.once("error", onError);
+    });
+  }
+
+  async function forwardBody(from: StreamReader, to: Duplex | null, framing: Framing, capture?: ReturnType<typeof createBodyCapture>): Promise<{ bytes: number; ok: boolean }> {
+    if (framing.kind === "none") return { bytes: 0, ok: true };
+    let bytes = 0;
+    const decoder = framing.kind === "chunked" ? createChunkedDecoder() : null;
+    let left = framing.kind === "length" ? framing.length : Infinity;
+    for (;;) {
+      const chunk = await from.read();
+      if (!chunk) return { bytes, ok: framing.kind === "close" };
+      let part = chunk;
+      if (decoder) {
+        const step = decoder.push(chunk);
+        if (step.error) return { bytes, ok: false };
+        part = chunk.subarray(0, step.consumed);
+        for (const d of step.data) capture?.add(d);
+        if (step.consumed < chunk.length) from.unshift(chunk.subarray(step.consumed));
+      } else if (framing.kind === "length") {
+        part = chunk.subarray(0, Math.min(chunk.length, left));
+        left -= part.length;
+        if (part.length < chunk.length) from.unshift(chunk.subarray(part.length));
+        capture?.add(part);
+      } else {
+        capture?.add(part);
+      }
+      bytes += part.length;
+      if (to && !(await writeAll(to, part))) return { bytes, ok: false };
+      if ((decoder && decoder.done) || left === 0) return { bytes, ok: true };
+    }
+  }
+
+  interface Tunnel {
+    host: string;
+    port: number;
+    ip: string | null;
+    tls: boolean;
+  }
+
+  /** One request from `client`: judge, forward, capture. The client connection ends after it. */
+  async function handleRequest(client: Duplex, reader: StreamReader, head: RequestHead, tunnel: Tunnel | null, pid: number | null): Promise<void> {
+    const ts = Date.now();
+    const started = performance.now();
+    stats.requests++;
+    const mode: ProxyRecord["mode"] = tunnel?.tls ? "intercept" : "plain";
+    const dest = requestDestination(head, tunnel ? { host: tunnel.host, port: tunnel.port, tls: tunnel.tls } : null);
+    const framing = requestFraming(head);
+    if (!dest || !framing) {
+      await writeAll(client, simpleResponse(400, "Bad Request", !dest ? "TrustRun proxy: unsupported request target\n" : "TrustRun proxy: ambiguous message framing refused\n"));
+      client.end();
+      return;
+    }
+    const ip = tunnel ? tunnel.ip : await resolve(dest.host);
+    const decision = evaluate({ host: dest.host, ip, port: dest.port, proto: "tcp", http: { method: head.method, path: dest.path } }, opts.policy);
+    const http: HttpFacts = {
+      method: head.method,
+      path: redactText(dest.path),
+      headers: redactHeaders(headerRecord(head.headers)),
+    };
+    const base = { ts, pid, host: dest.host, ip, port: dest.port, mode, decision };
+    if (blocking(decision)) {
+      const body = refusalText(decision);
+      await writeAll(client, simpleResponse(403, "Forbidden", body));
+      client.end();
+      record({ ...base, http: { ...http, status: 403, durationMs: Math.round(performance.now() - started) }, refused: true });
+      return;
+    }
+    let upstream: net.Socket;
+    try {
+      upstream = await connectUpstream(dest.host, ip, dest.port, dest.tls);
+    } catch (err) {
+      const e = err as Error & { timeout?: boolean; code?: string };
+      const status = e.timeout ? 504 : 502;
+      const why = ip === null && !isIpLiteral(dest.host) ? `cannot resolve ${dest.host}` : e.message;
+      await writeAll(client, simpleResponse(status, e.timeout ? "Gateway Timeout" : "Bad Gateway", `TrustRun proxy: ${why}\n`));
+      client.end();
+      record({ ...base, http: { ...http, status, durationMs: Math.round(performance.now() - started) }, refused: false, error: why });
+      return;
+    }
+    sockets.add(upstream);
+    const full = opts.level === "full";
+    const reqBody = full ? createBodyCapture(bodyCap) : undefined;
+    const resBody = full ? createBodyCapture(bodyCap) : undefined;
+    let requestBytes = 0;
+    let responseBytes = 0;
+    let status: number | undefined;
+    let responseHeaders: Record<string, string> | undefined;
+    let resHeadList: RequestHead["headers"] = [];
+    let error: string | undefined;
+    try {
+      const hostHeader = headerValue(head.headers, "host") ?? (dest.port === (dest.tls ? 443 : 80) ? dest.host : `${dest.host}:${dest.port}`);
+      await writeAll(upstream, upstreamRequestHead(head, dest.path, hostHeader));
+      const sending = forwardBody(reader, upstream, framing, reqBody).then((r) => {
+        requestBytes = r.bytes;
+        if (!r.ok) error ??= "request body ended early or was malformed";
+      });
+      const up = createReader(upstream);
+      for (let interim = 0; interim < 10; interim++) {
+        const got = await up.readHead();
+        if (got === null || got === "too-large") {
+          error ??= got === null ? "the server closed without a response" : "response head too large";
+          break;
+        }
+        const rh = parseResponseHead(got.head);
+        if (!rh) {
+          error ??= "malformed response head";
+          break;
+        }
+        up.unshift(got.rest);
+        await writeAll(client, clientResponseHead(rh));
+        if (rh.status >= 100 && rh.status < 200 && rh.status !== 101) continue; // 100 Continue: the real one follows
+        status = rh.status;
+        resHeadList = rh.headers;
+        responseHeaders = redactHeaders(headerRecord(rh.headers));
+        const r = await forwardBody(up, client, responseFraming(rh, head.method), resBody);
+        responseBytes = r.bytes;
+        if (!r.ok) error ??= "response body ended early or was malformed";
+        break;
+      }
+      if (status === undefined && !error) error = "no final response";
+      if (status === undefined) await writeAll(client, simpleResponse(502, "Bad Gateway", `TrustRun proxy: ${error}\n`));
+      await Promise.race([sending, Bun.sleep(50)]);
+    } catch (err) {
+      error = (err as Error).message;
+    } finally {
+      upstream.destroy();
+      sockets.delete(upstream);
+      client.end();
+    }
+    const facts: HttpFacts = {
+      ...http, ...(status !== undefined ? { status } : {}), ...(responseHeaders ? { responseHeaders } : {}),
+      durationMs: Math.round((performance.now() - started) * 10) / 10, requestBytes, responseBytes,
+    };
+    if (full) {
+      facts.body = {
+        request: renderBody(reqBody!.bytes(), reqBody!.size, reqBody!.truncated, head.headers),
+        response: renderBody(resBody!.bytes(), resBody!.size, resBody!.truncated, resHeadList),
+      };
+    }
+    record({ ...base, http: facts, refused: false, ...(error ? { error } : {}) });
+  }
+
+  async function rawTunnel(client: net.Socket, buffered: Buffer[], host: string, ip: string | null, port: number): Promise<string | null> {
+    let upstream: net.Socket;
+    try {
+      upstream = await connectUpstream(host, ip, port, false);
+    } catch (err) {
+      client.destroy();
+      return (err as Error).message;
+    }
+    sockets.add(upstream);
+    for (const b of buffered) upstream.write(b);
+    client.pipe(upstream);
+    upstream.pipe(client);
+    const done = () => {
+      client.destroy();
+      upstream.destroy();
+      sockets.delete(upstream);
+    };
+    upstream.on("close", done);
+    client.on("close", done);
+    upstream.on("error", done);
+    client.on("error", done);
+    client.resume();
+    return null;
+  }
+
+  async function handleConnect(client: net.Socket, reader: StreamReader, head: RequestHead, pid: number | null): Promise<void> {
+    const ts = Date.now();
+    const auth = parseAuthority(head.target, 443);
+    if (!auth) {
+      await writeAll(client, simpleResponse(400, "Bad Request", "TrustRun proxy: malformed CONNECT target\n"));
+      client.end();
+      return;
+    }
+    const { host, port } = auth;
+    const ip = await resolve(host);
+    const passthrough = !intercepting || pinned.has(host) || (opts.passthrough?.(host) ?? false);
+    const decision = evaluate({ host, ip, port, proto: "tcp" }, opts.policy);
+    // An intercepted tunnel is judged again per request; only a deny rule, or a default with no
+    // path-level allow that could still apply, refuses the tunnel itself.
+    if (blocking(decision) && (passthrough || decision.rule !== null || !httpAllow)) {
+      await writeAll(client, simpleResponse(403, "Forbidden", refusalText(decision)));
+      client.end();
+      record({ ts, pid, host, ip, port, mode: passthrough ? "passthrough" : "intercept", decision, refused: true });
+      return;
+    }
+    if (ip === null) {
+      await writeAll(client, simpleResponse(502, "Bad Gateway", `TrustRun proxy: cannot resolve ${host}\n`));
+      client.end();
+      record({ ts, pid, host, ip, port, mode: passthrough ? "passthrough" : "intercept", decision, refused: false, error: `cannot resolve ${host}` });
+      return;
+    }
+    if (passthrough) {
+      // Connect first so a dead destination is a 502/504 answer, not an accepted tunnel that hangs.
+      let upstream: net.Socket;
+      try {
+        upstream = await connectUpstream(host, ip, port, false);
+      } catch (err) {
+        const e = err as Error & { timeout?: boolean };
+        await writeAll(client, simpleResponse(e.timeout ? 504 : 502, e.timeout ? "Gateway Timeout" : "Bad Gateway", `TrustRun proxy: ${e.message}\n`));
+        client.end();
+        record({ ts, pid, host, ip, port, mode: "passthrough", decision, refused: false, error: e.message });
+        return;
+      }
+      await writeAll(client, "HTTP/1.1 200 Connection established\r\n\r\n");
+      sockets.add(upstream);
+      const buffered = reader.detach();
+      for (const b of buffered) upstream.write(b);
+      client.pipe(upstream);
+      upstream.pipe(client);
+      const done = () => {
+        client.destroy();
+        upstream.destroy();
+        sockets.delete(upstream);
+      };
+      for (const s of [client, upstream]) {
+        s.on("close", done);
+        s.on("error", done);
+      }
+      client.resume();
+      record({ ts, pid, host, ip, port, mode: "passthrough", decision, refused: false });
+      return;
+    }
+    await writeAll(client, "HTTP/1.1 200 Connection established\r\n\r\n");
+    const first = await reader.read();
+    if (!first) return;
+    reader.unshift(first);
+    if (first[0] === 0x16) {
+      const buffered = reader.detach();
+      const secure = new tls.TLSSocket(replayDuplex(client, buffered) as unknown as net.Socket, {
+        isServer: true,
+        secureContext: tls.createSecureContext({ key: opts.issuer!.keyPem, cert: opts.issuer!.certFor(host) }),
+        ALPNProtocols: ["http/1.1"],
+      });
+      let established = false;
+      secure.on("error", (err) => {
+        if (!established && !pinned.has(host)) {
+          // The client refused our certificate: treat the host as pinned from now on.
+          pinned.add(host);
+          opts.onWarning?.(`proxy: the client rejected TrustRun's certificate for ${host} (${err.message}); later connections to it pass through uninspected`);
+        }
+        secure.destroy();
+      });
+      secure.on("secure", async () => {
+        established = true;
+        const r = createReader(secure);
+        const got = await r.readHead();
+        if (got === null) return void secure.destroy();
+        if (got === "too-large") {
+          await writeAll(secure, simpleResponse(431, "Request Header Fields Too Large", "TrustRun proxy: request head too large\n"));
+          return void secure.end();
+        }
+        const rq = parseRequestHead(got.head);
+        r.unshift(got.rest);
+        if (!rq) {
+          await writeAll(secure, simpleResponse(400, "Bad Request", "TrustRun proxy: malformed request\n"));
+          return void secure.end();
+        }
+        await handleRequest(secure, r, rq, { host, port, ip, tls: true }, pid);
+      });
+      return;
+    }
+    if (/[A-Z]/.test(String.fromCharCode(first[0]!))) {
+      const got = await reader.readHead();
+      const rq = got && got !== "too-large" ? parseRequestHead(got.head) : null;
+      if (!got || got === "too-large" || !rq) return void client.destroy();
+      reader.unshift(got.rest);
+      await handleRequest(client, reader, rq, { host, port, ip, tls: false }, pid);
+      return;
+    }
+    // Neither TLS nor HTTP: judged by host only, like a pass-through tunnel.
+    const err = await rawTunnel(client, reader.detach(), host, ip, port);
+    record({ ts, pid, host, ip, port, mode: "passthrough", decision, refused: false, ...(err ? { error: err } : {}) });
+  }
+
+  async function handleClient(client: net.Socket, viaUnix: boolean): Promise<void> {
+    stats.connections++;
+    const reader = createReader(client);
+    let pid: number | null = null;
+    if (viaUnix) {
+      // The jail relay says which process (in its namespace) the connection came from.
+      const line = await reader.readLine(64);
+      const m = line ? /^TRUSTRUN-RELAY (\d{1,10})$/.exec(line) : null;
+      if (!m) return void client.destroy();
+      pid = Number(m[1]) || null;
+    } else if (client.remotePort) {
+      pid = pidForClient(client.remotePort, listenPort, opts.candidates);
+    }
+    const got = await reader.readHead();
+    if (got === null) return void client.destroy();
+    if (got === "too-large") {
+      await writeAll(client, simpleResponse(431, "Request Header Fields Too Large", "TrustRun proxy: request head too large\n"));
+      return void client.end();
+    }
+    const head = parseRequestHead(got.head);
+    reader.unshift(got.rest);
+    if (!head) {
+      await writeAll(client, simpleResponse(400, "Bad Request", "TrustRun proxy: malformed request\n"));
+      return void client.end();
+    }
+    if (head.method === "CONNECT") return handleConnect(client, reader, head, pid);
+    return handleRequest(client, reader, head, null, pid);
+  }
+
+  function onConnection(viaUnix: boolean) {
+    return (client: net.Socket) => {
+      if (sockets.size >= MAX_CLIENTS * 2) {
+        client.end(simpleResponse(503, "Service Unavailable", "TrustRun proxy: too many connections\n"));
+        return;
+      }
+      sockets.add(client);
+      client.setTimeout(120000, () => client.destroy());
+      client.on("error", () => client.destroy());
+      client.on("close", () => sockets.delete(client));
+      handleClient(client, viaUnix).catch((err) => {
+        stats.errors++;
+        opts.onWarning?.(`proxy: ${(err as Error).message}`);
+        client.destroy();
+      });
+    };
+  }
+
+  const server = net.createServer(onConnection(false));
+  await new Promise<void>((res, rej) => {
+    server.once("error", rej);
+    server.listen(opts.port ?? 0, opts.host ?? "127.0.0.1", () => res());
+  });
+  listenPort = (server.address() as net.AddressInfo).port;
+  let unixServer: net.Server | null = null;
+  if (opts.unixPath) {
+    if (existsSync(opts.unixPath)) unlinkSync(opts.unixPath);
+    unixServer = net.createServer(onConnection(true));
+    await new Promise<void>((res, rej) => {
+      unixServer!.once("error", rej);
+      unixServer!.listen(opts.unixPath, () => res());
+    });
+  }
+  const host = opts.host ?? "127.0.0.1";
+  return {
+    port: listenPort,
+    url: `http://${host}:${listenPort}`,
+    unixPath: opts.unixPath ?? null,
+    stats: () => ({ ...stats }),
+    async close() {
+      for (const s of sockets) s.destroy();
+      await Promise.all([server, unixServer].filter(Boolean).map((s) => new Promise<void>((r) => s!.close(() => r()))));
+      if (opts.unixPath) {
+        try {
+          unlinkSync(opts.unixPath);
+        } catch {
+          /* gone */
+        }
+      }
+    },
+  };
+}

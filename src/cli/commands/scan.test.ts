@@ -1,0 +1,106 @@
+import { afterAll, describe, expect, test } from "bun:test";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { cleanup, materialize, policyFile } from "../../../test/scan/fixtures.ts";
+import { main } from "../main.ts";
+import { setScanStore } from "./scan.ts";
+
+async function cli(...argv: string[]) {
+  let out = "";
+  let err = "";
+  const code = await main(["scan", ...argv], { stdout: (t) => void (out += t), stderr: (t) => void (err += t) });
+  return { code, out, err };
+}
+
+const py = materialize("python-app");
+const secrets = materialize("secrets-app");
+const neg = materialize("negatives");
+const tmp = mkdtempSync(join(tmpdir(), "trustrun-scan-cli-"));
+afterAll(() => {
+  for (const d of [py, secrets, neg]) cleanup(d);
+  rmSync(tmp, { recursive: true, force: true });
+});
+
+describe("trustrun scan", () => {
+  test("text report groups by host, exit 0 under the observe-only policy", async () => {
+    const r = await cli(py, "--workers", "0");
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/^Scanned 2 files/);
+    expect(r.out).toContain("api.openai.com  unknown");
+    expect(r.out).toContain("   34 | client = OpenAI()");
+    expect(r.err).toContain("observe-only");
+  });
+
+  test("a deny preset makes the OpenAI default client a violation: exit 1", async () => {
+    const r = await cli(py, "--preset", "public-ai-apis", "--json");
+    expect(r.code).toBe(1);
+    const j = JSON.parse(r.out);
+    expect(Object.keys(j)).toEqual(["version", "root", "stats", "findings", "skipped"]);
+    const f = j.findings.find((x: { rule: string }) => x.rule === "python/openai");
+    expect(Object.keys(f)).toEqual(["kind", "value", "host", "file", "line", "column", "language", "analyzer", "rule", "verdict", "fingerprint"]);
+    expect(f).toMatchObject({ kind: "sdk-client", host: "api.openai.com", verdict: "violation", file: "src/client.py", line: 34 });
+  });
+
+  test("--fail-on: secret, any, none", async () => {
+    expect((await cli(secrets, "--fail-on", "secret", "--regex-only")).code).toBe(1);
+    expect((await cli(secrets, "--fail-on", "any", "--regex-only")).code).toBe(1);
+    expect((await cli(secrets, "--fail-on", "none", "--regex-only")).code).toBe(0);
+    expect((await cli(secrets, "--fail-on", "violation", "--regex-only")).code).toBe(0);
+    expect((await cli(neg, "--fail-on", "any")).code).toBe(0);
+  });
+
+  test("secrets never appear in any format or in the source context", async () => {
+    for (const fmt of ["text", "json", "sarif"]) {
+      const r = await cli(secrets, "--format", fmt);
+      expect(r.out).not.toMatch(/T3BlbkFJ|api03-[A-Za-z0-9_-]{20}|Hq7[A-Za-z0-9]{5}/);
+    }
+  });
+
+  test("SARIF to a file, with the policy file", async () => {
+    const out = join(tmp, "r.sarif");
+    const r = await cli(py, "--policy", policyFile, "--format", "sarif", "--output", out);
+    expect(r.code).toBe(1);
+    expect(r.out).toBe("");
+    const s = JSON.parse(readFileSync(out, "utf8"));
+    expect(s.version).toBe("2.1.0");
+    expect(s.runs[0].results.some((x: { level: string; ruleId: string }) => x.level === "error" && x.ruleId === "python/boto3")).toBe(true);
+  });
+
+  test("baseline: accepted findings no longer fail; new ones do", async () => {
+    const base = join(tmp, "baseline.json");
+    const w = await cli(py, "--preset", "public-ai-apis", "--write-baseline", base, "--json");
+    expect(w.code).toBe(1);
+    const again = await cli(py, "--preset", "public-ai-apis", "--baseline", base, "--json");
+    expect(again.code).toBe(0);
+    expect(JSON.parse(again.out).findings).toEqual([]);
+    writeFileSync(join(py, "new.py"), "import anthropic\nc = anthropic.Anthropic()\n");
+    const added = await cli(py, "--preset", "public-ai-apis", "--baseline", base, "--json");
+    expect(added.code).toBe(1);
+    expect(JSON.parse(added.out).findings.map((f: { file: string }) => f.file)).toEqual(["new.py"]);
+  });
+
+  test("usage errors exit 2", async () => {
+    expect((await cli()).code).toBe(2);
+    expect((await cli(join(tmp, "missing"))).code).toBe(2);
+    expect((await cli(py, "--format", "xml")).code).toBe(2);
+    expect((await cli(py, "--fail-on", "sometimes")).code).toBe(2);
+    expect((await cli(py, "--max-file-size", "-3")).code).toBe(2);
+    const bad = join(tmp, "bad-baseline.json");
+    writeFileSync(bad, "{nope");
+    const r = await cli(py, "--baseline", bad);
+    expect(r.code).toBe(2);
+    expect(r.err).toContain("baseline");
+  });
+
+  test("the store hook receives the result", async () => {
+    let stored: unknown = null;
+    setScanStore((r) => void (stored = r));
+    try {
+      await cli(neg, "--json");
+    } finally {
+      setScanStore(null);
+    }
+    expect(stored).toMatchObject({ version: 1, stats: { files: 3 } });
+  });
+});

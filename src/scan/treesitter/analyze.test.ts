@@ -1,0 +1,186 @@
+import { describe, expect, test } from "bun:test";
+import type { Grammar } from "../languages.ts";
+import { analyzeSource } from "./analyze.ts";
+
+async function found(grammar: Grammar, code: string) {
+  return (await analyzeSource(code, grammar, grammar)).map((f) => `${f.line} ${f.kind} ${f.rule} ${f.value} ${f.host ?? "-"}`);
+}
+
+describe("python", () => {
+  test("constant propagation: +, f-strings, %, format, implicit concatenation, getenv default", async () => {
+    const out = await found("python", [
+      "import requests",
+      'H = "api.acme.io"',
+      'B = f"https://{H}"',
+      'requests.get(B + "/a")',
+      'requests.post("%s/b" % B)',
+      'requests.put("{}/c".format(B))',
+      'requests.delete("https://" "x.acme.io" "/d")',
+      'requests.get(os.getenv("U", "https://env.acme.io/e"))',
+      "requests.request('GET', B + '/f')",
+    ].join("\n"));
+    expect(out).toEqual([
+      "4 call-site python/requests https://api.acme.io/a api.acme.io",
+      "5 call-site python/requests https://api.acme.io/b api.acme.io",
+      "6 call-site python/requests https://api.acme.io/c api.acme.io",
+      "7 call-site python/requests https://x.acme.io/d x.acme.io",
+      "8 call-site python/requests https://env.acme.io/e env.acme.io",
+      "9 call-site python/requests https://api.acme.io/f api.acme.io",
+    ]);
+  });
+  test("aliases, sessions, unresolved URLs", async () => {
+    const out = await found("python", [
+      "import requests as rq",
+      "from httpx import AsyncClient",
+      "s = rq.Session()",
+      "s.get('https://a.acme.io/x')",
+      "c = AsyncClient(base_url='https://b.acme.io/api/')",
+      "c.post('/y')",
+      "rq.get(url)",
+    ].join("\n"));
+    expect(out).toEqual([
+      "4 call-site python/requests https://a.acme.io/x a.acme.io",
+      "5 sdk-client python/httpx https://b.acme.io/api/ b.acme.io",
+      "6 call-site python/httpx https://b.acme.io/api/y b.acme.io",
+      "7 call-site python/requests requests.get(url) -",
+    ]);
+  });
+  test("SDK clients: openai default, azure, anthropic, boto3 with session region", async () => {
+    const out = await found("python", [
+      "import openai, anthropic, boto3",
+      "a = openai.OpenAI()",
+      "b = openai.AzureOpenAI()",
+      "c = anthropic.Anthropic()",
+      "sess = boto3.Session(region_name='eu-west-1')",
+      "d = sess.client('bedrock-runtime')",
+      "e = boto3.client('sagemaker-runtime', region_name='us-east-2')",
+      "f = boto3.client('iam')",
+      "g = boto3.client('s3')",
+    ].join("\n"));
+    expect(out).toEqual([
+      "2 sdk-client python/openai https://api.openai.com/v1 api.openai.com",
+      "3 sdk-client python/openai AzureOpenAI(azure_endpoint from AZURE_OPENAI_ENDPOINT) -",
+      "4 sdk-client python/anthropic https://api.anthropic.com api.anthropic.com",
+      "6 sdk-client python/boto3 https://bedrock-runtime.eu-west-1.amazonaws.com bedrock-runtime.eu-west-1.amazonaws.com",
+      "7 sdk-client python/boto3 https://runtime.sagemaker.us-east-2.amazonaws.com runtime.sagemaker.us-east-2.amazonaws.com",
+      "8 sdk-client python/boto3 https://iam.amazonaws.com iam.amazonaws.com",
+      "9 sdk-client python/boto3 https://s3.{region}.amazonaws.com -",
+    ]);
+  });
+  test("azure connection strings and urllib3/http.client", async () => {
+    const out = await found("python", [
+      "from azure.storage.blob import BlobServiceClient",
+      "import http.client, urllib3",
+      "x = BlobServiceClient.from_connection_string('DefaultEndpointsProtocol=https;AccountName=phi01;AccountKey=k')",
+      "conn = http.client.HTTPSConnection('api.acme.io', 8443)",
+      "pool = urllib3.PoolManager()",
+      "pool.request('GET', 'https://u3.acme.io/x')",
+    ].join("\n"));
+    expect(out).toEqual([
+      "3 sdk-client python/azure https://phi01.blob.core.windows.net phi01.blob.core.windows.net",
+      "4 call-site python/http.client https://api.acme.io:8443 api.acme.io",
+      "6 call-site python/urllib3 https://u3.acme.io/x u3.acme.io",
+    ]);
+  });
+});
+
+describe("javascript / typescript", () => {
+  test("fetch, axios, got, http options, template literals, ?? defaults, object shorthand", async () => {
+    const out = await found("typescript", [
+      'import axios from "axios";',
+      'import { request } from "node:https";',
+      'const host = "api.acme.io";',
+      "const base = `https://${host}`;",
+      'fetch(`${base}/a`);',
+      "axios.post(base + '/b', {});",
+      "axios({ url: '/c', baseURL: base });",
+      "const url = process.env.U ?? 'https://d.acme.io';",
+      "globalThis.fetch(url);",
+      'request({ hostname: host, port: 444, path: "/e" });',
+      "const http = axios.create({ baseURL: base });",
+      "http.get('/f');",
+    ].join("\n"));
+    expect(out).toEqual([
+      "5 call-site js/fetch https://api.acme.io/a api.acme.io",
+      "6 call-site js/axios https://api.acme.io/b api.acme.io",
+      "7 call-site js/axios https://api.acme.io/c api.acme.io",
+      "9 call-site js/fetch https://d.acme.io d.acme.io",
+      "10 call-site js/https https://api.acme.io:444/e api.acme.io",
+      "11 sdk-client js/axios https://api.acme.io api.acme.io",
+      "12 call-site js/axios https://api.acme.io/f api.acme.io",
+    ]);
+  });
+  test("SDK clients: OpenAI default and baseURL, @azure/openai, AWS SDK v3 with { region }", async () => {
+    const out = await found("javascript", [
+      'const OpenAI = require("openai");',
+      'const { OpenAIClient } = require("@azure/openai");',
+      'const { BedrockRuntimeClient } = require("@aws-sdk/client-bedrock-runtime");',
+      "const a = new OpenAI();",
+      "const b = new OpenAI({ baseURL: 'http://127.0.0.1:4000/v1' });",
+      "const c = new OpenAIClient('https://res1.openai.azure.com', cred);",
+      "const region = 'ap-southeast-2';",
+      "const d = new BedrockRuntimeClient({ region });",
+      "const ws = new WebSocket('wss://live.acme.io');",
+    ].join("\n"));
+    expect(out).toEqual([
+      "4 sdk-client js/openai https://api.openai.com/v1 api.openai.com",
+      "5 sdk-client js/openai http://127.0.0.1:4000/v1 127.0.0.1",
+      "6 sdk-client js/@azure/openai https://res1.openai.azure.com res1.openai.azure.com",
+      "8 sdk-client js/aws-sdk https://bedrock-runtime.ap-southeast-2.amazonaws.com bedrock-runtime.ap-southeast-2.amazonaws.com",
+      "9 call-site js/websocket wss://live.acme.io live.acme.io",
+    ]);
+  });
+  test("tsx parses JSX", async () => {
+    const out = await found("tsx", 'const C = () => <a onClick={() => fetch("https://t.acme.io/x")}>x</a>;');
+    expect(out).toEqual(["1 call-site js/fetch https://t.acme.io/x t.acme.io"]);
+  });
+});
+
+describe("r", () => {
+  test("httr, httr2 pipes, paste/paste0/sprintf/glue, curl, RCurl, download.file", async () => {
+    const out = await found("r", [
+      'base <- "https://api.acme.io"',
+      'httr::GET(paste0(base, "/a"))',
+      'POST(url = paste(base, "b", sep = "/"))',
+      'request(base) |> req_url_path_append("c") |> req_perform()',
+      'curl::curl_fetch_memory(sprintf("%s/%s", base, "d"))',
+      'RCurl::getURL(glue::glue("{base}/e"))',
+      '"https://f.acme.io/g" -> u',
+      'download.file(u, "x")',
+      'x = httr::VERB("GET", file.path(base, "h"))',
+    ].join("\n"));
+    expect(out).toEqual([
+      "2 call-site r/httr https://api.acme.io/a api.acme.io",
+      "3 call-site r/httr https://api.acme.io/b api.acme.io",
+      "4 call-site r/httr2 https://api.acme.io api.acme.io",
+      "5 call-site r/curl https://api.acme.io/d api.acme.io",
+      "6 call-site r/RCurl https://api.acme.io/e api.acme.io",
+      "8 call-site r/download.file https://f.acme.io/g f.acme.io",
+      "9 call-site r/httr https://api.acme.io/h api.acme.io",
+    ]);
+  });
+});
+
+describe("fuzz", () => {
+  test("malformed and truncated sources never throw", async () => {
+    const samples: Array<[Grammar, string]> = [
+      ["python", 'import requests\nB = f"https://{h}"\nrequests.get(B + "/x", timeout=(3, 5))\nclass A:\n  def f(self): return self.s.get("/y")\n'],
+      ["javascript", 'const a = axios.create({ baseURL: `${x}/v` });\nawait a.get("/p");\nfetch(new URL("/q", base));\n'],
+      ["typescript", 'const c = new S3Client({ region } as any);\nexport default async () => (await fetch(u!)).json();\n'],
+      ["r", 'u <- paste0("https://a.b.org", x)\nreq <- request(u) %>% req_url_path("z")\nGET(u, add_headers(a = "b"))\n'],
+    ];
+    let seed = 9;
+    const rnd = () => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff), seed);
+    for (const [g, src] of samples) {
+      for (let i = 0; i < 60; i++) {
+        const cut = rnd() % (src.length + 1);
+        const junk = "({[`'\"\\\n".charAt(rnd() % 9).repeat(rnd() % 4);
+        const mutated = src.slice(0, cut) + junk + src.slice(cut + (rnd() % 5));
+        const r = await analyzeSource(mutated, g, g);
+        expect(Array.isArray(r)).toBe(true);
+      }
+      expect(Array.isArray(await analyzeSource("(".repeat(5000), g, g))).toBe(true);
+      expect(Array.isArray(await analyzeSource("\u0000\ufffd\ud800", g, g))).toBe(true);
+    }
+  });
+});

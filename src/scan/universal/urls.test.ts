@@ -1,0 +1,85 @@
+import { describe, expect, test } from "bun:test";
+import { lineIndex } from "../lines.ts";
+import { extractEndpoints, parseUrl } from "./urls.ts";
+
+function scan(text: string) {
+  const idx = lineIndex(text);
+  return extractEndpoints(text, (o) => idx.position(o), "text");
+}
+
+describe("URLs", () => {
+  test("schemes, ports, positions", () => {
+    const f = scan('a = "https://api.acme.io:8443/v1?x=1"\nws = `wss://stream.acme.io/s`');
+    expect(f.map((x) => [x.value, x.host, x.port, x.line, x.column])).toEqual([
+      ["https://api.acme.io:8443/v1?x=1", "api.acme.io", 8443, 1, 6],
+      ["wss://stream.acme.io/s", "stream.acme.io", 443, 2, 7],
+    ]);
+  });
+  test("database URLs have their password redacted", () => {
+    const [f] = scan("DB=mongodb+srv://svc:hunter2x@cluster0.abc.mongodb.net/db");
+    expect(f.value).toBe("mongodb+srv://svc:***@cluster0.abc.mongodb.net/db");
+    expect(f.value).not.toContain("hunter2x");
+    expect(f.host).toBe("cluster0.abc.mongodb.net");
+  });
+  test("credential query parameters are redacted", () => {
+    const [f] = scan("https://x.blob.core.windows.net/c?sv=1&sig=abcdef123&api_key=zzz");
+    expect(f.value).toBe("https://x.blob.core.windows.net/c?sv=1&sig=***&api_key=***");
+  });
+  test("trailing punctuation and closing brackets are not part of the URL", () => {
+    expect(scan("see (https://docs.acme.io/a).")[0].value).toBe("https://docs.acme.io/a");
+    expect(scan("[link](https://acme.io/x)")[0].value).toBe("https://acme.io/x");
+  });
+  test("IPv6 literal hosts", () => {
+    expect(parseUrl("http", "[::1]:8080/x")).toMatchObject({ host: "::1", port: 8080 });
+  });
+  test("licence, schema and example URLs are not endpoints", () => {
+    expect(scan("http://www.apache.org/licenses/LICENSE-2.0 https://www.gnu.org/licenses/gpl-3.0.html http://www.w3.org/2000/svg https://example.com/x")).toEqual([]);
+  });
+  test("templates and junk hosts are not reported", () => {
+    expect(scan("https://{host}/api https://${HOST}/x http://localhost-not-a-url https://1.2")).toEqual([]);
+  });
+});
+
+describe("IPs", () => {
+  test("addresses yes, versions no", () => {
+    const f = scan('host = "10.20.30.40"\nversion = "10.20.30.40"\nv1.2.3.4\npkg==12.0.11.3\nrelease 192.168.0.1\n');
+    expect(f.map((x) => [x.value, x.line])).toEqual([["10.20.30.40", 1]]);
+  });
+  test("small dotted quads and masks are skipped; well-known ones kept", () => {
+    expect(scan('a = "1.2.3.4"; m = "255.255.255.0"; z = "0.0.0.0"').map((x) => x.value)).toEqual([]);
+    expect(scan('dns = "8.8.8.8"').map((x) => x.value)).toEqual(["8.8.8.8"]);
+  });
+  test("IPv6 yes; times, MACs, slices and C++ scopes no", () => {
+    const f = scan('a = "2001:db8::17"\nb = "fe80::1%eth0"\nt = "12:34:56"\nm = "aa:bb:cc:dd:ee:ff"\nx = y[1::2]\nstd::string s;');
+    expect(f.map((x) => x.value)).toEqual(["2001:db8::17", "fe80::1"]);
+  });
+});
+
+describe("hostnames", () => {
+  test("quoted hostnames and host settings", () => {
+    const f = scan('H = "api.acme-health.com"\nendpoint: db.acme.io\nfile = "setup.py"\nmod = "os.path"\nid = "com.acme.app"');
+    expect(f.map((x) => x.value)).toEqual(["api.acme-health.com", "db.acme.io"]);
+  });
+  test("host with port", () => {
+    expect(scan("'cache.acme.io:6379'")[0]).toMatchObject({ value: "cache.acme.io:6379", port: 6379 });
+  });
+});
+
+describe("fuzz", () => {
+  test("random bytes, truncations and pathological lines never throw and stay fast", () => {
+    let seed = 42;
+    const rnd = () => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff), seed);
+    const alphabet = 'htps:/.[]@:%?&=#"\'`{}\\0123456789abcdefABCDEF-_ \n\u00e9\ufffd';
+    const started = performance.now();
+    for (let i = 0; i < 500; i++) {
+      let s = "";
+      const n = rnd() % 300;
+      for (let j = 0; j < n; j++) s += alphabet[rnd() % alphabet.length];
+      expect(() => scan(s)).not.toThrow();
+    }
+    expect(() => scan("https://" + "a.".repeat(50_000))).not.toThrow();
+    expect(() => scan("1.".repeat(100_000))).not.toThrow();
+    expect(() => scan(":".repeat(100_000) + "::1")).not.toThrow();
+    expect(performance.now() - started).toBeLessThan(10_000);
+  });
+});

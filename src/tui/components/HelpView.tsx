@@ -1,0 +1,27 @@
+import { Box, Text } from "ink";
+
+const lines: Array<[string, string]> = [
+  ["1 2 3, Tab", "connections, destinations, alerts"],
+  ["g", "group by destination (toggle connections / destinations)"],
+  ["p, Space", "pause / resume the live stream (counts keep running)"],
+  ["/", "filter by text (host, IP:port, process, pid, rule)"],
+  ["v", "cycle the verdict filter: all, violations, allow, alert, block, kill"],
+  ["c", "clear filters"],
+  ["↑ ↓ PgUp PgDn Home End", "select a row (End follows the newest again)"],
+  ["Enter", "details of the selected row: argv, parent chain, rule and reason"],
+  ["a A d D k", "answer the open question: allow once, always, deny once, always, kill the tree"],
+  ["q, Ctrl-C", "quit (under run: asks whether to stop the command)"],
+];
+
+export function HelpView({ width }: { width: number }) {
+  return (
+    <Box flexDirection="column" borderStyle="single" width={width} paddingX={1}>
+      <Text bold>Keys  <Text dimColor>(? or Esc closes)</Text></Text>
+      {lines.map(([k, v]) => (
+        <Text key={k}>
+          <Text color="cyan">{k.padEnd(24)}</Text>{v}
+        </Text>
+      ))}
+    </Box>
+  );
+}

@@ -1,0 +1,146 @@
+import { afterEach, expect, test } from "bun:test";
+import { cleanup, render } from "ink-testing-library";
+import type { PromptAnswer } from "../../core/types.ts";
+import { TuiRoot } from "./TuiRoot.tsx";
+import { createLiveModel } from "../state/live-model.ts";
+import { createControlStore } from "../state/ui-store.ts";
+import { alert, conn, promptReq, sessionStart } from "../state/fixtures.test-helper.ts";
+import type { TuiExitReason } from "../contexts/actions-context.ts";
+
+afterEach(() => cleanup());
+
+const tick = (ms = 30) => new Promise((r) => setTimeout(r, ms));
+
+function setup(opts: { mode?: "run" | "watch"; learn?: boolean } = {}) {
+  const model = createLiveModel({ clock: () => 1_700_000_005_000 });
+  const control = createControlStore();
+  const answers: PromptAnswer[] = [];
+  const exits: TuiExitReason[] = [];
+  const actions = {
+    answer: (a: PromptAnswer) => {
+      answers.push(a);
+      control.set((s) => ({ ...s, prompts: s.prompts.slice(1) }));
+    },
+    exit: (r: TuiExitReason) => exits.push(r),
+  };
+  const ui = render(
+    <TuiRoot model={model} control={control} actions={actions} mode={opts.mode ?? "watch"} learn={opts.learn ?? false} flushHz={50} clock={() => 1_700_000_005_000} />,
+  );
+  return { model, control, answers, exits, ui };
+}
+
+async function keys(ui: ReturnType<typeof render>, ...inputs: string[]) {
+  for (const k of inputs) {
+    ui.stdin.write(k);
+    await tick();
+  }
+}
+
+test("header and live table show what the stream delivered", async () => {
+  const { model, ui } = setup();
+  model.push([sessionStart(), conn({ host: "api.openai.com", verdict: "block", rule: "deny[0]" }), conn({ host: "pypi.org" }), alert({ message: "python3 connected to api.openai.com:443" })]);
+  await tick(80);
+  const f = ui.lastFrame()!;
+  expect(f).toContain("python3 app.py");
+  expect(f).toContain("session abc123");
+  expect(f).toContain("policy team-policy");
+  expect(f).toMatch(/connections 2\s+destinations 2\s+violations 1/);
+  expect(f).toContain("api.openai.com:443");
+  expect(f).toContain("deny[0]");
+  expect(f).toContain("ALERTS (1)");
+});
+
+test("only the rows that fit are rendered, newest at the bottom", async () => {
+  const { model, ui } = setup();
+  model.push(Array.from({ length: 3000 }, (_, i) => conn({ host: `h${i}.example`, ts: 1_700_000_000_000 + i })));
+  await tick(80);
+  const f = ui.lastFrame()!;
+  expect(f).toContain("h2999.example");
+  expect(f).not.toContain("h100.example");
+  expect(f.split("\n").length).toBeLessThanOrEqual(31);
+});
+
+test("pause freezes the table while counting what arrives; resume catches up", async () => {
+  const { model, ui } = setup();
+  model.push([conn({ host: "first.example" })]);
+  await tick(60);
+  await keys(ui, "p");
+  model.push([conn({ host: "second.example" }), conn({ host: "third.example" })]);
+  await tick(80);
+  expect(ui.lastFrame()).toContain("PAUSED (2 new)");
+  expect(ui.lastFrame()).not.toContain("second.example");
+  await keys(ui, "p");
+  await tick(60);
+  expect(ui.lastFrame()).toContain("third.example");
+  expect(ui.lastFrame()).not.toContain("PAUSED");
+});
+
+test("text and verdict filters narrow the table", async () => {
+  const { model, ui } = setup();
+  model.push([conn({ host: "api.openai.com", verdict: "block" }), conn({ host: "pypi.org" }), conn({ host: "files.pythonhosted.org" })]);
+  await tick(60);
+  await keys(ui, "/", "p", "y", "p", "i", "\r");
+  let f = ui.lastFrame()!;
+  expect(f).toContain("pypi.org");
+  expect(f).not.toContain("api.openai.com");
+  await keys(ui, "c", "v");
+  f = ui.lastFrame()!;
+  expect(f).toContain("api.openai.com");
+  expect(f).not.toContain("pypi.org");
+});
+
+test("g groups by destination and shows the rate chart", async () => {
+  const { model, ui } = setup();
+  model.push([conn({ host: "a.example", ts: 1_700_000_004_100 }), conn({ host: "a.example", ts: 1_700_000_004_200 }), conn({ host: "b.example", verdict: "alert", ts: 1_700_000_004_300 })]);
+  await tick(60);
+  await keys(ui, "g");
+  const f = ui.lastFrame()!;
+  expect(f).toContain("DESTINATION (2)");
+  expect(f).toMatch(/a\.example:443\/tcp\s+2/);
+  expect(f).toContain("conn/s");
+  expect(f).toMatch(/conn\/s.*█/);
+});
+
+test("Enter opens the selected connection's detail with argv, rule and reason", async () => {
+  const { model, ui } = setup();
+  model.push([conn({ host: "x.example", argv: ["python3", "train.py", "--epochs", "3"], rule: "deny[4]", reason: "denied by deny[4]", verdict: "block" })]);
+  await tick(60);
+  await keys(ui, "\u001B[A", "\r");
+  const f = ui.lastFrame()!;
+  expect(f).toContain("python3 train.py --epochs 3");
+  expect(f).toContain("denied by deny[4]");
+  expect(f).toContain("parents");
+  await keys(ui, "\u001B");
+  await tick(60);
+  expect(ui.lastFrame()).not.toContain("denied by deny[4]");
+});
+
+test("a learning question shows the destination, process and countdown; A answers it", async () => {
+  const { control, answers, ui } = setup({ learn: true });
+  control.set((s) => ({ ...s, prompts: [promptReq({ deadline: 1_700_000_005_000 + 12_000 }), promptReq({ id: "p2", host: "pypi.org" })] }));
+  await tick(60);
+  const f = ui.lastFrame()!;
+  expect(f).toContain("Allow api.openai.com:443 for python3 (pid 1234)?");
+  expect(f).toContain("12s");
+  expect(f).toContain("+1 waiting");
+  await keys(ui, "A");
+  expect(answers).toEqual(["allow-always"]);
+  expect(ui.lastFrame()).toContain("Allow pypi.org:443");
+  await keys(ui, "d");
+  expect(answers).toEqual(["allow-always", "deny-once"]);
+  expect(ui.lastFrame()).not.toContain("Allow ");
+});
+
+test("q under run asks first; n detaches, y stops the target; watch quits at once", async () => {
+  const run = setup({ mode: "run" });
+  await keys(run.ui, "q");
+  expect(run.ui.lastFrame()).toContain("Stop the command too?");
+  expect(run.exits).toEqual([]);
+  await keys(run.ui, "n");
+  expect(run.exits).toEqual(["detach"]);
+  await keys(run.ui, "y");
+  expect(run.exits).toEqual(["detach", "stop-target"]);
+  const watch = setup({ mode: "watch" });
+  await keys(watch.ui, "q");
+  expect(watch.exits).toEqual(["quit"]);
+});

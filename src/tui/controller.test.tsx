@@ -1,0 +1,107 @@
+import { expect, test } from "bun:test";
+import { EventEmitter } from "node:events";
+import { startTui } from "./controller.tsx";
+import { conn, promptReq, sessionStart } from "./state/fixtures.test-helper.ts";
+
+class FakeStdout extends EventEmitter {
+  isTTY = true;
+  columns = 120;
+  rows = 30;
+  out = "";
+  write = (s: string, a?: unknown, b?: unknown) => {
+    this.out += s;
+    const cb = typeof a === "function" ? a : typeof b === "function" ? b : null;
+    if (cb) queueMicrotask(cb as () => void);
+    return true;
+  };
+}
+
+class FakeStdin extends EventEmitter {
+  isTTY = true;
+  rawModes: boolean[] = [];
+  private data: string | null = null;
+  setRawMode = (m: boolean) => {
+    this.rawModes.push(m);
+    return this;
+  };
+  setEncoding() {}
+  resume() {}
+  pause() {}
+  ref() {}
+  unref() {}
+  read = () => {
+    const d = this.data;
+    this.data = null;
+    return d;
+  };
+  type(s: string) {
+    this.data = s;
+    this.emit("readable");
+  }
+}
+
+const tick = (ms = 40) => new Promise((r) => setTimeout(r, ms));
+
+function start(over: Partial<Parameters<typeof startTui>[0]> = {}) {
+  const stdout = new FakeStdout();
+  const stdin = new FakeStdin();
+  const tui = startTui({
+    mode: "run", learn: true, stdout: stdout as unknown as NodeJS.WriteStream, stdin: stdin as unknown as NodeJS.ReadStream,
+    handleSignals: false, flushHz: 50, ...over,
+  });
+  return { tui, stdout, stdin };
+}
+
+test("a question is answered by a key, and every waiting request for that destination with it", async () => {
+  const { tui, stdin, stdout } = start();
+  tui.push([sessionStart(), conn()]);
+  const now = Date.now();
+  const a = tui.prompt(promptReq({ id: "1", deadline: now + 10_000 }));
+  const b = tui.prompt(promptReq({ id: "2", deadline: now + 10_000 }));
+  const c = tui.prompt(promptReq({ id: "3", host: "pypi.org", deadline: now + 10_000 }));
+  await tick(300);
+  expect(stdout.out).toContain("Allow api.openai.com:443 for python3 (pid 1234)?");
+  stdin.type("D");
+  expect(await a).toBe("deny-always");
+  expect(await b).toBe("deny-always");
+  stdin.type("a");
+  expect(await c).toBe("allow-once");
+  expect(tui.decisions().map((d) => [d.req.id, d.answer])).toEqual([["1", "deny-always"], ["2", "deny-always"], ["3", "allow-once"]]);
+  await tui.close();
+  expect(stdin.rawModes.at(-1)).toBe(false);
+  expect(stdout.out).toContain("\x1b[?1049l"); // left the alternate screen
+});
+
+test("an unanswered question takes the configured default just before its deadline", async () => {
+  const { tui } = start({ timeoutAnswer: "deny-once", timeoutLabel: "deny" });
+  const started = Date.now();
+  const answer = await tui.prompt(promptReq({ deadline: started + 700 }));
+  expect(answer).toBe("deny-once");
+  expect(Date.now() - started).toBeLessThan(700);
+  expect(Date.now() - started).toBeGreaterThanOrEqual(200);
+  expect(tui.decisions()[0].answer).toBe("deny-once");
+  await tui.close();
+});
+
+test("closing settles open questions and reports how the user left", async () => {
+  const { tui, stdin } = start();
+  const p = tui.prompt(promptReq({ deadline: Date.now() + 60_000 }));
+  await tick();
+  stdin.type("q");
+  await tick();
+  stdin.type("y");
+  expect(await tui.exited).toBe("stop-target");
+  await tui.close();
+  expect(await p).toBe("timeout");
+  expect(await tui.prompt(promptReq({ id: "late" }))).toBe("timeout");
+});
+
+test("without a terminal on stdin questions are not shown and take the default", async () => {
+  const stdout = new FakeStdout();
+  const stdin = new FakeStdin();
+  stdin.isTTY = false;
+  const tui = startTui({ mode: "watch", learn: true, stdout: stdout as any, stdin: stdin as any, handleSignals: false, timeoutAnswer: "allow-once" });
+  expect(tui.interactive).toBe(false);
+  expect(await tui.prompt(promptReq())).toBe("allow-once");
+  await tui.close();
+});

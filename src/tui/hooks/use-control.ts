@@ -1,0 +1,6 @@
+import { useSyncExternalStore } from "react";
+import type { ControlState, ControlStore } from "../state/ui-store.ts";
+
+export function useControl(store: ControlStore): ControlState {
+  return useSyncExternalStore(store.subscribe, store.get, store.get);
+}

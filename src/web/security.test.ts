@@ -1,0 +1,62 @@
+import { describe, expect, test } from "bun:test";
+import { csrfFor, decideAccess, generateToken, hostAllowed, hostNamesFor, isLoopback, originAllowed, readCookie, sameSecret, validToken, type AccessRequest } from "./security.ts";
+
+const token = "tok-0123456789abcdefXYZ";
+const hosts = hostNamesFor("127.0.0.1", 7777);
+const base: AccessRequest = { method: "GET", host: "127.0.0.1:7777", origin: undefined, secFetchSite: undefined, cookie: undefined, authorization: undefined, queryToken: undefined };
+
+describe("web security decisions", () => {
+  test("host names for a loopback bind include the usual spellings, and only those", () => {
+    expect(hosts.sort()).toEqual(["127.0.0.1:7777", "[::1]:7777", "localhost:7777"]);
+    expect(hostNamesFor("192.168.1.5", 80)).toEqual(["192.168.1.5:80"]);
+    expect(hostNamesFor("::1", 9)).toContain("[::1]:9");
+    expect(hostAllowed("LOCALHOST:7777", hosts)).toBe(true);
+    expect(hostAllowed("localhost", hosts)).toBe(false);
+    expect(hostAllowed(undefined, hosts)).toBe(false);
+  });
+
+  test("origin: absent is fine, anything but this server is not", () => {
+    expect(originAllowed(undefined, hosts)).toBe(true);
+    expect(originAllowed("http://127.0.0.1:7777", hosts)).toBe(true);
+    expect(originAllowed("http://localhost:7777", hosts)).toBe(true);
+    for (const o of ["null", "http://evil.test", "https://127.0.0.1:7777", "http://127.0.0.1:7778", "http://127.0.0.1.evil.test:7777", "", "::::"]) {
+      expect(originAllowed(o, hosts)).toBe(false);
+    }
+  });
+
+  test("access: token by cookie, bearer or query; host and origin first", () => {
+    expect(decideAccess(base, token, hosts)).toMatchObject({ ok: false, status: 401 });
+    expect(decideAccess({ ...base, cookie: `a=b; trustrun_token=${token}` }, token, hosts)).toEqual({ ok: true, via: "cookie" });
+    expect(decideAccess({ ...base, authorization: `Bearer ${token}` }, token, hosts)).toEqual({ ok: true, via: "bearer" });
+    expect(decideAccess({ ...base, queryToken: token }, token, hosts)).toEqual({ ok: true, via: "query" });
+    expect(decideAccess({ ...base, authorization: "Bearer nope", cookie: `trustrun_token=${token}` }, token, hosts)).toMatchObject({ ok: false, status: 401 });
+    expect(decideAccess({ ...base, host: "evil.test:7777", cookie: `trustrun_token=${token}` }, token, hosts)).toMatchObject({ ok: false, status: 400 });
+    expect(decideAccess({ ...base, origin: "http://evil.test", cookie: `trustrun_token=${token}` }, token, hosts)).toMatchObject({ ok: false, status: 403 });
+    expect(decideAccess({ ...base, secFetchSite: "cross-site", cookie: `trustrun_token=${token}` }, token, hosts)).toMatchObject({ ok: false, status: 403 });
+    expect(decideAccess({ ...base, cookie: `trustrun_token=${token.slice(0, -1)}` }, token, hosts)).toMatchObject({ ok: false });
+  });
+
+  test("tokens and helpers", () => {
+    const t = generateToken();
+    expect(validToken(t)).toBe(true);
+    expect(generateToken()).not.toBe(t);
+    expect(validToken("short")).toBe(false);
+    expect(validToken("has space in it 0123456789")).toBe(false);
+    expect(csrfFor(t)).not.toBe(csrfFor(generateToken()));
+    expect(csrfFor(t)).toBe(csrfFor(t));
+    expect(sameSecret(undefined, "x")).toBe(false);
+    expect(sameSecret("ab", "abc")).toBe(false);
+    expect(readCookie("a=1; b = 2;c", "b")).toBe("2");
+    expect(readCookie("", "b")).toBeUndefined();
+    expect(isLoopback("127.3.4.5")).toBe(true);
+    expect(isLoopback("[::1]")).toBe(true);
+    expect(isLoopback("0.0.0.0")).toBe(false);
+    expect(isLoopback("127.0.0.1.evil.test")).toBe(false);
+  });
+
+  test("malformed headers never throw", () => {
+    for (const junk of ["", "=", ";;;", "trustrun_token", "\u0000", "a=b=c", "%%%", "x".repeat(10000)]) {
+      expect(() => decideAccess({ ...base, cookie: junk, origin: junk, authorization: junk, host: junk }, token, hosts)).not.toThrow();
+    }
+  });
+});

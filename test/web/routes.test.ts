@@ -1,0 +1,287 @@
+// Route tests: the whole app through app.request(), against a real store on disk.
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { createApp } from "../../src/web/app.ts";
+import { csrfFor } from "../../src/web/security.ts";
+import { connection, HOSTS, makeFixture, TOKEN, type Fixture } from "./fixtures.ts";
+
+let fx: Fixture;
+let app: ReturnType<typeof createApp>;
+const csrf = csrfFor(TOKEN);
+const cookie = `trustrun_token=${TOKEN}`;
+
+function req(path: string, init: RequestInit & { headers?: Record<string, string> } = {}) {
+  return app.request(path, { ...init, headers: { host: "127.0.0.1:7777", cookie, ...(init.headers ?? {}) } });
+}
+function form(fields: Record<string, string | string[]>, withCsrf = true): URLSearchParams {
+  const p = new URLSearchParams();
+  if (withCsrf) p.append("_csrf", csrf);
+  for (const [k, v] of Object.entries(fields)) for (const x of Array.isArray(v) ? v : [v]) p.append(k, x);
+  return p;
+}
+const post = (path: string, body: URLSearchParams, headers: Record<string, string> = {}) =>
+  req(path, { method: "POST", body, headers: { "content-type": "application/x-www-form-urlencoded", ...headers } });
+
+beforeAll(() => {
+  fx = makeFixture();
+  app = createApp({ store: fx.store, token: TOKEN, allowedHosts: HOSTS, policyCwd: fx.dir });
+});
+afterAll(() => fx.store.close());
+
+describe("access control", () => {
+  test("no token: refused, for pages and API", async () => {
+    const page = await app.request("/", { headers: { host: "127.0.0.1:7777" } });
+    expect(page.status).toBe(401);
+    const api = await app.request("/api/sessions", { headers: { host: "127.0.0.1:7777" } });
+    expect(api.status).toBe(401);
+    expect((await api.json()).error).toContain("token");
+    const wrong = await app.request("/", { headers: { host: "127.0.0.1:7777", cookie: "trustrun_token=nope" } });
+    expect(wrong.status).toBe(401);
+  });
+
+  test("?token= sets an HttpOnly SameSite=Strict cookie and strips the token from the URL", async () => {
+    const res = await app.request("/sessions?q=x&token=" + TOKEN, { headers: { host: "127.0.0.1:7777" } });
+    expect(res.status).toBe(303);
+    expect(res.headers.get("location")).toBe("/sessions?q=x");
+    const set = res.headers.get("set-cookie")!;
+    expect(set).toContain(`trustrun_token=${TOKEN}`);
+    expect(set).toContain("HttpOnly");
+    expect(set).toContain("SameSite=Strict");
+    const bad = await app.request("/?token=wrong-token-0123456789", { headers: { host: "127.0.0.1:7777" } });
+    expect(bad.status).toBe(401);
+  });
+
+  test("Bearer token works for the API; a wrong one is refused", async () => {
+    const ok = await app.request("/api/sessions", { headers: { host: "localhost:7777", authorization: `Bearer ${TOKEN}` } });
+    expect(ok.status).toBe(200);
+    expect((await ok.json()).total).toBe(1);
+    const bad = await app.request("/api/sessions", { headers: { host: "localhost:7777", authorization: "Bearer abc", cookie } });
+    expect(bad.status).toBe(401);
+  });
+
+  test("foreign Host (DNS rebinding) and foreign Origin are refused even with the token", async () => {
+    expect((await req("/", { headers: { host: "evil.example:7777" } })).status).toBe(400);
+    expect((await req("/", { headers: { host: "127.0.0.1:7778" } })).status).toBe(400);
+    expect((await req("/api/sessions", { headers: { origin: "http://evil.example" } })).status).toBe(403);
+    expect((await req("/", { headers: { origin: "null" } })).status).toBe(403);
+    expect((await req("/", { headers: { "sec-fetch-site": "cross-site" } })).status).toBe(403);
+    expect((await req("/", { headers: { origin: "http://127.0.0.1:7777", "sec-fetch-site": "same-origin" } })).status).toBe(200);
+  });
+
+  test("state changes need the CSRF token when authenticated by cookie", async () => {
+    const body = form({ name: "p1", yaml: "default: alert\n" }, false);
+    expect((await post("/policies/save", body)).status).toBe(403);
+    expect((await post("/policies/save", form({ name: "p1", yaml: "default: alert\n", _csrf: "forged" }, false))).status).toBe(403);
+    expect(fx.store.getPolicy("p1")).toBeNull();
+    expect((await post("/policies/save", body, { "x-csrf-token": csrf })).status).toBe(303);
+    expect(fx.store.getPolicy("p1")).not.toBeNull();
+    // A bearer token is never sent by a browser on its own, so no CSRF token is needed with it.
+    const api = await app.request("/api/policies/p2", { method: "PUT", body: "default: block\n", headers: { host: "127.0.0.1:7777", authorization: `Bearer ${TOKEN}` } });
+    expect(api.status).toBe(200);
+    const noCsrf = await req("/api/policies/p3", { method: "PUT", body: "default: block\n" });
+    expect(noCsrf.status).toBe(403);
+  });
+
+  test("security headers on every answer", async () => {
+    for (const res of [await req("/"), await req("/api/sessions"), await app.request("/", { headers: { host: "x" } })]) {
+      expect(res.headers.get("content-security-policy")).toContain("script-src 'self'");
+      expect(res.headers.get("x-frame-options")).toBe("DENY");
+      expect(res.headers.get("referrer-policy")).toBe("no-referrer");
+    }
+  });
+});
+
+describe("pages", () => {
+  test("dashboard lists recent connections and embeds the CSRF token, no inline script", async () => {
+    const html = await (await req("/")).text();
+    expect(html).toContain("evil.example:8443");
+    expect(html).toContain(csrf);
+    expect(html).not.toMatch(/<script(?![^>]*\bsrc=)[^>]*>/);
+    expect(html).toContain('src="/static/htmx.min.js"');
+  });
+
+  test("embedded assets are served", async () => {
+    const htmx = await req("/static/htmx.min.js");
+    expect(htmx.status).toBe(200);
+    expect(htmx.headers.get("content-type")).toContain("javascript");
+    expect((await htmx.text()).length).toBeGreaterThan(30_000);
+    const etag = htmx.headers.get("etag")!;
+    expect((await req("/static/htmx.min.js", { headers: { "if-none-match": etag } })).status).toBe(304);
+    expect((await req("/static/style.css")).status).toBe(200);
+    expect((await req("/static/nope.js")).status).toBe(404);
+  });
+
+  test("session page: destinations, alerts, probes, completeness, and nothing secret", async () => {
+    const res = await req("/sessions/sess-0001");
+    expect(res.status).toBe(200);
+    const html = await res.text();
+    expect(html).toContain("bedrock-runtime.us-east-1.amazonaws.com:443");
+    expect(html).toContain("evil.example:8443");
+    expect(html).toContain("Use the Azure OpenAI tenant under your BAA");
+    expect(html).toContain("ebpf");
+    expect(html).toContain("complete");
+    for (const secret of ["sk-proj-abcdefghijklmnop", "hunter2hunter2", "abcdefghijklmnop"]) expect(html).not.toContain(secret);
+  });
+
+  test("session history filters by search, verdict and date", async () => {
+    const has = async (q: string) => (await (await req(`/sessions?${q}`)).text()).includes('href="/sessions/sess-0001aaaa"');
+    expect(await has("")).toBe(true);
+    expect(await has("q=evil.example")).toBe(true);
+    expect(await has("q=python3")).toBe(true);
+    expect(await has("q=nothing-like-this")).toBe(false);
+    expect(await has("verdict=violations")).toBe(true);
+    expect(await has("since=2999-01-01")).toBe(false);
+    expect(await has("until=2000-01-01")).toBe(false);
+  });
+
+  test("alerts feed shows process and acknowledges with htmx", async () => {
+    const html = await (await req("/alerts")).text();
+    expect(html).toContain("python3 (4242)");
+    expect(html).toContain("deny[0]");
+    const res = await post(`/alerts/${fx.alertId}/ack`, form({}), { "hx-request": "true" });
+    expect(res.status).toBe(200);
+    expect(await res.text()).toContain("acknowledged");
+    expect(fx.store.listAlerts({ unackedOnly: true })).toHaveLength(0);
+    expect(await (await req("/alerts?unacked=1")).text()).toContain("No alerts.");
+  });
+});
+
+describe("session pagination (keyset, never the whole table)", () => {
+  test("pages of 100 with an htmx link to the next older page", async () => {
+    const id = "sess-big00000";
+    fx.store.startSession({ type: "session", phase: "start", session: id, ts: Date.now(), target: { mode: "watch", pid: 9 }, policy: "p", probes: [{ name: "proc", complete: false }], complete: false });
+    fx.store.appendEvents(Array.from({ length: 250 }, (_, i) => connection({ session: id, ts: Date.now() + i, dst: { ip: `10.0.${i >> 8}.${i & 255}`, port: 443 }, host: null, verdict: "allow" })));
+    const html = await (await req(`/sessions/${id}`)).text();
+    expect(html).toContain("polling");
+    const rows = html.match(/<tr data-id="(\d+)"/g)!;
+    expect(rows).toHaveLength(100);
+    const before = html.match(/hx-get="\/sessions\/sess-big00000\/events\?before=(\d+)"/)![1];
+    const page2 = await (await req(`/sessions/${id}/events?before=${before}`)).text();
+    const ids2 = [...page2.matchAll(/<tr data-id="(\d+)"/g)].map((m) => Number(m[1]));
+    expect(ids2).toHaveLength(100);
+    expect(Math.max(...ids2)).toBeLessThan(Number(before));
+    const api = await (await req(`/api/sessions/${id}/events?limit=200`)).json();
+    expect(api.events).toHaveLength(200);
+    const rest = await (await req(`/api/sessions/${id}/events?limit=200&before=${api.next}`)).json();
+    expect(rest.events).toHaveLength(50);
+    expect(rest.next).toBeNull();
+  });
+});
+
+describe("policy editor", () => {
+  test("saves a valid policy from YAML", async () => {
+    const res = await post("/policies/save", form({ name: "saved-yaml", original: "", yaml: "name: s\ndefault: block\nallow:\n  - host: api.example.com\n" }));
+    expect(res.status).toBe(303);
+    expect(res.headers.get("location")).toBe("/policies/saved-yaml?saved=1&tab=yaml");
+    expect(fx.store.getPolicy("saved-yaml")!.yaml).toContain("api.example.com");
+    const page = await (await req("/policies/saved-yaml?saved=1")).text();
+    expect(page).toContain("Saved.");
+  });
+
+  test("an invalid policy is not saved and the error is shown at its line", async () => {
+    const yaml = "name: bad\ndefault: alert\nallow:\n  - hots: api.example.com\n";
+    const res = await post("/policies/save", form({ name: "bad", original: "", yaml }));
+    expect(res.status).toBe(422);
+    const html = await res.text();
+    expect(html).toMatch(/line 4, column \d+: [^<]*hots/);
+    expect(html).toMatch(/<li value="4" class="err-line"/);
+    expect(fx.store.getPolicy("bad")).toBeNull();
+    const frag = await (await post("/policies/validate", form({ name: "bad", yaml: "default: maybe\n" }))).text();
+    expect(frag).toContain('data-valid="false"');
+    expect(frag).toContain("line 1");
+    const ok = await (await post("/policies/validate", form({ name: "ok", yaml: "default: block\n" }))).text();
+    expect(ok).toContain('data-valid="true"');
+  });
+
+  test("visual rows save as YAML; a bad CIDR is reported", async () => {
+    const fields = {
+      name: "visual", original: "", title: "Visual", description: "", default: "block", capture: "", base: "", extendsFiles: "",
+      preset: ["aws-bedrock", "not-a-preset"],
+      section: ["allow", "deny", "allow"], hosts: ["api.example.com", "", ""], cidrs: ["", "192.0.2.0/24", ""], ports: ["443", "", ""], action: ["", "kill", ""], extra: ["", "", ""],
+    };
+    const res = await post("/policies/visual", form(fields));
+    expect(res.status).toBe(303);
+    const yaml = fx.store.getPolicy("visual")!.yaml;
+    expect(yaml).toContain("preset:aws-bedrock");
+    expect(yaml).not.toContain("not-a-preset");
+    expect(yaml).toMatch(/deny:\n\s+- cidrs: \[ 192\.0\.2\.0\/24 \]\n\s+action: kill/);
+    const bad = await post("/policies/visual", form({ ...fields, name: "visual2", cidrs: ["", "999.0.0.0/8", ""] }));
+    expect(bad.status).toBe(422);
+    expect(await bad.text()).toContain("999.0.0.0/8");
+    expect(fx.store.getPolicy("visual2")).toBeNull();
+  });
+
+  test("import and export YAML, delete, and add a preset", async () => {
+    const fd = new FormData();
+    fd.append("_csrf", csrf);
+    fd.append("file", new File(["name: imp\ndefault: alert\ndeny:\n  - host: '*.evil.test'\n"], "imported policy.yaml", { type: "application/yaml" }));
+    const res = await req("/policies/import", { method: "POST", body: fd });
+    expect(res.status).toBe(303);
+    expect(fx.store.getPolicy("imported-policy")).not.toBeNull();
+    const exp = await req("/policies/imported-policy/export");
+    expect(exp.headers.get("content-disposition")).toContain('filename="imported-policy.yaml"');
+    expect(await exp.text()).toContain("*.evil.test");
+    const added = await (await post("/presets/add", form({ preset: "telemetry", policy: "imported-policy" }))).text();
+    expect(added).toContain("preset:telemetry");
+    expect((await post("/policies/imported-policy/delete", form({}))).status).toBe(303);
+    expect(fx.store.getPolicy("imported-policy")).toBeNull();
+    const presets = await (await req("/presets")).text();
+    expect(presets).toContain("aws-bedrock");
+    expect(presets).toContain("https://docs.aws.amazon.com/");
+  });
+
+  test("a session's destinations become a proposed policy with the chosen verdicts", async () => {
+    const page = await (await req("/sessions/sess-0001aaaa/propose")).text();
+    expect(page).toContain('name="d2"');
+    const dests = fx.store.destinations("sess-0001aaaa");
+    const choice: Record<string, string> = { name: "proposal" };
+    dests.forEach((d, i) => (choice[`d${i}`] = d.host === "evil.example" ? "deny" : d.host === "api.openai.com" ? "skip" : "allow"));
+    const html = await (await post("/sessions/sess-0001aaaa/propose", form(choice))).text();
+    expect(html).toContain("preset:aws-bedrock");
+    expect(html).toContain("evil.example");
+    expect(html).not.toContain("api.openai.com");
+    expect(html).toContain('data-valid="true"');
+    expect(fx.store.getPolicy("proposal")).toBeNull(); // only saved from the editor
+  });
+});
+
+describe("scans", () => {
+  test("findings grouped by host and file with the source line highlighted and secrets masked", async () => {
+    const html = await (await req(`/scans/${fx.scanId}`)).text();
+    expect(html).toContain("src/client.py");
+    expect(html).toMatch(/<li value="5" class="hit"><code>    return requests\.post\(&#39;https:\/\/api\.openai\.com\/v1\/chat\/completions&#39;, json=data\)<\/code>/);
+    expect(html).toMatch(/<li value="2" class="hit"><code>API_KEY = (&#39;)?\[REDACTED\]/);
+    expect(html).not.toContain("abcdefghijklmnopqrstuvwx");
+    expect(html).toContain("(secrets)");
+  });
+
+  test("JSON and SARIF downloads", async () => {
+    const json = await req(`/scans/${fx.scanId}/report.json`);
+    expect(json.headers.get("content-disposition")).toContain("attachment");
+    const report = await json.json();
+    expect(report.findings).toHaveLength(2);
+    const sarif = await (await req(`/scans/${fx.scanId}/report.sarif`)).json();
+    expect(sarif.version).toBe("2.1.0");
+    expect(sarif.runs[0].results).toHaveLength(2);
+    expect((await req("/scans/999")).status).toBe(404);
+  });
+});
+
+describe("API", () => {
+  test("sessions, events tail, series, alerts, presets, policies, scans", async () => {
+    const one = await (await req("/api/sessions/sess-0001")).json();
+    expect(one.session.id).toBe("sess-0001aaaa");
+    expect(one.destinations.length).toBe(3);
+    const tail = await (await req("/api/events?after=0&limit=2")).json();
+    expect(tail.events.map((e: any) => e.id)).toEqual([1, 2]);
+    expect(JSON.stringify(tail)).not.toContain("hunter2hunter2");
+    const series = await (await req("/api/series?minutes=60&bucket=60")).json();
+    expect(series.points.reduce((n: number, p: any) => n + p.connections, 0)).toBeGreaterThanOrEqual(3);
+    expect(Array.isArray(await (await req("/api/alerts")).json())).toBe(true);
+    expect((await (await req("/api/presets")).json()).some((p: any) => p.name === "aws-bedrock")).toBe(true);
+    const bad = await app.request("/api/policies/x", { method: "PUT", body: JSON.stringify({ yaml: "allow:\n  - host: 'a..b'\n" }), headers: { host: "127.0.0.1:7777", authorization: `Bearer ${TOKEN}`, "content-type": "application/json" } });
+    expect(bad.status).toBe(422);
+    expect((await bad.json()).errors[0].line).toBe(2);
+    expect((await (await req(`/api/scans/${fx.scanId}`)).json()).report.findings).toHaveLength(2);
+    expect((await req("/api/nothing")).status).toBe(404);
+  });
+});
