@@ -12,6 +12,7 @@ if (!strace) {
 }
 const workloads: [string, string[]][] = [
   [`${N} connect+close (bash /dev/tcp)`, ["bash", "-c", `for i in $(seq ${N}); do exec 3<>/dev/tcp/127.0.0.1/${listener.port}; exec 3>&-; done`]],
+  ["64 MB loopback download, recv() of 16 KB", ["python3", "-c", "import socket, threading\nsrv = socket.socket(); srv.bind(('127.0.0.1', 0)); srv.listen(1)\ndef send():\n    c, _ = srv.accept(); c.sendall(b'x' * (64 << 20)); c.close()\nthreading.Thread(target=send).start()\ns = socket.create_connection(srv.getsockname())\nwhile s.recv(16384): pass"]],
   ["200k untraced syscalls (read 1 byte)", ["python3", "-c", "import os\nf=os.open('/dev/zero', os.O_RDONLY)\nfor _ in range(200000): os.read(f, 1)"]],
 ];
 

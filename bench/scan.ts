@@ -40,7 +40,8 @@ const tree = mkdtempSync(join(tmpdir(), "trustrun-bench-scan-"));
 console.log(`building the tree in ${tree}`);
 for (const p of packages) {
   const src = join(root, "node_modules", p);
-  if (existsSync(src)) cpSync(src, join(tree, "node_modules", p), { recursive: true, dereference: false });
+  // Not named node_modules: secretlint never looks inside node_modules, and both tools must see the same files.
+  if (existsSync(src)) cpSync(src, join(tree, "packages", p), { recursive: true, dereference: false });
 }
 if (pyLib) {
   const skip = new Set(["site-packages", "__pycache__", "test", "lib-dynload", "idlelib", "config-3.11-x86_64-linux-gnu"]);
@@ -67,6 +68,7 @@ async function timeRead(): Promise<number> {
 interface Run {
   label: string;
   ms: number;
+  cpuMs: number;
   files: number;
   bytes: number;
   findings: number;
@@ -81,11 +83,14 @@ async function runScan(label: string, extra: string[]): Promise<Run> {
   const proc = Bun.spawn(cmd, { stdout: "pipe", stderr: "pipe", cwd: tree });
   const [out, , code] = await Promise.all([new Response(proc.stdout).text(), new Response(proc.stderr).text(), proc.exited]);
   const ms = performance.now() - t;
+  const usage = proc.resourceUsage();
+  const cpuMs = usage ? Number(usage.cpuTime.user + usage.cpuTime.system) / 1000 : NaN;
   if (code !== 0) throw new Error(`${label}: scan exited ${code}`);
   const j = JSON.parse(out);
   return {
     label,
     ms,
+    cpuMs,
     files: j.stats.files,
     bytes: j.stats.bytes,
     findings: j.findings.length,
@@ -98,12 +103,13 @@ function show(r: Run): void {
   const s = r.ms / 1000;
   console.log(
     `${r.label.padEnd(22)} ${s.toFixed(2).padStart(7)} s  ${(r.bytes / 1e6 / s).toFixed(1).padStart(7)} MB/s  ${Math.round(r.files / s).toString().padStart(7)} files/s  ` +
-      `${r.findings} findings (${r.secrets} secrets), ${r.parsed} files parsed`,
+      `cpu ${(r.cpuMs / 1000).toFixed(2)} s (${(r.bytes / 1e6 / (r.cpuMs / 1000)).toFixed(1)} MB per cpu-s)  ${r.findings} findings (${r.secrets} secrets), ${r.parsed} files parsed`,
   );
 }
 
 await timeRead(); // warm the page cache
 const readMs = await timeRead();
+console.log(`load average: ${(await import("node:os")).loadavg().map((x) => x.toFixed(1)).join(" ")} (other work on the machine slows every figure)`);
 console.log(`reading every file alone: ${(size.bytes / 1e6 / (readMs / 1000)).toFixed(0)} MB/s`);
 console.log(`scanner: ${existsSync(binArg) ? binArg : "bun src/index.ts"} (wall time includes process start)`);
 const regex = await runScan("regex-only", ["--regex-only"]);
@@ -120,19 +126,24 @@ if (withSecretlint) {
   await $`npm install --no-audit --no-fund secretlint @secretlint/secretlint-rule-preset-recommend`.cwd(dir).quiet();
   writeFileSync(join(tree, ".secretlintrc.json"), JSON.stringify({ rules: [{ id: "@secretlint/secretlint-rule-preset-recommend" }] }));
   const t = performance.now();
-  const sl = Bun.spawn([join(dir, "node_modules/.bin/secretlint"), "--format", "json", "--secretlintrc", join(tree, ".secretlintrc.json"), "--secretlintignore", "/dev/null", "**/*"], {
-    cwd: tree,
-    stdout: "pipe",
-    stderr: "pipe",
-  });
-  const [out] = await Promise.all([new Response(sl.stdout).text(), new Response(sl.stderr).text(), sl.exited]);
+  const report = join(dir, "report.json");
+  const sl = Bun.spawn(
+    [join(dir, "node_modules/.bin/secretlint"), "--format", "json", "--output", report, "--secretlintrc", join(tree, ".secretlintrc.json"), "--secretlintignore", "/dev/null", "**/*"],
+    { cwd: tree, stdout: "pipe", stderr: "pipe" },
+  );
+  const [, errText, code] = await Promise.all([new Response(sl.stdout).text(), new Response(sl.stderr).text(), sl.exited]);
   const ms = performance.now() - t;
   let count = 0;
+  let slFiles = 0;
   try {
-    for (const file of JSON.parse(out)) count += file.messages?.length ?? 0;
+    const files = JSON.parse(await Bun.file(report).text());
+    slFiles = files.length;
+    for (const file of files) count += file.messages?.length ?? 0;
   } catch {
     count = -1;
+    console.log(`secretlint exited ${code}: ${errText.slice(0, 300)}`);
   }
+  console.log(`secretlint read ${slFiles} files`);
   console.log(`${"secretlint recommended".padEnd(22)} ${(ms / 1000).toFixed(2).padStart(7)} s  ${(size.bytes / 1e6 / (ms / 1000)).toFixed(1).padStart(7)} MB/s  ${count} findings`);
   console.log(`time ratio secretlint / trustrun: ${(ms / regex.ms).toFixed(1)}x (regex-only), ${(ms / full.ms).toFixed(1)}x (full); secrets: trustrun ${full.secrets}, secretlint ${count}`);
   rmSync(dir, { recursive: true, force: true });

@@ -61,12 +61,12 @@ async function runClient(rt: RuntimeInfo, mode: string, env: Record<string, stri
 }
 
 /** Median wall time of `-e 0` without and with the agent, runs interleaved. */
-async function startupMs(rt: RuntimeInfo, env: Record<string, string>): Promise<[number, number]> {
+async function startupMs(rt: RuntimeInfo, env: Record<string, string>, code = "0"): Promise<[number, number]> {
   const without: number[] = [];
   const withAgent: number[] = [];
   const once = async (e: Record<string, string>) => {
     const t0 = performance.now();
-    const p = Bun.spawn([rt.exe, "-e", "0"], { env: { PATH: process.env.PATH ?? "", ...e }, stdout: "ignore", stderr: "ignore" });
+    const p = Bun.spawn([rt.exe, "-e", code], { env: { PATH: process.env.PATH ?? "", ...e }, stdout: "ignore", stderr: "ignore" });
     await p.exited;
     return performance.now() - t0;
   };
@@ -117,10 +117,13 @@ for (const rt of availableRuntimes()) {
       rows.push(row);
       console.log(row);
     }
-    const [s0, s1] = await startupMs(rt, prepared.env);
-    const row = `| ${rt.name} | start-up (\`-e 0\`) | ${s0.toFixed(1)} ms | ${s1.toFixed(1)} ms | ${(s1 - s0).toFixed(1)} ms | x${(s1 / s0).toFixed(2)} | | |`;
-    rows.push(row);
-    console.log(row);
+    // An empty program, and one that loads http and https as any networked program does.
+    for (const [label, code] of [["`-e 0`", "0"], ["`require(http, https)`", "require('http'); require('https')"]]) {
+      const [s0, s1] = await startupMs(rt, prepared.env, code);
+      const row = `| ${rt.name} | start-up ${label} | ${s0.toFixed(1)} ms | ${s1.toFixed(1)} ms | ${(s1 - s0).toFixed(1)} ms | x${(s1 / s0).toFixed(2)} | | |`;
+      rows.push(row);
+      console.log(row);
+    }
   } finally {
     await prepared.cleanup();
   }

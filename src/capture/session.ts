@@ -1,5 +1,5 @@
 import type {
-  AlertEvent, ConnectionEvent, DecisionEvent, DnsEvent, ObservedConnection, PromptAnswer, PromptRequest,
+  AlertEvent, ConnectionEvent, DecisionEvent, DnsEvent, Endpoint, HttpFacts, ObservedConnection, PromptAnswer, PromptRequest,
   ProbeStatus, TrustRunEvent, Verdict,
 } from "../core/types.ts";
 import type { CompiledPolicy } from "../policy/types.ts";
@@ -29,6 +29,9 @@ export interface CaptureSessionOptions {
 
 const severityOf: Record<Verdict, AlertEvent["severity"]> = { allow: "low", alert: "medium", block: "high", kill: "critical" };
 
+/** A connect as queued for judging; the proxy adds what it saw at the HTTP level. */
+type PendingConnect = RawConnect & { host?: string; http?: HttpFacts; enforcedBy?: string };
+
 /** Joins probe reports into attributed, judged, enforced connection events. */
 export function createCaptureSession(opts: CaptureSessionOptions) {
   const processes = createProcessTable();
@@ -39,7 +42,8 @@ export function createCaptureSession(opts: CaptureSessionOptions) {
   const promptsByDest = new Map<string, Promise<PromptAnswer | "timeout" | "no-ui">>();
   const learnedOnce = new Map<string, Verdict>(); // answers that hold for the whole session
   const queryPid = new Map<string, number>(); // DNS name → pid that asked, to attribute answers
-  let pending: RawConnect[] = [];
+  let pending: PendingConnect[] = [];
+  const exempt = new Set<string>(); // TrustRun's own endpoints (the proxy): a connect there is not the target's traffic
   let timer: ReturnType<typeof setTimeout> | null = null;
   let inFlight = 0;
   let target: ProbeTarget | null = null;
@@ -83,6 +87,7 @@ export function createCaptureSession(opts: CaptureSessionOptions) {
   const sink: ProbeSink = {
     connect(ev) {
       if (stopped) return;
+      if (exempt.has(`${ev.dst.ip}|${ev.dst.port}`)) return;
       const key = `${ev.pid}|${ev.dst.ip}|${ev.dst.port}|${ev.proto}`;
       const seen = recent.get(key);
       if (seen !== undefined && Math.abs(seen - ev.ts) < 2 && !ev.held) return;
@@ -157,15 +162,16 @@ export function createCaptureSession(opts: CaptureSessionOptions) {
     return result;
   }
 
-  async function handleConnect(raw: RawConnect): Promise<void> {
+  async function handleConnect(raw: PendingConnect): Promise<void> {
     const proc = processes.lookup(raw.pid, { ppid: raw.ppid, comm: raw.comm });
-    const known = hosts.lookup(raw.dst.ip, raw.dst.port, raw.pid);
+    const known = raw.host ? { host: raw.host, source: "proxy" as const } : hosts.lookup(raw.dst.ip, raw.dst.port, raw.pid);
     const conn: ObservedConnection = {
       ts: raw.ts, pid: raw.pid, ppid: proc.ppid ?? raw.ppid ?? null, exe: proc.exe, argv: proc.argv, proto: raw.proto,
       dst: raw.dst, host: known?.host ?? null, hostSource: known?.source ?? null, probe: raw.probe,
     };
     const key = destKey(conn.host, conn.dst.ip, conn.dst.port, conn.proto);
-    let decision = evaluate({ host: conn.host, ip: conn.dst.ip, port: conn.dst.port, proto: conn.proto }, opts.policy);
+    const http = raw.http ? { method: raw.http.method, path: raw.http.path, headers: raw.http.headers } : undefined;
+    let decision = evaluate({ host: conn.host, ip: conn.dst.ip, port: conn.dst.port, proto: conn.proto, ...(http ? { http } : {}) }, opts.policy);
     let verdict: Verdict;
     const sessionAnswer = learnedOnce.get(key);
     if (sessionAnswer) {
@@ -191,7 +197,9 @@ export function createCaptureSession(opts: CaptureSessionOptions) {
     }
 
     let enforced: string | undefined;
-    if (verdict === "block") {
+    if (verdict === "block" && raw.enforcedBy) {
+      enforced = raw.enforcedBy;
+    } else if (verdict === "block") {
       enforced = opts.enforcer.block(conn.dst.ip, conn.dst.port, conn.proto) ?? undefined;
       if (!enforced) {
         // A missing capability was said once at start; a failure of a working one is news.
@@ -212,6 +220,7 @@ export function createCaptureSession(opts: CaptureSessionOptions) {
       proto: conn.proto, dst: conn.dst, host: conn.host, hostSource: conn.hostSource, probe: conn.probe,
       verdict, rule: decision.rule, reason: decision.reason,
       ...(conn.package ? { package: conn.package } : {}),
+      ...(raw.http ? { http: raw.http } : {}),
       ...(enforced ? { enforced } : {}),
     };
     opts.emit(event);
@@ -221,12 +230,27 @@ export function createCaptureSession(opts: CaptureSessionOptions) {
   return {
     sink,
     /** Reports from probes that sit outside the probe list (proxy, sentinel). */
-    observe(conn: ObservedConnection): void {
+    observe(conn: ObservedConnection, extra: { enforcedBy?: string } = {}): void {
+      if (conn.probe === "proxy") {
+        // Each proxied request is its own event (no dedupe), carrying its host and HTTP facts.
+        if (stopped) return;
+        pending.push({
+          ts: conn.ts, pid: conn.pid, ppid: conn.ppid, proto: conn.proto, dst: conn.dst, probe: conn.probe,
+          ...(conn.host ? { host: conn.host } : {}), ...(conn.http ? { http: conn.http } : {}), ...extra,
+        });
+        if (conn.host && conn.dst.ip) hosts.learnProxy(conn.dst.ip, conn.dst.port, conn.host, conn.ts, conn.pid);
+        if (!timer) timer = setTimeout(drain, joinDelayMs);
+        return;
+      }
       if (conn.host) {
         const learn = conn.hostSource === "sentinel" ? hosts.learnSentinel : hosts.learnProxy;
         learn(conn.dst.ip, conn.dst.port, conn.host, conn.ts, conn.pid);
       }
       sink.connect({ ts: conn.ts, pid: conn.pid, ppid: conn.ppid, proto: conn.proto, dst: conn.dst, probe: conn.probe });
+    },
+    /** Connects to this endpoint are TrustRun's own (the proxy), not the target's destinations. */
+    exempt(ep: Endpoint): void {
+      exempt.add(`${ep.ip}|${ep.port}`);
     },
     async start(t: ProbeTarget): Promise<ProbeStatus[]> {
       target = t;

@@ -49,7 +49,7 @@ export async function scanFile(job: FileJob): Promise<FileAnswer> {
   const text = decodeText(bytes);
   const { language, grammar } = languageOf(rel);
   const findings = regexPass(text, language);
-  if (job.regexOnly || !grammar || text.length > maxParseSize || !mightCallNetwork(text) || looksMinified(text)) {
+  if (job.regexOnly || !grammar || text.length > maxParseSize || !mightCallNetwork(text, grammar) || looksMinified(text)) {
     return { id, findings, parsed: false };
   }
   try {

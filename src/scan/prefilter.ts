@@ -1,8 +1,15 @@
-// Cheap test for "might this file call the network?": files without any of these never get parsed.
-const networkish = /:\/\/|requests|httpx|urllib|aiohttp|openai|OpenAI|anthropic|Anthropic|boto3|azure|Azure|fetch|axios|\bgot\b|https?\.(?:request|get)|http\.client|WebSocket|websocket|EventSource|@aws-sdk|Client\(|httr|curl|download\.file|RCurl|request\(|redcap|dbConnect|base_url|baseURL|endpoint|hostname|entrez/;
+// Cheap tests for "might this file call the network through a library we analyze?". Files that
+// fail never get parsed (their URLs and secrets still come from the regex pass).
+import type { Grammar } from "./languages.ts";
 
-export function mightCallNetwork(text: string): boolean {
-  return networkish.test(text);
+const python = /\b(?:import|from)\s+(?:requests|httpx|urllib3?|aiohttp|openai|anthropic|boto3|aioboto3|azure|websockets?|websocket|http\.client|http\s+import\s+client)\b|\burllib\.request\b/;
+const javascript = /\bfetch\s*\(|\baxios\b|\bgot\b|['"](?:node:)?https?['"]|\bhttps?\.(?:request|get)\b|\bWebSocket\b|\bEventSource\b|['"](?:openai|@anthropic-ai\/sdk|@azure\/openai|undici|node-fetch|cross-fetch|isomorphic-fetch|ky|superagent|needle|ws|isomorphic-ws|eventsource)['"]|@aws-sdk\/client-/;
+const r = /\bhttr2?\b|\bcurl\b|download\.file|RCurl|getURL|redcap|dbConnect|dbPool|entrez_|chat_\w+\(|\bmongo\(|\b(?:GET|POST|PUT|PATCH|DELETE|VERB)\(|:\/\//;
+
+const byGrammar: Record<Grammar, RegExp> = { python, javascript, typescript: javascript, tsx: javascript, r };
+
+export function mightCallNetwork(text: string, grammar: Grammar): boolean {
+  return byGrammar[grammar].test(text);
 }
 
 /** Minified or generated: very long lines make parsing slow and findings useless. */

@@ -10,7 +10,9 @@ import { walk } from "./walker.ts";
 
 export const defaultMaxFileSize = 5_000_000;
 
-function defaultWorkers(): number {
+/** Small trees scan inline: a worker's start (wasm, grammars, JIT warm-up) costs more than it saves. */
+function defaultWorkers(totalBytes: number): number {
+  if (totalBytes < 4_000_000) return 0;
   const n = typeof navigator !== "undefined" ? navigator.hardwareConcurrency : 2;
   return Math.max(1, Math.min(4, n || 2));
 }
@@ -24,7 +26,7 @@ export async function scanDirectory(root: string, opts: ScanOptions = {}, onProg
   const total = walked.files.length;
   onProgress?.({ phase: "walk", files: 0, total, bytes: 0 });
 
-  const pool = createScanPool(opts.workers ?? defaultWorkers());
+  const pool = createScanPool(opts.workers ?? defaultWorkers(walked.files.reduce((a, f) => a + f.size, 0)));
   const regexOnly = opts.regexOnly === true;
   const perFile: Array<{ rel: string; findings: RawFinding[] }> = [];
   let files = 0;

@@ -44,7 +44,7 @@ export interface ScanOptions {
   maxFileSize?: number;
   /** Skip tree-sitter analyzers: universal regex and secrets only. */
   regexOnly?: boolean;
-  /** Worker threads for tree-sitter; 0 parses on the main thread. Default: CPU count, max 4. */
+  /** Worker threads for the per-file work; 0 = this thread. Default: 0 under 4 MB, else CPUs (max 4). */
   workers?: number;
   /** Honour .gitignore files (default true). */
   gitignore?: boolean;

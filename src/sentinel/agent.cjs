@@ -523,6 +523,31 @@ function start() {
     return attribute();
   }
 
+  // Repeated destinations are sampled: the first 8 calls to a host:port pay for a stack capture,
+  // then one in 16; the calls in between reuse the last attribution for that destination.
+  const destAttr = new SafeMap();
+  function sampledAttribute(destKey, above) {
+    let e = destAttr.get(destKey);
+    if (e === undefined) {
+      if (destAttr.size >= CACHE_MAX) destAttr.clear();
+      e = [0, null];
+      destAttr.set(destKey, e);
+    }
+    e[0]++;
+    if (e[1] === null || e[0] <= 8 || (e[0] & 15) === 0) e[1] = quickAttribute(above);
+    return e[1];
+  }
+  function destKeyOf(a0) {
+    if (typeof a0 === 'string') {
+      const end = a0.indexOf('/', a0.indexOf('//') + 2);
+      return end > 0 ? a0.slice(0, end) : a0.slice(0, 200);
+    }
+    if (a0 && typeof a0.origin === 'string') return a0.origin;
+    if (a0 && typeof a0.url === 'string') return destKeyOf(a0.url);
+    if (a0 && typeof a0 === 'object') return String(a0.hostname || a0.host || '') + ':' + String(a0.port || '') + (a0.socketPath ? String(a0.socketPath) : '');
+    return '';
+  }
+
   /** Returns [package, chain]: the first package on the stack, and up to 4 distinct ones. */
   function attribute() {
     let files = null;
@@ -640,9 +665,16 @@ function start() {
 
   // ---- HTTP request shape: method, templated path, header names (never values) ----
   const shapeSeen = new SafeMap(); // key → count; repeated shapes are counted, not re-sent
+  const tplCache = new SafeMap();
   function reportRequest(via, host, port, method, path, headerNames, pkgHint) {
     try {
-      const tpl = templatePath(path || '/');
+      const raw = path || '/';
+      let tpl = tplCache.get(raw);
+      if (tpl === undefined) {
+        tpl = templatePath(raw);
+        if (tplCache.size >= CACHE_MAX) tplCache.clear();
+        tplCache.set(raw, tpl);
+      }
       const names = [];
       if (arrayIsArray(headerNames)) {
         for (let i = 0; i < headerNames.length && names.length < 64; i++) {
@@ -680,7 +712,7 @@ function start() {
       depth++;
       let req;
       const outer = httpCtx;
-      try { httpCtx = quickAttribute(wrapped); } catch (_) { httpCtx = null; }
+      try { httpCtx = sampledAttribute((secure ? 'https ' : 'http ') + destKeyOf(arguments[0]), wrapped); } catch (_) { httpCtx = null; }
       const ctx = httpCtx;
       try { req = orig.apply(this, arguments); } finally { depth--; httpCtx = outer; }
       try {
@@ -724,7 +756,7 @@ function start() {
         if (url && (url.protocol === 'http:' || url.protocol === 'https:')) {
           host = url.hostname.charCodeAt(0) === 91 ? url.hostname.slice(1, -1) : url.hostname;
           port = +url.port || (url.protocol === 'https:' ? 443 : 80);
-          carried = quickAttribute(sentinelFetch);
+          carried = sampledAttribute('fetch ' + url.protocol + url.host, sentinelFetch);
           const pkg = carried[0] || 'unknown';
           if (isBun) {
             d = decideCached(host, port);

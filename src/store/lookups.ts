@@ -32,3 +32,9 @@ export function destinationProtos(db: Database, session: string): Map<string, st
     .all(session);
   return new Map(rows.map((r) => [`${r.k}|${r.port}`, String(r.protos ?? "").split(",").filter(Boolean)]));
 }
+
+/** Events stored for a session and the newest id among them: an index-only lookup, cheap at any size. */
+export function sessionEventStats(db: Database, session: string): { count: number; lastId: number } {
+  const r = db.query<{ n: number; last: number | null }, [string]>("SELECT count(*) AS n, max(id) AS last FROM events WHERE session = ?").get(session);
+  return { count: r?.n ?? 0, lastId: r?.last ?? 0 };
+}

@@ -67,3 +67,12 @@ test("destinationProtos groups like destinations()", () => {
   expect(m.get("a.example|443")!.sort()).toEqual(["tcp", "udp"]);
   expect(m.get("10.0.0.9|53")).toEqual(["udp"]);
 });
+
+import { sessionEventStats } from "./lookups.ts";
+
+test("sessionEventStats counts a session's rows and finds its newest id", () => {
+  const store = openStore(":memory:");
+  expect(sessionEventStats(store.db, "s1")).toEqual({ count: 0, lastId: 0 });
+  store.appendEvents([conn(1, "allow"), conn(2, "allow", "s2"), conn(3, "allow")]);
+  expect(sessionEventStats(store.db, "s1")).toEqual({ count: 2, lastId: 3 });
+});

@@ -79,7 +79,7 @@ test("an unanswered question takes the configured default just before its deadli
   expect(answer).toBe("deny-once");
   expect(Date.now() - started).toBeLessThan(700);
   expect(Date.now() - started).toBeGreaterThanOrEqual(200);
-  expect(tui.decisions()[0].answer).toBe("deny-once");
+  expect(tui.decisions()[0].answer).toBe("timeout"); // recorded as unanswered
   await tui.close();
 });
 

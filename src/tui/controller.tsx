@@ -1,12 +1,12 @@
 // Starts the live screen and hands back what the CLI needs: push events in, ask questions,
 // learn how the user left, and always give the terminal back the way it was.
 import { render, type Instance } from "ink";
-import type { PromptAnswer, PromptRequest, TrustRunEvent } from "../core/types.ts";
+import type { DefaultAction, PromptAnswer, PromptRequest, TrustRunEvent } from "../core/types.ts";
 import { TuiRoot } from "./components/TuiRoot.tsx";
 import type { TuiActions, TuiExitReason } from "./contexts/actions-context.ts";
 import { createLiveModel } from "./state/live-model.ts";
 import { createControlStore } from "./state/ui-store.ts";
-import { enqueuePrompt, takeExpired, takeHead, answerLabels } from "./state/prompts.ts";
+import { enqueuePrompt, takeExpired, takeHead, answerLabels, timeoutAnswerFor } from "./state/prompts.ts";
 import { destinationLabel, type LearnedDecision } from "./state/learned.ts";
 import type { ProcessLookup } from "./state/detail.ts";
 
@@ -20,6 +20,8 @@ export interface TuiOptions {
   stdin?: NodeJS.ReadStream;
   flushHz?: number;
   lookup?: ProcessLookup;
+  /** The policy's default before learning made it `prompt`: what an unanswered question becomes. */
+  defaultAction?: DefaultAction;
   /** What an unanswered question becomes just before its deadline; null lets the session's own timeout apply. */
   timeoutAnswer?: PromptAnswer | null;
   /** How the countdown names what happens at the deadline ("deny", "alert", ...). */
@@ -40,6 +42,8 @@ export interface TuiController {
   /** Unmounts and restores the terminal; safe to call more than once. */
   close(): Promise<void>;
   decisions(): LearnedDecision[];
+  /** Where the detail panel finds parent processes (set once the capture session exists). */
+  setProcessLookup(lookup: ProcessLookup | undefined): void;
   /** Whether keys can be read (a TTY on stdin). */
   interactive: boolean;
 }
@@ -52,6 +56,11 @@ export function startTui(opts: TuiOptions): TuiController {
   const stdin = opts.stdin ?? process.stdin;
   const interactive = stdin.isTTY === true && typeof stdin.setRawMode === "function";
   const model = createLiveModel();
+  const fallback = opts.defaultAction ? timeoutAnswerFor(opts.defaultAction) : { answer: null, label: "policy default" };
+  const timeoutAnswer = opts.timeoutAnswer !== undefined ? opts.timeoutAnswer : fallback.answer;
+  const timeoutLabel = opts.timeoutLabel ?? fallback.label;
+  let lookup = opts.lookup;
+  const lookupRef: ProcessLookup = (pid) => lookup?.(pid) ?? null;
   const control = createControlStore();
   const waiting = new Map<string, (a: PromptAnswer | "timeout") => void>();
   const decisions: LearnedDecision[] = [];
@@ -60,9 +69,10 @@ export function startTui(opts: TuiOptions): TuiController {
   let leave!: (reason: TuiExitReason) => void;
   const exited = new Promise<TuiExitReason>((resolve) => (leave = resolve));
 
-  function settle(reqs: PromptRequest[], answer: PromptAnswer | "timeout"): void {
+  /** Resolves the waiting requests; `timedOut` records them as unanswered whatever default applies. */
+  function settle(reqs: PromptRequest[], answer: PromptAnswer | "timeout", timedOut = false): void {
     for (const r of reqs) {
-      decisions.push({ ts: Date.now(), answer, req: r });
+      decisions.push({ ts: Date.now(), answer: timedOut ? "timeout" : answer, req: r });
       waiting.get(r.id)?.(answer);
       waiting.delete(r.id);
     }
@@ -83,8 +93,8 @@ export function startTui(opts: TuiOptions): TuiController {
   const expiry = setInterval(() => {
     const { expired, rest } = takeExpired(control.get().prompts, Date.now() + EARLY_MS);
     if (!expired.length) return;
-    control.set((s) => ({ ...s, prompts: rest, status: `${destinationLabel(expired[0])}: no answer, ${opts.timeoutLabel ?? "policy default"}` }));
-    settle(expired, opts.timeoutAnswer ?? "timeout");
+    control.set((s) => ({ ...s, prompts: rest, status: `${destinationLabel(expired[0])}: no answer, ${timeoutLabel}` }));
+    settle(expired, timeoutAnswer ?? "timeout", true);
   }, 200);
 
   function restoreNow(): void {
@@ -111,7 +121,7 @@ export function startTui(opts: TuiOptions): TuiController {
     // Nobody can answer any more: every open question takes the default now.
     const open = control.get().prompts;
     control.set((s) => ({ ...s, prompts: [] }));
-    settle(open, opts.timeoutAnswer ?? "timeout");
+    settle(open, timeoutAnswer ?? "timeout", true);
     const inst = instance;
     instance = null;
     if (inst) {
@@ -131,7 +141,7 @@ export function startTui(opts: TuiOptions): TuiController {
   instance = render(
     <TuiRoot
       model={model} control={control} actions={actions} mode={opts.mode} learn={opts.learn} flushHz={opts.flushHz}
-      lookup={opts.lookup} timeoutAction={opts.timeoutLabel}
+      lookup={lookupRef} timeoutAction={timeoutLabel}
     />,
     {
       stdout: opts.stdout, stdin, stderr: opts.stdout, exitOnCtrlC: false, patchConsole: false,
@@ -143,7 +153,7 @@ export function startTui(opts: TuiOptions): TuiController {
     push: (events) => model.push(events),
     note: (m) => model.note(m),
     prompt(req) {
-      if (closed || !interactive) return Promise.resolve(opts.timeoutAnswer ?? "timeout");
+      if (closed || !interactive) return Promise.resolve(timeoutAnswer ?? "timeout");
       return new Promise((resolve) => {
         waiting.set(req.id, resolve);
         control.set((s) => ({ ...s, prompts: enqueuePrompt(s.prompts, req) }));
@@ -155,6 +165,9 @@ export function startTui(opts: TuiOptions): TuiController {
     exited,
     close,
     decisions: () => decisions.slice(),
+    setProcessLookup(fn) {
+      lookup = fn;
+    },
     interactive,
   };
 }

@@ -2,6 +2,7 @@
 import { Hono } from "hono";
 import type { Store } from "../store/index.ts";
 import { assets } from "./assets.ts";
+import { createDestinationCache } from "./destinations-cache.ts";
 import type { WebEnv } from "./context.ts";
 import { apiRoutes } from "./routes/api.ts";
 import { pageRoutes } from "./routes/pages.tsx";
@@ -27,7 +28,8 @@ export function createApp(opts: AppOptions) {
     if (c.req.header("if-none-match") === a.etag) return c.body(null, 304);
     return c.body(a.body, 200, { "Content-Type": a.type, ETag: a.etag, "Cache-Control": "private, max-age=3600" });
   });
-  const deps = { store: opts.store, policyCwd: opts.policyCwd ?? process.cwd() };
+  app.get("/favicon.ico", (c) => c.body(null, 204));
+  const deps = { store: opts.store, policyCwd: opts.policyCwd ?? process.cwd(), destinations: createDestinationCache(opts.store) };
   app.route("/api", apiRoutes(deps));
   app.route("/", policyRoutes(deps));
   app.route("/", scanRoutes(deps));

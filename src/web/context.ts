@@ -1,10 +1,12 @@
 import type { Store } from "../store/index.ts";
+import type { DestinationCache } from "./destinations-cache.ts";
 
 /** What the routes need; built once by createApp. */
 export interface WebDeps {
   store: Store;
   /** The directory relative `extends:` paths in stored policies resolve against. */
   policyCwd: string;
+  destinations: DestinationCache;
 }
 
 /** Hono variables set by the security middleware. */

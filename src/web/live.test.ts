@@ -15,7 +15,7 @@ test("the poller delivers only new rows, in order, in bounded batches, and repor
   const got: StoredEvent[] = [];
   const gaps: number[] = [];
   let sessionsChanged = 0;
-  const p = createLivePoller(store, { batch: 3, maxLag: 10, onEvents: (e) => got.push(...e), onGap: (n) => gaps.push(n), onSessionsChanged: () => sessionsChanged++ });
+  const p = createLivePoller(store, { batch: 3, maxPerTick: 3, maxLag: 10, onEvents: (e) => got.push(...e), onGap: (n) => gaps.push(n), onSessionsChanged: () => sessionsChanged++ });
   expect(p.tick()).toBe(0);
   store.appendEvents([ev(3), ev(4), ev(5), ev(6)]);
   expect(p.tick()).toBe(3);
@@ -29,4 +29,15 @@ test("the poller delivers only new rows, in order, in bounded batches, and repor
   store.startSession({ type: "session", phase: "start", session: "n", ts: 1, target: { mode: "run" }, policy: "p", probes: [], complete: true });
   for (let i = 0; i < 4; i++) p.tick();
   expect(sessionsChanged).toBe(1);
+});
+
+test("several batches per tick up to maxPerTick", () => {
+  const store = openStore(":memory:");
+  const calls: number[] = [];
+  const p = createLivePoller(store, { batch: 2, maxPerTick: 5, onEvents: (e) => calls.push(e.length) });
+  store.appendEvents(Array.from({ length: 7 }, (_, i) => ev(i)));
+  expect(p.tick()).toBe(5);
+  expect(calls).toEqual([2, 2, 1]);
+  expect(p.tick()).toBe(2);
+  expect(p.tick()).toBe(0);
 });

@@ -6,8 +6,10 @@ import type { StoredEvent } from "../store/events.ts";
 
 export interface LiveOptions {
   intervalMs?: number;
-  /** Most rows read per tick; the rest follow on the next ticks. */
+  /** Rows per read (and per onEvents call). */
   batch?: number;
+  /** Most rows read per tick; the rest follow on the next ticks. */
+  maxPerTick?: number;
   /** When further behind than this, jump to the newest rows and report the gap instead of replaying. */
   maxLag?: number;
   onEvents: (events: StoredEvent[]) => void;
@@ -17,6 +19,7 @@ export interface LiveOptions {
 
 export function createLivePoller(store: Store, opts: LiveOptions) {
   const batch = opts.batch ?? 5000;
+  const maxPerTick = opts.maxPerTick ?? batch * 4;
   const maxLag = opts.maxLag ?? 50_000;
   let cursor = store.lastEventId();
   let sessionsSeen = sessionsVersion(store.db);
@@ -34,11 +37,13 @@ export function createLivePoller(store: Store, opts: LiveOptions) {
         cursor = last - batch;
         opts.onGap?.(skipped);
       }
-      const events = store.listEvents({ afterId: cursor, limit: batch });
-      if (events.length) {
+      while (delivered < maxPerTick) {
+        const events = store.listEvents({ afterId: cursor, limit: Math.min(batch, maxPerTick - delivered) });
+        if (!events.length) break;
         cursor = events[events.length - 1].id;
-        delivered = events.length;
+        delivered += events.length;
         opts.onEvents(events);
+        if (cursor >= last) break;
       }
     }
     // Session starts/ends are rarer; check them every 4th tick.

@@ -1,5 +1,5 @@
 import { describe, expect, test } from "bun:test";
-import { csrfFor, decideAccess, generateToken, hostAllowed, hostNamesFor, isLoopback, originAllowed, readCookie, sameSecret, validToken, type AccessRequest } from "./security.ts";
+import { wildcardNames, csrfFor, decideAccess, generateToken, hostAllowed, hostNamesFor, isLoopback, originAllowed, readCookie, sameSecret, validToken, type AccessRequest } from "./security.ts";
 
 const token = "tok-0123456789abcdefXYZ";
 const hosts = hostNamesFor("127.0.0.1", 7777);
@@ -13,6 +13,14 @@ describe("web security decisions", () => {
     expect(hostAllowed("LOCALHOST:7777", hosts)).toBe(true);
     expect(hostAllowed("localhost", hosts)).toBe(false);
     expect(hostAllowed(undefined, hosts)).toBe(false);
+  });
+
+  test("a wildcard bind accepts the machine's own addresses", () => {
+    expect(wildcardNames("127.0.0.1")).toEqual([]);
+    const names = hostNamesFor("0.0.0.0", 80, wildcardNames("0.0.0.0"));
+    expect(names).toContain("127.0.0.1:80");
+    expect(names).toContain("localhost:80");
+    expect(names).not.toContain("evil.test:80");
   });
 
   test("origin: absent is fine, anything but this server is not", () => {
@@ -59,4 +67,15 @@ describe("web security decisions", () => {
       expect(() => decideAccess({ ...base, cookie: junk, origin: junk, authorization: junk, host: junk }, token, hosts)).not.toThrow();
     }
   });
+});
+
+test("random header bytes never throw and never grant access", () => {
+  let seed = 7;
+  const rnd = () => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff);
+  const pieces = ["trustrun_token=", token.slice(0, 5), ";", "=", " ", "Bearer ", "http://", "127.0.0.1:7777", "\u0000", "%", "[", "]", ":"];
+  for (let i = 0; i < 2000; i++) {
+    const junk = () => Array.from({ length: Math.floor(rnd() * 8) }, () => pieces[Math.floor(rnd() * pieces.length)]).join("");
+    const d = decideAccess({ ...base, cookie: junk(), authorization: junk(), origin: junk(), queryToken: junk() }, token, hosts);
+    expect(d.ok).toBe(false);
+  }
 });

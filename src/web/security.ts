@@ -2,6 +2,7 @@
 // rebinding and cross-site requests, CSRF for state changes, and strict response headers.
 // Decisions are pure functions; the middleware only wires them into Hono.
 import { createHmac, randomBytes, timingSafeEqual } from "node:crypto";
+import { hostname, networkInterfaces } from "node:os";
 import type { MiddlewareHandler } from "hono";
 import type { WebEnv } from "./context.ts";
 
@@ -68,6 +69,13 @@ export function hostNamesFor(host: string, port: number, extra: string[] = []): 
   return [...names];
 }
 
+/** Names a wildcard bind (0.0.0.0, ::) is reached by: every local address, the machine's name and loopback. */
+export function wildcardNames(host: string): string[] {
+  if (host !== "0.0.0.0" && host !== "::" && host !== "[::]") return [];
+  const addrs = Object.values(networkInterfaces()).flatMap((list) => (list ?? []).map((a) => a.address.split("%")[0]));
+  return [...addrs, hostname(), "127.0.0.1", "localhost", "::1"];
+}
+
 export function isLoopback(host: string): boolean {
   const h = host.replace(/^\[|\]$/g, "").toLowerCase();
   return h === "localhost" || h === "::1" || /^127(\.\d{1,3}){3}$/.test(h);
@@ -126,7 +134,9 @@ export const CSP =
 export function securityHeaders(headers: Headers): void {
   headers.set("Content-Security-Policy", CSP);
   headers.set("X-Frame-Options", "DENY");
-  headers.set("Referrer-Policy", "no-referrer");
+  // same-origin, not no-referrer: with no-referrer Chromium sends "Origin: null" on our own form
+  // posts, which the Origin check must refuse. URLs still never leak to other sites.
+  headers.set("Referrer-Policy", "same-origin");
   headers.set("X-Content-Type-Options", "nosniff");
   headers.set("Cross-Origin-Opener-Policy", "same-origin");
   headers.set("Cross-Origin-Resource-Policy", "same-origin");

@@ -4,7 +4,7 @@ import type { Store } from "../store/index.ts";
 import { createApp } from "./app.ts";
 import { createLivePoller } from "./live.ts";
 import { redactEventForDisplay } from "./redact-event.ts";
-import { gate, hostNamesFor } from "./security.ts";
+import { gate, hostNamesFor, wildcardNames } from "./security.ts";
 
 export interface ServerOptions {
   store: Store;
@@ -63,7 +63,7 @@ export function startServer(opts: ServerOptions): RunningServer {
     },
   });
   const port = server.port ?? opts.port ?? 0;
-  allowed = hostNamesFor(host, port, opts.extraHosts);
+  allowed = hostNamesFor(host, port, [...wildcardNames(host), ...(opts.extraHosts ?? [])]);
 
   const publish = (msg: unknown) => {
     const text = JSON.stringify(msg);

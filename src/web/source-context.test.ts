@@ -40,3 +40,20 @@ describe("source context", () => {
     expect(contextLines("", [{ line: 5, column: 1, kind: "secret" }]).size).toBe(0);
   });
 });
+
+test("random and truncated file contents never throw and never leak a secret past its column", () => {
+  let seed = 42;
+  const rnd = () => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff);
+  const alphabet = "ab '\"`=;:\n\r\t\0é🙂{}[]()sk-proj-0123456789";
+  for (let i = 0; i < 500; i++) {
+    const len = Math.floor(rnd() * 300);
+    let text = "";
+    for (let j = 0; j < len; j++) text += alphabet[Math.floor(rnd() * alphabet.length)];
+    const findings = Array.from({ length: 3 }, () => ({ line: Math.floor(rnd() * 8) - 1, column: Math.floor(rnd() * 60) - 5, kind: rnd() < 0.5 ? ("secret" as const) : ("url" as const) }));
+    expect(() => contextLines(text, findings)).not.toThrow();
+    expect(() => contextLines(text.slice(0, Math.floor(rnd() * len)), findings, 5)).not.toThrow();
+  }
+  const secret = "tok_ABCDEFGHIJKLMNOP";
+  const line = `x = "${secret}" + y`;
+  expect(contextLines(line, [{ line: 1, column: 5, kind: "secret" }]).get(1)![0].text).not.toContain(secret);
+});

@@ -170,6 +170,27 @@ for (const rt of runtimes) {
       expect(r.signals.some((s) => s.kind === "child-process-anomaly")).toBe(true);
     });
 
+    test("ES modules: imports of node:http, fetch and packages are attributed; dns answers reported", async () => {
+      const r = await runWithSentinel({ runtime: rt, args: ["esm.mjs"], env: { TARGET_PORT: String(target.port) } });
+      expect(r.exitCode).toBe(0);
+      const app = appResult(r);
+      expect(app.results).toMatchObject({ fetch: 200, http: 200, axios: 200 });
+      const byPath = new Map(r.requests.map((q) => [q.path, q.package]));
+      expect(byPath.get("/esm/fetch")).toBe("app");
+      expect(byPath.get("/esm/http")).toBe("app");
+      expect(byPath.get("/esm/axios")).toBe("fake-axios");
+      const dns = r.dns.find((d) => d.name === "localhost");
+      expect(dns?.answers.length).toBe(Number(app.results.dns));
+    });
+
+    test("a blocked event loop is reported as a stall", async () => {
+      const r = await runWithSentinel({ runtime: rt, args: ["main.js"], env: { ...appEnv(), BLOCKED_PORT: "", BUSY_MS: "1300", TRUSTRUN_SENTINEL_INTERVAL_MS: "1000" } });
+      expect(r.exitCode).toBe(0);
+      const stall = r.signals.find((s) => s.kind === "event-loop-stall");
+      expect(stall).toBeDefined();
+      expect(Number(stall?.detail.max)).toBeGreaterThan(1000);
+    });
+
     if (rt.kind === "node") {
       test("runs under --frozen-intrinsics and reports it", async () => {
         const r = await runWithSentinel({ runtime: rt, args: ["--frozen-intrinsics", "main.js"], env: appEnv(), policy: denyLocalhost });

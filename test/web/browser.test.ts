@@ -1,12 +1,12 @@
 // Browser tests in Debian's chromium driven by playwright-core (never downloads a browser).
 // Screenshots go to test-artifacts/web/.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { existsSync, mkdirSync, mkdtempSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { BrowserContext, Page } from "playwright-core";
 import { startServer, type RunningServer } from "../../src/web/server.ts";
-import { makeFixture, TOKEN, type Fixture } from "./fixtures.ts";
+import { connection, makeFixture, TOKEN, type Fixture } from "./fixtures.ts";
 
 const CHROMIUM = "/usr/bin/chromium";
 const root = join(import.meta.dir, "../..");
@@ -19,6 +19,7 @@ let fx: Fixture;
 let server: RunningServer;
 let ctx: BrowserContext;
 let page: Page;
+const problems: string[] = []; // script errors and CSP refusals seen on our own pages
 
 const shot = (name: string) => page.screenshot({ path: join(artifacts, `${name}.png`), fullPage: true });
 
@@ -44,12 +45,17 @@ describe.skipIf(!haveChromium)("web view in chromium", () => {
       ],
     });
     page = ctx.pages()[0] ?? (await ctx.newPage());
+    page.on("pageerror", (e) => problems.push(`page error: ${e.message}`));
+    page.on("console", (m) => {
+      if (m.type() === "error" || /Content Security Policy|Refused to/.test(m.text())) problems.push(`console: ${m.text()}`);
+    });
   }, 120_000);
 
   afterAll(async () => {
     await ctx?.close();
     await server?.stop();
     fx?.store.close();
+    if (fx) rmSync(fx.dir, { recursive: true, force: true });
   });
 
   test("the dashboard receives a live event from a real `trustrun run`", async () => {
@@ -126,6 +132,31 @@ describe.skipIf(!haveChromium)("web view in chromium", () => {
       await shot(name);
     }
   }, 30_000);
+
+  test("an alert is acknowledged in place (htmx sends the CSRF header)", async () => {
+    await page.goto(`${server.url}alerts`);
+    await page.click(`#alert-${fx.alertId} button`);
+    await page.waitForSelector(`#alert-${fx.alertId}.acked`, { timeout: 5000 });
+    expect(fx.store.listAlerts({ unackedOnly: true })).toHaveLength(0);
+    await shot("alerts-acked");
+  }, 30_000);
+
+  test("a big session's destinations load after the page (htmx under the CSP)", async () => {
+    const id = "sess-big-browser";
+    fx.store.startSession({ type: "session", phase: "start", session: id, ts: Date.now(), target: { mode: "run", pid: 9, argv: ["etl"] }, policy: "p", probes: [{ name: "ebpf", complete: true }], complete: true });
+    fx.store.appendEvents(Array.from({ length: 20_001 }, (_, i) => connection({ session: id, host: `svc${i % 4}.example`, verdict: "allow" })));
+    await page.goto(`${server.url}sessions/${id}`);
+    await page.waitForSelector("#destinations", { timeout: 10_000 });
+    expect(await page.locator("#destinations tbody tr").count()).toBe(4);
+    await page.click("text=older connections…");
+    await page.waitForFunction(() => document.querySelectorAll("#session-events tr[data-id]").length === 200, null, { timeout: 5000 });
+    await shot("session-big");
+  }, 30_000);
+
+  test("no script errors or CSP refusals on any page visited", () => {
+    // 422 answers of the invalid-policy save are expected; anything else is a problem.
+    expect(problems.filter((p) => !/status of 422/.test(p))).toEqual([]);
+  });
 
   test("requests without the token, with a foreign Host or from a foreign Origin are refused", async () => {
     const fresh = await ctx.newPage();

@@ -1,4 +1,5 @@
 // The live path without a browser: rows written by another connection reach a WebSocket client.
+import { rmSync } from "node:fs";
 import { afterAll, beforeAll, expect, test } from "bun:test";
 import { join } from "node:path";
 import { openStore, type Store } from "../../src/store/index.ts";
@@ -18,6 +19,7 @@ afterAll(async () => {
   await server.stop();
   writer.close();
   fx.store.close();
+  rmSync(fx.dir, { recursive: true, force: true });
 });
 
 function open(headers: Record<string, string>): Promise<{ ws: WebSocket; messages: any[] } | { refused: true }> {

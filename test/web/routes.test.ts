@@ -1,4 +1,5 @@
 // Route tests: the whole app through app.request(), against a real store on disk.
+import { rmSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { createApp } from "../../src/web/app.ts";
 import { csrfFor } from "../../src/web/security.ts";
@@ -25,7 +26,10 @@ beforeAll(() => {
   fx = makeFixture();
   app = createApp({ store: fx.store, token: TOKEN, allowedHosts: HOSTS, policyCwd: fx.dir });
 });
-afterAll(() => fx.store.close());
+afterAll(() => {
+  fx.store.close();
+  rmSync(fx.dir, { recursive: true, force: true });
+});
 
 describe("access control", () => {
   test("no token: refused, for pages and API", async () => {
@@ -85,7 +89,7 @@ describe("access control", () => {
     for (const res of [await req("/"), await req("/api/sessions"), await app.request("/", { headers: { host: "x" } })]) {
       expect(res.headers.get("content-security-policy")).toContain("script-src 'self'");
       expect(res.headers.get("x-frame-options")).toBe("DENY");
-      expect(res.headers.get("referrer-policy")).toBe("no-referrer");
+      expect(res.headers.get("referrer-policy")).toBe("same-origin");
     }
   });
 });
@@ -145,6 +149,14 @@ describe("pages", () => {
   });
 });
 
+test("a session's connections filter by verdict and search", async () => {
+  const rows = async (q: string) => [...(await (await req(`/sessions/sess-0001aaaa?${q}`)).text()).matchAll(/<tr data-id="\d+" data-verdict="(\w+)"/g)].map((m) => m[1]);
+  expect(await rows("")).toHaveLength(3);
+  expect(await rows("verdict=block")).toEqual(["block"]);
+  expect(await rows("q=bedrock")).toEqual(["allow"]);
+  expect(await rows("verdict=bogus")).toHaveLength(3);
+});
+
 describe("session pagination (keyset, never the whole table)", () => {
   test("pages of 100 with an htmx link to the next older page", async () => {
     const id = "sess-big00000";
@@ -165,6 +177,19 @@ describe("session pagination (keyset, never the whole table)", () => {
     expect(rest.events).toHaveLength(50);
     expect(rest.next).toBeNull();
   });
+});
+
+test("a big session's destination summary loads after the page, then comes from the cache", async () => {
+  const id = "sess-huge0000";
+  fx.store.startSession({ type: "session", phase: "start", session: id, ts: Date.now(), target: { mode: "run", pid: 9 }, policy: "p", probes: [{ name: "ebpf", complete: true }], complete: true });
+  fx.store.appendEvents(Array.from({ length: 20_001 }, (_, i) => connection({ session: id, host: `h${i % 3}.example`, verdict: "allow" })));
+  const html = await (await req(`/sessions/${id}`)).text();
+  expect(html).toContain('hx-get="/sessions/sess-huge0000/destinations"');
+  expect(html).not.toContain('id="destinations"');
+  const frag = await (await req(`/sessions/${id}/destinations`)).text();
+  expect(frag.match(/h[012]\.example:443/g)).toHaveLength(3);
+  const again = await (await req(`/sessions/${id}`)).text();
+  expect(again).toContain('id="destinations"');
 });
 
 describe("policy editor", () => {

@@ -7,6 +7,7 @@ import ipaddr from "ipaddr.js";
 import objPath from "./trustrun.bpf.o" with { type: "file" };
 import type { Availability, Probe, ProbeFactory, ProbeSink, ProbeTarget } from "../probe.ts";
 import { decodeEvent, toProbeEvent } from "./events.ts";
+import { destroyLinks } from "./detach.ts";
 import { cstr, cstringArg, libbpfError, loadLibbpf, monotonicNs, pointerError, type Libbpf, type Ptr } from "./libbpf.ts";
 
 const POLL_MS = 10;
@@ -121,15 +122,29 @@ function argvOf(pid: number): string[] | undefined {
   }
 }
 
-/** Key of the `verdicts` map: u16 family, u16 port, 16 address bytes (network order). */
-export function destinationKey(ip: string, port: number): Uint8Array {
+/**
+ * Keys of the `verdicts` map for a destination: u16 family, u16 port, 16 address bytes (network
+ * order). An IPv4 destination also gets its IPv4-mapped IPv6 form (dual-stack sockets), and the
+ * reverse.
+ */
+export function destinationKeys(ip: string, port: number): Uint8Array[] {
+  const key = (family: number, bytes: number[]) => {
+    const k = new Uint8Array(20);
+    const v = new DataView(k.buffer);
+    v.setUint16(0, family, true);
+    v.setUint16(2, port, true);
+    k.set(bytes, 4);
+    return k;
+  };
   const addr = ipaddr.parse(ip);
-  const key = new Uint8Array(20);
-  const v = new DataView(key.buffer);
-  v.setUint16(0, addr.kind() === "ipv4" ? 2 : 10, true);
-  v.setUint16(2, port, true);
-  key.set(addr.toByteArray(), 4);
-  return key;
+  if (addr.kind() === "ipv4") {
+    const v4 = addr as ipaddr.IPv4;
+    return [key(2, v4.toByteArray()), key(10, v4.toIPv4MappedAddress().toByteArray())];
+  }
+  const v6 = addr as ipaddr.IPv6;
+  const keys = [key(10, v6.toByteArray())];
+  if (v6.isIPv4MappedAddress()) keys.push(key(2, v6.toIPv4Address().toByteArray()));
+  return keys;
 }
 
 function u32(n: number): Uint8Array {
@@ -154,15 +169,29 @@ interface Loaded {
   fds: { tracked: number; config: number; verdicts: number; events: number };
 }
 
-function closeLoaded(s: Loaded): void {
+function freeRingBuffer(s: Loaded): void {
   if (s.rb) s.lib.ring_buffer__free(s.rb);
   s.rb = null;
   s.callback?.close();
   s.callback = null;
-  // Each tracepoint detach waits for an RCU grace period (~60 ms here): stop() takes ~0.4 s.
+}
+
+/** Synchronous close, for start-up failures. */
+function closeLoaded(s: Loaded): void {
+  freeRingBuffer(s);
   for (const l of s.links) s.lib.bpf_link__destroy(l);
   s.links = [];
   s.lib.bpf_object__close(s.obj);
+}
+
+/** Close for stop(): the links are destroyed in parallel (see detach.ts). */
+async function closeLoadedAsync(s: Loaded): Promise<void> {
+  freeRingBuffer(s);
+  const links = s.links;
+  s.links = [];
+  const parallel = await destroyLinks(s.lib, links);
+  s.lib.bpf_object__close(s.obj);
+  if (process.env.TRUSTRUN_DEBUG_EBPF) console.error(`ebpf: ${parallel}/${links.length} links detached by workers`);
 }
 
 async function loadObject(lib: Libbpf): Promise<Loaded> {
@@ -217,6 +246,9 @@ export function createEbpfProbe(): EbpfProbe {
   let offsetMs = 0;
   let lost = 0;
   let pending: Uint8Array[] = [];
+  let sinkFailed = false;
+  let stopping: Promise<void> | null = null;
+  const held = new Set<number>(); // pids stopped by the kernel program and not yet released
 
   function lookupU64(fd: number, key: number): number {
     if (!state) return 0;
@@ -236,7 +268,15 @@ export function createEbpfProbe(): EbpfProbe {
     state.lib.ring_buffer__consume(state.rb);
     const batch = pending;
     pending = [];
-    for (const bytes of batch) deliver(bytes);
+    for (const bytes of batch) {
+      try {
+        deliver(bytes);
+      } catch (err) {
+        // A failing consumer must not stop the drain (this runs from a timer).
+        if (!sinkFailed) sink?.warn(`eBPF probe: an event handler failed: ${err instanceof Error ? err.message : String(err)}`);
+        sinkFailed = true;
+      }
+    }
     const nowLost = lookupU64(state.fds.config, CFG_LOST);
     if (nowLost > lost) {
       sink?.warn(`eBPF ring buffer full: ${nowLost - lost} events lost`);
@@ -248,7 +288,10 @@ export function createEbpfProbe(): EbpfProbe {
     const e = decodeEvent(bytes);
     if (!e || !sink) return;
     const out = toProbeEvent(e, offsetMs);
-    if (out.type === "connect") sink.connect(out.ev);
+    if (out.type === "connect") {
+      if (out.ev.held) held.add(out.ev.pid);
+      sink.connect(out.ev);
+    }
     else if (out.type === "dns") sink.dns(out.ev);
     else {
       if (out.ev.event === "exec") {
@@ -285,6 +328,8 @@ export function createEbpfProbe(): EbpfProbe {
     state = loaded;
     sink = s;
     lost = 0;
+    sinkFailed = false;
+    held.clear();
     offsetMs = Date.now() - Number(monotonicNs() / 1000n) / 1000;
     // Seed the root first: from then on the kernel adds its children itself; a /proc walk then
     // adds descendants forked before that moment (twice, for those forked during the first walk).
@@ -298,15 +343,40 @@ export function createEbpfProbe(): EbpfProbe {
     (timer as { unref?: () => void }).unref?.();
   }
 
-  async function stop(): Promise<void> {
+  function setHold(on: boolean): void {
+    if (state) state.lib.bpf_map_update_elem(state.fds.config, u32(CFG_HOLD), u64(on ? 1 : 0), 0);
+  }
+
+  function release(pid: number): void {
+    held.delete(pid);
+    try {
+      process.kill(pid, "SIGCONT");
+    } catch {
+      // already gone
+    }
+  }
+
+  async function stopNow(): Promise<void> {
     if (timer) clearInterval(timer);
     timer = null;
     if (!state) return;
+    setHold(false); // nothing may be stopped while the programs are being detached
     drain(); // final poll: deliver what the kernel already wrote
-    closeLoaded(state);
+    const closing = state;
     state = null;
     sink = null;
     pending = [];
+    await closeLoadedAsync(closing);
+    // Never leave a process stopped with nobody to resume it; the session kills first what it
+    // has decided must not run.
+    for (const pid of [...held]) release(pid);
+  }
+
+  function stop(): Promise<void> {
+    stopping ??= stopNow().finally(() => {
+      stopping = null;
+    });
+    return stopping;
   }
 
   return {
@@ -314,19 +384,12 @@ export function createEbpfProbe(): EbpfProbe {
     complete: true,
     start,
     stop,
-    setHold(on: boolean): void {
-      if (state) state.lib.bpf_map_update_elem(state.fds.config, u32(CFG_HOLD), u64(on ? 1 : 0), 0);
-    },
+    setHold,
     allowDestination(ip: string, port: number): void {
-      if (state) state.lib.bpf_map_update_elem(state.fds.verdicts, destinationKey(ip, port), new Uint8Array([1]), 0);
+      if (!state || !ipaddr.isValid(ip)) return;
+      for (const k of destinationKeys(ip, port)) state.lib.bpf_map_update_elem(state.fds.verdicts, k, new Uint8Array([1]), 0);
     },
-    release(pid: number): void {
-      try {
-        process.kill(pid, "SIGCONT");
-      } catch {
-        // already gone
-      }
-    },
+    release,
   };
 }
 

@@ -36,6 +36,12 @@ test("formatIpv6 follows RFC 5952", () => {
   expect(normalizeIp("::FFFF:10.0.0.1")).toBe("10.0.0.1");
 });
 
+test("ownedOnly drops sockets without an owner (TIME_WAIT) before decoding them", () => {
+  const tw = TCP + "   2: 0100007F:C351 0100007F:1F90 06 00000000:00000000 03:00000000 00000000     0        0 0 1\n";
+  expect(parseProcNet(tw, "tcp")).toHaveLength(3);
+  expect(parseProcNet(tw, "tcp", true).map((r) => r.inode)).toEqual([12345, 23456]);
+});
+
 test("endpoints reject malformed hex", () => {
   for (const bad of ["", "0100007F", "0100007F:", "0100007G:0050", "0100007F:50", "100007F:0050", "0100007F:00500"]) {
     expect(parseHexEndpoint(bad)).toBeNull();

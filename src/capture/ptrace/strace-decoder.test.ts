@@ -4,13 +4,18 @@ import { createStraceDecoder, type Decoded } from "./strace-decoder.ts";
 const hex = (s: string) => [...new TextEncoder().encode(s)].map((b) => `\\x${b.toString(16).padStart(2, "0")}`).join("");
 const v4 = (ip: string, port: number) => `{sa_family=AF_INET, sin_port=htons(${port}), sin_addr=inet_addr("${hex(ip)}")}`;
 
-function run(lines: string[], resolve?: (tid: number) => { tgid: number; ppid: number | null } | null): Decoded[] {
+function runAll(lines: string[], resolve?: (tid: number) => { tgid: number; ppid: number | null } | null): Decoded[] {
   const d = createStraceDecoder({ resolveTask: resolve, now: () => 1 });
   return lines.flatMap((l) => d.feed(l));
 }
 
+/** Without the fork events that introduce each process. */
+function run(lines: string[], resolve?: (tid: number) => { tgid: number; ppid: number | null } | null): Decoded[] {
+  return runAll(lines, resolve).filter((e) => !(e.kind === "process" && e.ev.event === "fork"));
+}
+
 test("fork gives ppid, threads map to their process, exits of threads are not process exits", () => {
-  const ev = run([
+  const ev = runAll([
     `100 1700000000.000001 clone(child_stack=NULL, flags=CLONE_CHILD_CLEARTID|CLONE_CHILD_SETTID|SIGCHLD, child_tidptr=0x7f) = 200`,
     `200 1700000000.000002 clone3({flags=CLONE_VM|CLONE_THREAD|CLONE_SIGHAND, exit_signal=0} => {parent_tid=[201]}, 88) = 201`,
     `201 1700000000.000003 connect(3<TCP:[1]>, ${v4("10.0.0.1", 443)}, 16) = -1 EINPROGRESS (Operation now in progress)`,
@@ -18,6 +23,7 @@ test("fork gives ppid, threads map to their process, exits of threads are not pr
     `200 1700000000.000005 +++ exited with 7 +++`,
   ]);
   expect(ev).toEqual([
+    { kind: "process", ev: { ts: 1700000000000.001, pid: 100, ppid: null, event: "fork" } },
     { kind: "process", ev: { ts: 1700000000000.001, pid: 200, ppid: 100, event: "fork" } },
     { kind: "connect", ev: { ts: 1700000000000.003, pid: 200, tid: 201, ppid: 100, proto: "tcp", dst: { ip: "10.0.0.1", port: 443 }, probe: "ptrace" } },
     { kind: "process", ev: { ts: 1700000000000.005, pid: 200, ppid: 100, event: "exit", exitCode: 7 } },
@@ -34,6 +40,24 @@ test("an interrupted connect is reported at entry, once; a resumed execve comple
   expect(ev.map((e) => e.kind)).toEqual(["connect", "process"]);
   expect(ev[0]!.ev).toMatchObject({ pid: 300, ppid: 1, ts: 1700000000100, dst: { ip: "1.2.3.4", port: 80 } });
   expect(ev[1]!.ev).toMatchObject({ pid: 301, event: "exec", exe: "/bin/true", argv: ["true"], ts: 1700000000200 });
+});
+
+test("a child whose lines come before clone() returns is introduced first, never re-forked after its exec", () => {
+  const procs = new Map([[11, { tgid: 11, ppid: 10 }]]);
+  const ev = runAll([
+    `10 1700000000.1 vfork( <unfinished ...>`,
+    `11 1700000000.2 execve("${hex("/usr/bin/node")}", ["${hex("node")}"], 0x1 /* 1 var */ <unfinished ...>`,
+    `10 1700000000.3 <... vfork resumed>) = 11`,
+    `11 1700000000.4 <... execve resumed>) = 0`,
+    `11 1700000000.5 connect(3, ${v4("127.0.0.1", 80)}, 16) = 0`,
+  ], (tid) => procs.get(tid) ?? { tgid: tid, ppid: 1 });
+  expect(ev.map((e) => (e.kind === "process" ? `${e.ev.event}:${e.ev.pid}` : `${e.kind}:${e.ev.pid}`))).toEqual([
+    "fork:10",
+    "fork:11",
+    "exec:11",
+    "connect:11",
+  ]);
+  expect(ev[1]!.ev).toMatchObject({ ppid: 10 });
 });
 
 test("failed execve attempts (PATH search) are not reported", () => {
@@ -97,5 +121,6 @@ test("the decoder never throws on garbage and keeps working after it", () => {
     for (let k = rnd(80); k > 0; k--) line += alphabet[rnd(alphabet.length)];
     d.feed(line);
   }
-  expect(d.feed(`9 connect(4<TCP:[1]>, ${v4("8.8.4.4", 853)}, 16) = 0`)).toMatchObject([{ kind: "connect", ev: { dst: { ip: "8.8.4.4", port: 853 } } }]);
+  const after = d.feed(`9 connect(4<TCP:[1]>, ${v4("8.8.4.4", 853)}, 16) = 0`).filter((e) => e.kind === "connect");
+  expect(after).toMatchObject([{ kind: "connect", ev: { pid: 9, dst: { ip: "8.8.4.4", port: 853 } } }]);
 });

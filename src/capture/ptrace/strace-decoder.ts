@@ -1,6 +1,6 @@
 import type { Endpoint, ProbeName, Proto } from "../../core/types.ts";
 import type { RawConnect, RawDns, RawProcess } from "../probe.ts";
-import { interpretCall, parseStraceLine, splitResult, type SyscallFact } from "./strace-line.ts";
+import { interpretCall, parseFd, parseStraceLine, splitResult, type SyscallFact } from "./strace-line.ts";
 
 // Turns the stream of strace lines into probe events. Holds the little state the stream
 // needs: calls split by other tasks' output (<unfinished ...> / <... resumed>), which task
@@ -37,6 +37,8 @@ export function createStraceDecoder(opts: DecoderOptions = {}) {
   const tgidOf = new Map<number, number>();
   const ppidOf = new Map<number, number | null>();
   const udpSeen = new Set<string>();
+  /** Processes a fork event was emitted for. */
+  const announced = new Set<number>();
   /** What socket() told us, by socket inode (shared by dup'ed fds and forked children). */
   const sockets = new Map<number, { proto: Proto | null; peer?: Endpoint }>();
 
@@ -121,11 +123,38 @@ export function createStraceDecoder(opts: DecoderOptions = {}) {
         const childPpid = fact.sameParent ? ppid : tgid;
         tgidOf.set(child, child);
         ppidOf.set(child, childPpid);
+        // The child's own lines often come first (it runs before clone() returns in the
+        // parent); it was announced then, and a late fork event would undo its exec.
+        if (announced.has(child)) break;
+        announce(child);
         out.push({ kind: "process", ev: { ts, pid: child, ppid: childPpid, event: "fork" } });
         break;
       }
     }
     return out;
+  }
+
+  function announce(pid: number): void {
+    if (announced.size > MAX_TRACKED) announced.clear();
+    announced.add(pid);
+  }
+
+  /** A fork event for a process seen for the first time, so it precedes the process's own events. */
+  function introduce(tid: number, ts: number): Decoded[] {
+    if (tid <= 0) return [];
+    const { tgid, ppid } = task(tid);
+    if (tgid !== tid || announced.has(tgid)) return [];
+    announce(tgid);
+    return [{ kind: "process", ev: { ts, pid: tgid, ppid, event: "fork" } }];
+  }
+
+  /** Receives on TCP sockets carry payloads we never use: skip them before decoding. */
+  function uselessRecv(name: string, args: string): boolean {
+    if (name !== "recvfrom" && name !== "recvmsg") return false;
+    const comma = args.indexOf(",");
+    const fd = parseFd(comma < 0 ? args : args.slice(0, comma));
+    const known = socketOf(fd.inode);
+    return fd.proto === "tcp" || (known !== undefined && known.proto !== "udp");
   }
 
   /** Events for one line of strace output (possibly none). Never throws. */
@@ -135,8 +164,19 @@ export function createStraceDecoder(opts: DecoderOptions = {}) {
     const tid = parsed.tid ?? opts.defaultPid ?? 0;
     const ts = parsed.ts ?? now();
     try {
+      const intro = parsed.kind === "exit" ? [] : introduce(tid, ts);
+      const events = decodeLine(parsed, tid, ts);
+      return intro.length ? [...intro, ...events] : events;
+    } catch {
+      return [];
+    }
+  }
+
+  function decodeLine(parsed: NonNullable<ReturnType<typeof parseStraceLine>>, tid: number, ts: number): Decoded[] {
+    {
       switch (parsed.kind) {
         case "call": {
+          if (uselessRecv(parsed.name, parsed.args)) return [];
           const fact = interpretCall(parsed.name, parsed.args, parsed.ret);
           return fact ? facts(fact, tid, ts, parsed.ret.value) : [];
         }
@@ -158,7 +198,7 @@ export function createStraceDecoder(opts: DecoderOptions = {}) {
         case "resumed": {
           const p = pending.get(tid);
           pending.delete(tid);
-          if (!p || p.name !== parsed.name || p.emitted) return [];
+          if (!p || p.name !== parsed.name || p.emitted || uselessRecv(p.name, p.args)) return [];
           const joined = splitResult(p.args + parsed.rest);
           if (!joined) return [];
           const fact = interpretCall(p.name, joined.args, joined.ret);
@@ -171,13 +211,12 @@ export function createStraceDecoder(opts: DecoderOptions = {}) {
           if (tgid !== tid) return []; // a thread ended, not the process
           const ppid = ppidOf.get(tid) ?? null;
           ppidOf.delete(tid);
+          announced.delete(tid);
           const ev: RawProcess = { ts, pid: tid, ppid, event: "exit" };
           if (parsed.code !== null) ev.exitCode = parsed.code;
           return [{ kind: "process", ev }];
         }
       }
-    } catch {
-      return [];
     }
     return [];
   }

@@ -6,6 +6,7 @@ import { policyCommands } from "./policy.ts";
 import { policyLearnCommand } from "./policy-learn.ts";
 import { scanCommand } from "./scan.ts";
 import { serverCommand } from "./server.ts";
+import { caCommands } from "./ca.ts";
 
 /** Every command of the CLI, in the order `trustrun --help` lists them. */
-export const commands: Command[] = [runCommand, watchCommand, sessionsCommand, showCommand, ...policyCommands, policyLearnCommand, scanCommand, serverCommand];
+export const commands: Command[] = [runCommand, watchCommand, sessionsCommand, showCommand, ...policyCommands, policyLearnCommand, scanCommand, serverCommand, ...caCommands];

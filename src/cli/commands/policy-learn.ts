@@ -2,7 +2,6 @@
 // session) and the helpers `run`/`watch --learn` use to write what was learned.
 import { existsSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { resolve } from "node:path";
-import type { DefaultAction, PromptAnswer } from "../../core/types.ts";
 import type { Command } from "../command.ts";
 import { CliError, list, str } from "../command.ts";
 import { addLearnedEntries, proposePolicy, type LearnedEntry } from "../../policy/learn.ts";
@@ -16,17 +15,8 @@ import { learnedEntries, learnedSummary, type LearnedDecision } from "../../tui/
 
 /** The session's policy with `prompt` as its default: every destination no rule covers is asked about. */
 export function learningPolicy(policy: CompiledPolicy): CompiledPolicy {
-  return { ...policy, defaultAction: "prompt" };
-}
-
-/** What an unanswered question turns into: the policy's own default (alert when that is prompt). */
-export function timeoutAnswerFor(defaultAction: DefaultAction): { answer: PromptAnswer | null; label: string } {
-  switch (defaultAction) {
-    case "allow": return { answer: "allow-once", label: "allow" };
-    case "block": return { answer: "deny-once", label: "deny" };
-    case "kill": return { answer: "kill", label: "kill" };
-    default: return { answer: null, label: "alert" };
-  }
+  // The built-in observe-only policy allows everything unasked; learning starts from it too.
+  return { ...policy, defaultAction: "prompt", observeOnly: false };
 }
 
 /** Where "always" answers go: --learn-output, else the first --policy file, else ./trustrun.yaml. */

@@ -4,6 +4,9 @@ import { policyFromArgs } from "./policy.ts";
 import { monitorArgs, monitorOptionSpecs } from "./monitor-options.ts";
 import { createMonitor, type Monitor } from "../monitor.ts";
 import { launchTarget, LaunchError, resolveCommand, type LaunchedTarget } from "../../capture/launch.ts";
+import { startTui, type TuiController } from "../../tui/controller.tsx";
+import { learnedFile, learningPolicy, reportLearning } from "./policy-learn.ts";
+import { interceptOptionSpecs, openInterception } from "./ca.ts";
 
 const forwarded: NodeJS.Signals[] = ["SIGINT", "SIGTERM", "SIGHUP", "SIGQUIT", "SIGUSR1", "SIGUSR2"];
 
@@ -19,7 +22,7 @@ CMD cannot start, 3 with --fail-on-violation when a connection was not allowed).
 Live lines go to stderr so that CMD's stdout stays clean; --log FILE keeps an NDJSON copy.
 As root the eBPF probe sees every connection and blocking works through a cgroup-scoped
 firewall; without root the ptrace probe (strace) sees every connection but block degrades to alert.`,
-  options: monitorOptionSpecs,
+  options: { ...monitorOptionSpecs, ...interceptOptionSpecs },
   positionals: { min: 0, max: Infinity },
   acceptsRest: true,
   examples: [
@@ -36,7 +39,8 @@ firewall; without root the ptrace probe (strace) sees every connection but block
     }
     const stream = process.stderr;
     const m = monitorArgs(args.values, stream);
-    const policy = policyFromArgs(args.values, process.cwd());
+    const loaded = policyFromArgs(args.values, process.cwd());
+    const policy = m.learn ? learningPolicy(loaded) : loaded;
     try {
       resolveCommand(argv[0]);
     } catch (err) {
@@ -47,41 +51,71 @@ firewall; without root the ptrace probe (strace) sees every connection but block
     const exclude: string[] = [];
     // With auto, a probe that fails to attach (e.g. the kernel refuses the eBPF object) gives way to
     // the next best; the command waits at the gate meanwhile and never runs unobserved.
-    for (let attempt = 0; ; attempt++) {
-      const monitor = await createMonitor({ mode: "run", policy, probes: m.probes, output: m.output, logFile: m.logFile, dbPath: m.dbPath, stream, exclude });
-      const wrapper = monitor.probes.find((p) => p.wrapLaunch);
-      let target;
-      try {
-        target = launchTarget({
-          argv,
-          env: process.env as Record<string, string>,
-          cgroupProcs: monitor.cgroup?.procsFile,
-          wrap: wrapper ? (a) => wrapper.wrapLaunch!(a) : undefined,
+    // The live screen (a terminal and --output tui): it answers learning questions too.
+    // Capture levels headers/full and --jail: the proxy (and CA) the command is pointed at.
+    const intercept = await openInterception(args.values, policy);
+    const tui = m.output === "tui" ? startTui({ mode: "run", learn: m.learn, stdout: stream, defaultAction: loaded.defaultAction }) : null;
+    try {
+      for (let attempt = 0; ; attempt++) {
+        const monitor = await createMonitor({
+          mode: "run", policy, probes: m.probes, output: m.output, logFile: m.logFile, dbPath: m.dbPath, stream, exclude,
+          prompt: tui?.prompt, ui: tui, promptTimeoutMs: m.promptTimeoutMs,
         });
-      } catch (err) {
-        await monitor.finish(null);
-        if (err instanceof LaunchError) throw new CliError(err.message, err.exitCode);
-        throw err;
-      }
-      const started = await monitor.start({ mode: "run", rootPid: target.pid, initialPids: [] }, { mode: "run", pid: target.pid, argv });
-      if (!started) {
-        target.signal("SIGKILL");
-        await target.exited;
-        target.cleanup();
-        await monitor.finish(null);
-        const failed = monitor.failedProbes();
-        if (auto && attempt < 3 && failed.length) {
-          exclude.push(...failed);
-          continue;
+        tui?.setProcessLookup((pid) => monitor.session.processes.lookup(pid));
+        const wrapper = monitor.probes.find((p) => p.wrapLaunch);
+        let target;
+        try {
+          target = launchTarget({
+            argv,
+            env: intercept ? intercept.env(process.env) : process.env as Record<string, string>,
+            cgroupProcs: monitor.cgroup?.procsFile,
+            wrap: wrapper || intercept ? (a) => {
+              const jailed = intercept ? intercept.wrap(a) : a;
+              return wrapper ? wrapper.wrapLaunch!(jailed) : jailed;
+            } : undefined,
+          });
+        } catch (err) {
+          await monitor.finish(null);
+          if (err instanceof LaunchError) throw new CliError(err.message, err.exitCode);
+          throw err;
         }
-        throw new CliError("no probe could attach; the command was not started", 1);
+        if (intercept) {
+          const rootPid = target.pid;
+          intercept.bind(monitor.session, () => rootPid, (msg) => monitor.output.note(msg));
+          if (attempt === 0) for (const n of intercept.notes) monitor.output.note(n);
+        }
+        const started = await monitor.start({ mode: "run", rootPid: target.pid, initialPids: [] }, { mode: "run", pid: target.pid, argv });
+        if (!started) {
+          target.signal("SIGKILL");
+          await target.exited;
+          target.cleanup();
+          await monitor.finish(null);
+          const failed = monitor.failedProbes();
+          if (auto && attempt < 3 && failed.length) {
+            exclude.push(...failed);
+            continue;
+          }
+          throw new CliError("no probe could attach; the command was not started", 1);
+        }
+        const report = (decisions: ReturnType<TuiController["decisions"]> | null) => reportLearning({
+          sessionId: monitor.id, decisions, learn: m.learn, learnedFile: learnedFile(args.values, m.learnOutput, process.cwd()),
+          learnOutput: m.learnOutput, dbPath: m.dbPath, cwd: process.cwd(), stderr: io.stderr,
+        });
+        return await supervise(target, monitor, m.failOnViolation, io, tui, report);
       }
-      return await supervise(target, monitor, m.failOnViolation, io);
+    } catch (err) {
+      await tui?.close(); // the terminal first, so the error is readable
+      throw err;
+    } finally {
+      await intercept?.close();
     }
   },
 };
 
-async function supervise(target: LaunchedTarget, monitor: Monitor, failOnViolation: boolean, io: CommandIO): Promise<number> {
+async function supervise(
+  target: LaunchedTarget, monitor: Monitor, failOnViolation: boolean, io: CommandIO,
+  tui: TuiController | null = null, report?: (decisions: ReturnType<TuiController["decisions"]> | null) => void,
+): Promise<number> {
   const handlers = forwarded.map((sig) => {
     // Ctrl-C on a terminal already reaches CMD (same process group); forwarding would send it twice.
     const h = () => (sig === "SIGINT" && process.stdin.isTTY ? undefined : target.signal(sig));
@@ -89,13 +123,31 @@ async function supervise(target: LaunchedTarget, monitor: Monitor, failOnViolati
     return [sig, h] as const;
   });
   await target.release();
-  const code = await target.exited;
+  const code = tui ? await withScreen(target, monitor, tui) : await target.exited;
   for (const [sig, h] of handlers) process.off(sig, h);
   target.cleanup();
   const { violations } = await monitor.finish(code);
+  report?.(tui ? tui.decisions() : null);
   if (failOnViolation && violations > 0) {
     io.stderr(`trustrun: ${violations} connection${violations === 1 ? "" : "s"} not allowed by the policy (--fail-on-violation)\n`);
     return 3;
   }
   return code;
+}
+
+/**
+ * Waits for CMD while the live screen is up. Leaving the screen: y stops CMD (SIGTERM), n keeps
+ * it running with plain text lines, Ctrl-C interrupts it as it would without trustrun. When CMD
+ * exits first the screen stays for review until q.
+ */
+async function withScreen(target: LaunchedTarget, monitor: Monitor, tui: TuiController): Promise<number> {
+  const first = await Promise.race([target.exited.then((code) => ({ code })), tui.exited.then((reason) => ({ reason }))]);
+  if ("code" in first) {
+    tui.targetExited(first.code);
+    await tui.exited;
+  } else if (first.reason === "stop-target") target.signal("SIGTERM");
+  else if (first.reason === "quit") target.signal("SIGINT");
+  await tui.close();
+  monitor.attachUi(null);
+  return "code" in first ? first.code : await target.exited;
 }

@@ -5,6 +5,8 @@ import { policyFromArgs } from "./policy.ts";
 import { monitorArgs, monitorOptionSpecs } from "./monitor-options.ts";
 import { createMonitor } from "../monitor.ts";
 import { descendants, readProcessInfo } from "../../capture/procinfo/procinfo.ts";
+import { startTui } from "../../tui/controller.tsx";
+import { learnedFile, learningPolicy, reportLearning } from "./policy-learn.ts";
 
 function alive(pid: number): boolean {
   try {
@@ -44,15 +46,28 @@ Live lines go to stdout.`,
     }
     const stream = process.stdout;
     const m = monitorArgs(args.values, stream);
-    const policy = policyFromArgs(args.values, process.cwd());
-    const monitor = await createMonitor({ mode: "watch", policy, probes: m.probes, output: m.output, logFile: m.logFile, dbPath: m.dbPath, stream });
-    const started = await monitor.start(
-      { mode: "watch", rootPid: pid, initialPids: descendants(pid) },
-      { mode: "watch", pid, argv: info.argv.length ? info.argv : undefined },
-    );
-    if (!started) {
-      await monitor.finish(null);
-      throw new CliError(`no probe could attach to PID ${pid}`, 1);
+    const loaded = policyFromArgs(args.values, process.cwd());
+    const policy = m.learn ? learningPolicy(loaded) : loaded;
+    // The live screen (a terminal and --output tui); q leaves it and the process keeps running.
+    const tui = m.output === "tui" ? startTui({ mode: "watch", learn: m.learn, stdout: stream, defaultAction: loaded.defaultAction }) : null;
+    let monitor;
+    try {
+      monitor = await createMonitor({
+        mode: "watch", policy, probes: m.probes, output: m.output, logFile: m.logFile, dbPath: m.dbPath, stream,
+        prompt: tui?.prompt, ui: tui, promptTimeoutMs: m.promptTimeoutMs,
+      });
+      tui?.setProcessLookup((p) => monitor!.session.processes.lookup(p));
+      const started = await monitor.start(
+        { mode: "watch", rootPid: pid, initialPids: descendants(pid) },
+        { mode: "watch", pid, argv: info.argv.length ? info.argv : undefined },
+      );
+      if (!started) {
+        await monitor.finish(null);
+        throw new CliError(`no probe could attach to PID ${pid}`, 1);
+      }
+    } catch (err) {
+      await tui?.close(); // the terminal first, so the error is readable
+      throw err;
     }
     let stop!: () => void;
     const stopped = new Promise<void>((resolve) => (stop = resolve));
@@ -61,10 +76,18 @@ Live lines go to stdout.`,
     const poll = setInterval(() => {
       if (!alive(pid)) stop();
     }, 200);
+    void tui?.exited.then(() => stop());
     await stopped;
+    await tui?.close();
+    monitor.attachUi(null);
     clearInterval(poll);
     for (const sig of ["SIGINT", "SIGTERM", "SIGHUP"] as const) process.off(sig, onSignal);
     const { violations } = await monitor.finish(null);
+    reportLearning({
+      sessionId: monitor.id, decisions: tui ? tui.decisions() : null, learn: m.learn,
+      learnedFile: learnedFile(args.values, m.learnOutput, process.cwd()), learnOutput: m.learnOutput, dbPath: m.dbPath,
+      cwd: process.cwd(), stderr: io.stderr,
+    });
     if (m.failOnViolation && violations > 0) {
       io.stderr(`trustrun: ${violations} connection${violations === 1 ? "" : "s"} not allowed by the policy (--fail-on-violation)\n`);
       return 3;

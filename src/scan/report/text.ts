@@ -12,6 +12,8 @@ export interface TextOptions {
   listSkipped?: number;
 }
 
+const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? "" : "s"}`;
+
 const verdictRank = { violation: 0, unknown: 1, allowed: 2 } as const;
 
 function fmtBytes(n: number): string {
@@ -51,8 +53,8 @@ export function renderText(result: ScanResult, opts: TextOptions = {}): string {
   const endpoints = findings.filter((f) => f.kind !== "secret");
   const violations = endpoints.filter((f) => f.verdict === "violation").length;
   lines.push(
-    `Scanned ${stats.files} files (${fmtBytes(stats.bytes)}) in ${stats.ms} ms under ${result.root}: ` +
-      `${endpoints.length} endpoint findings (${violations} violations), ${secrets.length} secrets.`,
+    `Scanned ${plural(stats.files, "file")} (${fmtBytes(stats.bytes)}) in ${stats.ms} ms under ${result.root}: ` +
+      `${plural(endpoints.length, "endpoint finding")} (${plural(violations, "violation")}), ${plural(secrets.length, "secret")}.`,
   );
 
   if (secrets.length) {
@@ -81,7 +83,7 @@ export function renderText(result: ScanResult, opts: TextOptions = {}): string {
       const r = s.reason.replace(/ \(.*\)$/, "");
       reasons.set(r, (reasons.get(r) ?? 0) + 1);
     }
-    lines.push("", `Skipped ${result.skipped.length} files: ${[...reasons].map(([r, n]) => `${n} ${r}`).join(", ")}`);
+    lines.push("", `Skipped ${plural(result.skipped.length, "file")}: ${[...reasons].map(([r, n]) => `${n} ${r}`).join(", ")}`);
     const n = opts.listSkipped ?? 10;
     for (const s of result.skipped.slice(0, n)) lines.push(c("2", `  ${s.file}: ${s.reason}`));
     if (result.skipped.length > n) lines.push(c("2", `  ... and ${result.skipped.length - n} more (see --format json)`));

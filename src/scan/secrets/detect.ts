@@ -81,6 +81,8 @@ export function detectSecrets(
 
 /** The text with every secret (and URL password) replaced by "…": safe to print as context. */
 export function maskSecrets(text: string): string {
+  // Every rule's secret has a run of 16+ token characters (or a key block): skip short texts fast.
+  if (!/[A-Za-z0-9_+/=~.-]{16}|PRIVATE KEY|pass|pwd|:\/\/[^\s@]*@/i.test(text)) return text;
   const spans: Array<[number, number]> = [];
   for (const rule of secretRules) {
     if (!keywordTester(rule)(text)) continue;

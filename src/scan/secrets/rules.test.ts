@@ -57,3 +57,14 @@ describe("fuzz", () => {
     }
   });
 });
+
+describe("maskSecrets", () => {
+  test("masks secrets, short URL passwords and ADO passwords; leaves plain text", async () => {
+    const { maskSecrets } = await import("./detect.ts");
+    expect(maskSecrets("db = 'postgres://app:Zr8k@db.acme.io/x'")).toBe("db = 'postgres://app:***@db.acme.io/x'");
+    expect(maskSecrets("Server=s;Password=Kp9abcdef;")).not.toContain("Kp9abcdef");
+    const aws = secretRules.find((r) => r.id === "aws-access-key-id")!.truePositives[0];
+    expect(maskSecrets(aws)).toBe("aws_access_key_id = …");
+    expect(maskSecrets("just some code(); x = 1")).toBe("just some code(); x = 1");
+  });
+});

@@ -50,8 +50,11 @@ describe("IPs", () => {
     expect(scan('dns = "8.8.8.8"').map((x) => x.value)).toEqual(["8.8.8.8"]);
   });
   test("IPv6 yes; times, MACs, slices and C++ scopes no", () => {
-    const f = scan('a = "2001:db8::17"\nb = "fe80::1%eth0"\nt = "12:34:56"\nm = "aa:bb:cc:dd:ee:ff"\nx = y[1::2]\nstd::string s;');
-    expect(f.map((x) => x.value)).toEqual(["2001:db8::17", "fe80::1"]);
+    const f = scan('a = "2001:db9::17"\nb = "fe80::1%eth0"\nt = "12:34:56"\nm = "aa:bb:cc:dd:ee:ff"\nx = y[1::2]\nstd::string s;');
+    expect(f.map((x) => x.value)).toEqual(["2001:db9::17", "fe80::1"]);
+  });
+  test("documentation ranges and network addresses are skipped", () => {
+    expect(scan('a = "192.0.2.10"; b = "203.0.113.7"; c = "2001:db8::1"; d = "10.20.0.0"')).toEqual([]);
   });
 });
 

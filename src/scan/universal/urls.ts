@@ -93,8 +93,12 @@ function onVersionLine(text: string, index: number): boolean {
   return /version|\bver\b|\bv\s*$|release|build|oid|copyright|\bsemver|@\s*$/.test(before);
 }
 
+// Documentation ranges (RFC 5737, RFC 3849): the IP counterpart of example.com.
+const docRanges = /^(?:192\.0\.2|198\.51\.100|203\.0\.113)\.|^2001:0?db8:/i;
+
 function validIpv4(ip: string): boolean {
-  if (ip === "0.0.0.0" || ip.startsWith("255.") || ip.endsWith(".255")) return false;
+  // Broadcast, masks and network addresses (x.y.z.0) name ranges, not hosts.
+  if (ip === "0.0.0.0" || ip.startsWith("255.") || ip.endsWith(".255") || ip.endsWith(".0") || docRanges.test(ip)) return false;
   const parts = ip.split(".").map(Number);
   // Small dotted quads like 1.2.3.4 / 2.0.1.0 are version numbers far more often than addresses.
   if (parts.every((p) => p < 10) && !(parts[0] === 1 && parts[1] === 1 && parts[2] === 1) && ip !== "8.8.8.8") return false;
@@ -139,7 +143,7 @@ export function extractEndpoints(
     for (const m of text.matchAll(ipv6Re)) {
       const ip = m[1];
       const groups = ip.split(":").filter(Boolean).length;
-      if (ip.length < 5 || groups < 2 || inUrl(m.index) || !isIp(ip)) continue;
+      if (ip.length < 5 || groups < 2 || inUrl(m.index) || !isIp(ip) || docRanges.test(ip)) continue;
       if (!ip.includes("::") && ip.split(":").length !== 8) continue;
       push("ip", ip.toLowerCase(), ip.toLowerCase(), m.index, "ip/v6", null);
     }

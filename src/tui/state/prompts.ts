@@ -1,7 +1,7 @@
 // The queue of open learning-mode questions. The head is on screen; answering it answers every
 // queued request for the same destination (the capture session asks once per destination, but
 // a request may be re-asked after a once-only answer).
-import type { PromptAnswer, PromptRequest } from "../../core/types.ts";
+import type { DefaultAction, PromptAnswer, PromptRequest } from "../../core/types.ts";
 import { destinationKey } from "./destinations.ts";
 
 export function promptKey(req: PromptRequest): string {
@@ -36,3 +36,13 @@ export const answerLabels: Record<PromptAnswer, string> = {
   "deny-always": "always denied",
   kill: "process tree killed",
 };
+
+/** What an unanswered question turns into: the policy's own default (an alert when that is prompt). */
+export function timeoutAnswerFor(defaultAction: DefaultAction): { answer: PromptAnswer | null; label: string } {
+  switch (defaultAction) {
+    case "allow": return { answer: "allow-once", label: "allow" };
+    case "block": return { answer: "deny-once", label: "deny" };
+    case "kill": return { answer: "kill", label: "kill" };
+    default: return { answer: null, label: "alert" };
+  }
+}

@@ -3,6 +3,7 @@ import { Hono } from "hono";
 import { proposePolicy } from "../../policy/learn.ts";
 import { listPresets } from "../../policy/presets.ts";
 import { eventSeries } from "../../store/series.ts";
+import { sessionEventStats } from "../../store/lookups.ts";
 import { intParam, POLICY_NAME, type WebDeps, type WebEnv } from "../context.ts";
 import { redactEventForDisplay } from "../redact-event.ts";
 import { parseDate } from "../views/format.ts";
@@ -16,7 +17,7 @@ const MAX = Number.MAX_SAFE_INTEGER;
 
 const shown = (events: StoredEvent[]) => events.map((e) => ({ id: e.id, event: redactEventForDisplay(e.event) }));
 
-export function apiRoutes({ store, policyCwd }: WebDeps) {
+export function apiRoutes({ store, policyCwd, destinations: destCache }: WebDeps) {
   const api = new Hono<WebEnv>();
 
   api.get("/sessions", (c) => {
@@ -31,7 +32,7 @@ export function apiRoutes({ store, policyCwd }: WebDeps) {
   api.get("/sessions/:id", (c) => {
     const s = store.getSession(c.req.param("id"));
     if (!s) return c.json({ error: "no such session" }, 404);
-    return c.json({ session: s, destinations: store.destinations(s.id), alerts: store.listAlerts({ session: s.id, limit: 1000 }), connections: store.countEvents(s.id) });
+    return c.json({ session: s, destinations: destCache.get(s.id), alerts: store.listAlerts({ session: s.id, limit: 1000 }), events: sessionEventStats(store.db, s.id).count });
   });
 
   // Keyset pagination: pass the smallest id you have as ?before= for the next (older) page.
@@ -51,7 +52,7 @@ export function apiRoutes({ store, policyCwd }: WebDeps) {
   api.get("/sessions/:id/proposal", (c) => {
     const s = store.getSession(c.req.param("id"));
     if (!s) return c.json({ error: "no such session" }, 404);
-    const yaml = proposePolicy(store.destinations(s.id), { name: `session-${s.id.slice(0, 8)}` });
+    const yaml = proposePolicy(destCache.get(s.id), { name: `session-${s.id.slice(0, 8)}` });
     return c.json({ yaml });
   });
 

@@ -1,7 +1,7 @@
 /** @jsxImportSource hono/jsx */
 import { Hono } from "hono";
 import { proposePolicy } from "../../policy/learn.ts";
-import { alertById, destinationProtos, processOf } from "../../store/lookups.ts";
+import { alertById, destinationProtos, processOf, sessionEventStats } from "../../store/lookups.ts";
 import type { StoredEvent } from "../../store/events.ts";
 import { intParam, type WebDeps, type WebEnv } from "../context.ts";
 import { addDenyRules } from "../policy-form.ts";
@@ -9,17 +9,23 @@ import { redactEventForDisplay } from "../redact-event.ts";
 import { ActiveSessions, Dashboard } from "../views/dashboard.tsx";
 import { AlertRowView, AlertsPage } from "../views/alerts.tsx";
 import { parseDate } from "../views/format.ts";
-import { EventPage, ProposePage, SessionList, SessionPage } from "../views/sessions.tsx";
+import { DestinationTable, EventPage, ProposePage, SessionList, SessionPage } from "../views/sessions.tsx";
 import { renderEditor } from "./policies.tsx";
 
 const EVENT_PAGE = 100;
 const MAX_DESTINATIONS = 2000;
 
+const verdicts = new Set(["allow", "alert", "block", "kill"]);
+
+function eventFilter(verdict: string | undefined, q: string | undefined) {
+  return { verdict: verdict && verdicts.has(verdict) ? verdict : undefined, q: q?.trim().slice(0, 200) || undefined };
+}
+
 export function displayEvents(events: StoredEvent[]): StoredEvent[] {
   return events.map((e) => ({ id: e.id, event: redactEventForDisplay(e.event) }));
 }
 
-export function pageRoutes({ store }: WebDeps) {
+export function pageRoutes({ store, destinations: destCache }: WebDeps) {
   const app = new Hono<WebEnv>();
 
   app.get("/", (c) => {
@@ -45,14 +51,26 @@ export function pageRoutes({ store }: WebDeps) {
     const s = store.getSession(c.req.param("id"));
     if (!s) return c.text("no such session", 404);
     const before = c.req.query("before");
-    const events = displayEvents(store.listEvents({ session: s.id, type: "connection", limit: EVENT_PAGE, beforeId: before ? intParam(before, 0, 0, Number.MAX_SAFE_INTEGER) : undefined }));
-    const destinations = store.destinations(s.id);
+    const filter = eventFilter(c.req.query("verdict"), c.req.query("q"));
+    const events = displayEvents(store.listEvents({
+      session: s.id, type: "connection", limit: EVENT_PAGE, beforeId: before ? intParam(before, 0, 0, Number.MAX_SAFE_INTEGER) : undefined,
+      verdict: filter.verdict, search: filter.q,
+    }));
+    // A big session's destination summary is loaded after the page (htmx) unless it is cached.
+    const destinations = destCache.cheap(s.id) ? destCache.get(s.id) : null;
     return c.html(
       <SessionPage
-        csrf={c.get("csrf")} s={s} destinations={destinations.slice(0, MAX_DESTINATIONS)} destinationsTruncated={destinations.length > MAX_DESTINATIONS}
-        alerts={store.listAlerts({ session: s.id, limit: 200 })} events={events} pageSize={EVENT_PAGE} eventTotal={store.countEvents(s.id)}
+        csrf={c.get("csrf")} s={s} destinations={destinations?.slice(0, MAX_DESTINATIONS) ?? null} destinationsTruncated={(destinations?.length ?? 0) > MAX_DESTINATIONS}
+        alerts={store.listAlerts({ session: s.id, limit: 200 })} events={events} pageSize={EVENT_PAGE} eventTotal={sessionEventStats(store.db, s.id).count} filter={filter}
       />,
     );
+  });
+
+  app.get("/sessions/:id/destinations", (c) => {
+    const s = store.getSession(c.req.param("id"));
+    if (!s) return c.text("no such session", 404);
+    const rows = destCache.get(s.id);
+    return c.html(<DestinationTable rows={rows.slice(0, MAX_DESTINATIONS)} truncated={rows.length > MAX_DESTINATIONS} />);
   });
 
   // The next (older) page of a session's connections, swapped in by htmx.
@@ -60,14 +78,15 @@ export function pageRoutes({ store }: WebDeps) {
     const s = store.getSession(c.req.param("id"));
     if (!s) return c.text("no such session", 404);
     const before = intParam(c.req.query("before"), Number.MAX_SAFE_INTEGER, 0, Number.MAX_SAFE_INTEGER);
-    const events = displayEvents(store.listEvents({ session: s.id, type: "connection", limit: EVENT_PAGE, beforeId: before }));
-    return c.html(<EventPage session={s.id} events={events} pageSize={EVENT_PAGE} />);
+    const filter = eventFilter(c.req.query("verdict"), c.req.query("q"));
+    const events = displayEvents(store.listEvents({ session: s.id, type: "connection", limit: EVENT_PAGE, beforeId: before, verdict: filter.verdict, search: filter.q }));
+    return c.html(<EventPage session={s.id} events={events} pageSize={EVENT_PAGE} filter={filter} />);
   });
 
   app.get("/sessions/:id/propose", (c) => {
     const s = store.getSession(c.req.param("id"));
     if (!s) return c.text("no such session", 404);
-    return c.html(<ProposePage csrf={c.get("csrf")} s={s} destinations={store.destinations(s.id).slice(0, MAX_DESTINATIONS)} />);
+    return c.html(<ProposePage csrf={c.get("csrf")} s={s} destinations={destCache.get(s.id).slice(0, MAX_DESTINATIONS)} />);
   });
 
   app.post("/sessions/:id/propose", async (c) => {
@@ -75,7 +94,7 @@ export function pageRoutes({ store }: WebDeps) {
     if (!s) return c.text("no such session", 404);
     const body = await c.req.parseBody();
     const name = typeof body.name === "string" && body.name ? body.name : `session-${s.id.slice(0, 8)}`;
-    const destinations = store.destinations(s.id).slice(0, MAX_DESTINATIONS);
+    const destinations = destCache.get(s.id).slice(0, MAX_DESTINATIONS);
     const allowed = destinations.filter((_, i) => body[`d${i}`] === "allow");
     const denied = destinations.filter((_, i) => body[`d${i}`] === "deny");
     const protos = destinationProtos(store.db, s.id);

@@ -25,7 +25,7 @@
 
   // ---- live stream -------------------------------------------------------------------------
   var table = document.getElementById("live-rows");
-  var state = { paused: false, held: [], seen: 0, shown: 0, chart: null };
+  var state = { paused: false, held: [], seen: 0, shown: 0, chart: null, ids: new Set(), lastId: 0 };
 
   function matches(tr) {
     var v = document.getElementById("f-verdict").value;
@@ -74,8 +74,9 @@
   function addEvents(list) {
     var frag = document.createDocumentFragment();
     var added = 0;
-    // Newest on top: build in reverse so the last event ends up first.
-    for (var i = list.length - 1; i >= 0; i--) {
+    // Newest on top: build in reverse so the last event ends up first; only what can stay shown.
+    var stop = Math.max(0, list.length - MAX_ROWS);
+    for (var i = list.length - 1; i >= stop; i--) {
       var item = list[i];
       if (!item.event || item.event.type !== "connection") continue;
       var tr = rowFor(item.id, item.event);
@@ -97,7 +98,14 @@
 
   function onEvents(list) {
     var conns = [];
-    for (var i = 0; i < list.length; i++) if (list[i].event && list[i].event.type === "connection") conns.push(list[i]);
+    for (var i = 0; i < list.length; i++) {
+      var item = list[i];
+      if (!item.event || item.event.type !== "connection" || state.ids.has(item.id)) continue;
+      state.ids.add(item.id);
+      if (item.id > state.lastId) state.lastId = item.id;
+      conns.push(item);
+    }
+    if (state.ids.size > 20000) state.ids = new Set(Array.from(state.ids).slice(-5000));
     state.seen += conns.length;
     chartAdd(conns);
     if (state.paused) {
@@ -107,6 +115,14 @@
       addEvents(conns);
     }
     counts();
+  }
+
+  // Rows written between the page render (or a reconnect) and the socket opening.
+  function catchUp() {
+    fetch("/api/events?type=connection&limit=500&after=" + state.lastId, { credentials: "same-origin" })
+      .then(function (r) { return r.ok ? r.json() : null; })
+      .then(function (data) { if (data && data.events) onEvents(data.events); })
+      .catch(function () {});
   }
 
   function setStatus(text, cls) {
@@ -132,6 +148,7 @@
         return;
       }
       if (msg.type === "events") onEvents(msg.events || []);
+      else if (msg.type === "hello") catchUp();
       else if (msg.type === "sessions" && window.htmx) window.htmx.trigger(document.body, "sessions-changed");
       else if (msg.type === "gap") setStatus("live (skipped " + msg.skipped + " events to keep up)", "live");
     };
@@ -225,6 +242,9 @@
   }
 
   if (table) {
+    state.lastId = Number(document.getElementById("live").getAttribute("data-last-id")) || 0;
+    var initial = table.querySelectorAll("tr[data-id]");
+    for (var k = 0; k < initial.length; k++) state.ids.add(Number(initial[k].getAttribute("data-id")));
     document.getElementById("pause").addEventListener("click", function (e) {
       state.paused = !state.paused;
       e.target.textContent = state.paused ? "Resume" : "Pause";

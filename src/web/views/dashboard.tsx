@@ -30,7 +30,7 @@ export function Dashboard(props: { csrf: string; sessions: SessionRow[]; recent:
   return (
     <Layout title="Live connections" csrf={props.csrf} active="/">
       <section>
-        <h2>Running sessions</h2>
+        <h2>Running sessions <span class="muted small">(and sessions whose monitor stopped without recording an end)</span></h2>
         <div id="active" hx-get="/partials/active" hx-trigger="every 5s, sessions-changed from:body" hx-swap="innerHTML">
           <ActiveSessions sessions={props.sessions} />
         </div>

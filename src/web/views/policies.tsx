@@ -82,7 +82,7 @@ export function PolicyList(props: { csrf: string; policies: StoredPolicy[]; mess
       <h2>Import YAML</h2>
       <form method="post" action="/policies/import" enctype="multipart/form-data" class="filters">
         <CsrfField csrf={props.csrf} />
-        <label>name <input name="name" pattern="[A-Za-z0-9._-]{1,100}" placeholder="from the file name" /></label>
+        <label>name <input name="name" pattern="[A-Za-z0-9._\-]{1,100}" placeholder="from the file name" /></label>
         <input type="file" name="file" accept=".yaml,.yml,text/yaml" required />
         <button type="submit">Import</button>
       </form>
@@ -147,7 +147,7 @@ export function PolicyEditor(props: {
             <input type="hidden" name="original" value={props.isNew ? "" : props.name} />
             <input type="hidden" name="base" value={props.yaml} />
             <div class="filters">
-              <label>file name <input name="name" required pattern="[A-Za-z0-9._-]{1,100}" value={props.name} /></label>
+              <label>file name <input name="name" required pattern="[A-Za-z0-9._\-]{1,100}" value={props.name} /></label>
               <label>policy name <input name="title" value={v.policy.name} /></label>
               <label>default <select name="default">
                 {["", "alert", "block", "kill", "prompt", "allow"].map((a) => <option value={a} selected={v.policy.defaultAction === a}>{a || "(alert)"}</option>)}
@@ -184,7 +184,7 @@ export function PolicyEditor(props: {
         <form method="post" action="/policies/save" id="yaml-form">
           <CsrfField csrf={props.csrf} />
           <input type="hidden" name="original" value={props.isNew ? "" : props.name} />
-          <label>file name <input name="name" required pattern="[A-Za-z0-9._-]{1,100}" value={props.name} /></label>
+          <label>file name <input name="name" required pattern="[A-Za-z0-9._\-]{1,100}" value={props.name} /></label>
           <textarea name="yaml" id="yaml-text" rows={24} spellcheck={false}
             hx-post="/policies/validate" hx-trigger="input changed delay:400ms" hx-target="#check" hx-swap="innerHTML">{props.yaml}</textarea>
           <p><button type="submit" class="primary" id="save-yaml">Save</button></p>

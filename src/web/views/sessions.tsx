@@ -53,16 +53,30 @@ export function SessionList(props: { csrf: string; rows: SessionRow[]; total: nu
 }
 
 /** A page of a session's connections plus the link that loads the next (older) page in place. */
-export function EventPage(props: { session: string; events: StoredEvent[]; pageSize: number }) {
+export interface EventFilter {
+  verdict?: string;
+  q?: string;
+}
+
+export function filterQuery(f: EventFilter): string {
+  const p = new URLSearchParams();
+  if (f.verdict) p.set("verdict", f.verdict);
+  if (f.q) p.set("q", f.q);
+  const s = p.toString();
+  return s ? `&${s}` : "";
+}
+
+export function EventPage(props: { session: string; events: StoredEvent[]; pageSize: number; filter?: EventFilter }) {
   const rows = connectionRows(props.events);
   const oldest = props.events.length ? props.events[props.events.length - 1].id : null;
+  const fq = filterQuery(props.filter ?? {});
   return (
     <>
       {rows.map((r) => <ConnectionRow id={r.id} ev={r.ev} />)}
       {oldest !== null && props.events.length >= props.pageSize ? (
         <tr class="more">
           <td colspan={7}>
-            <a href={`/sessions/${props.session}?before=${oldest}#connections`} hx-get={`/sessions/${props.session}/events?before=${oldest}`} hx-target="closest tr" hx-swap="outerHTML">
+            <a href={`/sessions/${props.session}?before=${oldest}${fq}#connections`} hx-get={`/sessions/${props.session}/events?before=${oldest}${fq}`} hx-target="closest tr" hx-swap="outerHTML">
               older connections…
             </a>
           </td>
@@ -73,9 +87,10 @@ export function EventPage(props: { session: string; events: StoredEvent[]; pageS
 }
 
 export function SessionPage(props: {
-  csrf: string; s: SessionRow; destinations: DestinationRow[]; alerts: AlertRow[]; events: StoredEvent[];
-  pageSize: number; eventTotal: number; destinationsTruncated: boolean;
+  csrf: string; s: SessionRow; destinations: DestinationRow[] | null; alerts: AlertRow[]; events: StoredEvent[];
+  pageSize: number; eventTotal: number; destinationsTruncated: boolean; filter?: EventFilter;
 }) {
+  const f = props.filter ?? {};
   const { s } = props;
   return (
     <Layout title={`Session ${s.id}`} csrf={props.csrf} active="/sessions">
@@ -92,17 +107,49 @@ export function SessionPage(props: {
           </ul>
         </dd>
         <dt>capture</dt><dd>{s.complete ? <span class="ok">complete</span> : <span class="warn">incomplete: only polling probes ran, short-lived connections can be missed</span>}</dd>
-        <dt>counts</dt><dd>{`${props.eventTotal} connections stored, ${s.violations} violations, ${props.destinations.length} destinations`}</dd>
+        <dt>counts</dt><dd>{s.endedAt ? `${s.connections} connections, ${s.destinations} destinations, ${s.violations} violations; ${props.eventTotal} events stored` : `${props.eventTotal} events stored so far`}</dd>
       </dl>
       <p>
         <a class="button" href={`/sessions/${s.id}/propose`}>Propose a policy from these destinations</a>{" "}
         <a class="button" href={`/api/sessions/${s.id}`}>JSON</a>
       </p>
       <h2>Destinations</h2>
+      {props.destinations ? (
+        <DestinationTable rows={props.destinations} truncated={props.destinationsTruncated} />
+      ) : (
+        <div id="destinations-lazy" hx-get={`/sessions/${s.id}/destinations`} hx-trigger="load" hx-swap="outerHTML">
+          <p class="muted">Summarising {String(props.eventTotal)} events… <a href={`/sessions/${s.id}/destinations`}>open the summary</a></p>
+        </div>
+      )}
+      <h2>Alerts</h2>
+      {props.alerts.length ? (
+        <table class="grid"><tbody>{props.alerts.map((a) => <AlertRowView a={a} csrf={props.csrf} />)}</tbody></table>
+      ) : <p class="muted">No alerts.</p>}
+      <h2 id="connections">Connections</h2>
+      <form class="filters" method="get" action={`/sessions/${s.id}#connections`}>
+        <label>verdict <select name="verdict">
+          {["", "allow", "alert", "block", "kill"].map((v) => <option value={v} selected={f.verdict === v}>{v || "any"}</option>)}
+        </select></label>
+        <label>search <input type="search" name="q" value={f.q ?? ""} placeholder="host, IP or executable" /></label>
+        <button type="submit">Filter</button>
+      </form>
+      <table class="grid" id="session-events">
+        <EventHead />
+        <tbody>
+          <EventPage session={s.id} events={props.events} pageSize={props.pageSize} filter={f} />
+        </tbody>
+      </table>
+    </Layout>
+  );
+}
+
+export function DestinationTable(props: { rows: DestinationRow[]; truncated: boolean }) {
+  return (
+    <div id="destinations-block">
       <table class="grid" id="destinations">
         <thead><tr><th>verdict</th><th>destination</th><th>count</th><th>first seen</th><th>last seen</th><th>processes</th><th>rule</th></tr></thead>
         <tbody>
-          {props.destinations.map((d) => (
+          {props.rows.map((d) => (
             <tr>
               <td><Verdict v={d.verdict} /></td>
               <td class="mono">{destination(d.host, d.ip, d.port)}{d.host && d.ip ? <span class="muted">{` ${d.ip}`}</span> : null}</td>
@@ -115,19 +162,8 @@ export function SessionPage(props: {
           ))}
         </tbody>
       </table>
-      {props.destinationsTruncated ? <p class="muted">Showing the first destinations only.</p> : null}
-      <h2>Alerts</h2>
-      {props.alerts.length ? (
-        <table class="grid"><tbody>{props.alerts.map((a) => <AlertRowView a={a} csrf={props.csrf} />)}</tbody></table>
-      ) : <p class="muted">No alerts.</p>}
-      <h2 id="connections">Connections</h2>
-      <table class="grid" id="session-events">
-        <EventHead />
-        <tbody>
-          <EventPage session={s.id} events={props.events} pageSize={props.pageSize} />
-        </tbody>
-      </table>
-    </Layout>
+      {props.truncated ? <p class="muted">Showing the busiest destinations only; the JSON API has them all.</p> : null}
+    </div>
   );
 }
 
@@ -137,7 +173,7 @@ export function ProposePage(props: { csrf: string; s: SessionRow; destinations: 
       <p>Choose for each destination whether the policy should allow or deny it. The result opens in the policy editor; nothing is saved until you save it there.</p>
       <form method="post" action={`/sessions/${props.s.id}/propose`}>
         <CsrfField csrf={props.csrf} />
-        <label>policy name <input name="name" required pattern="[A-Za-z0-9._-]{1,100}" value={`session-${props.s.id.slice(0, 8)}`} /></label>
+        <label>policy name <input name="name" required pattern="[A-Za-z0-9._\-]{1,100}" value={`session-${props.s.id.slice(0, 8)}`} /></label>
         <table class="grid" id="proposal">
           <thead><tr><th>destination</th><th>seen</th><th>verdict</th><th>allow</th><th>deny</th><th>skip</th></tr></thead>
           <tbody>

@@ -49,6 +49,11 @@ async function main() {
     while (Date.now() < end && n < 100000) { await httpGet('127.0.0.1', port, '/loop/' + n); n++; }
     out.results.loop = n;
   }
+  if (process.env.BUSY_MS) {
+    const end = Date.now() + +process.env.BUSY_MS;
+    while (Date.now() < end) { /* block the event loop */ }
+    await new Promise((r) => setTimeout(r, 300));
+  }
   out.results.telemetry = await phoned;
   out.results.polluted = ({}).polluted || null;
   process.stdout.write(JSON.stringify(out) + '\n');

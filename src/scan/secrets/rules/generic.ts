@@ -22,6 +22,7 @@ export const genericSecret: SecretRule = {
     const v = m[1] ?? m[2] ?? s;
     if (isPlaceholder(v)) return false;
     if (/^[a-z]+(?:[._-][a-z]+)*$/i.test(v)) return false; // words and identifiers
+    if (/\[[^\]]*-[^\]]*\]|\\[dDwWsS.]|\(\?[:=!<]/.test(v)) return false; // regular expressions
     if (/^(?:https?:|\/|\.\/|\$|%|process\.env|os\.environ|env\(|getenv|Sys\.getenv)/.test(v)) return false;
     if (/^[\w.-]+\.(?:json|ya?ml|txt|pem|key|crt|py|js|ts|r)$/i.test(v)) return false;
     const classes = [/[a-z]/, /[A-Z]/, /\d/].filter((r) => r.test(v)).length;
@@ -39,6 +40,7 @@ export const genericSecret: SecretRule = {
     'secret_file = "credentials/service-account.json"',
     'API_KEY = "your-api-key-goes-here-1234"',
     'tokenizer_name = "bert-base-uncased"',
+    'const TOKEN_STRINGS = "[A-Za-z0-9._~+/-]+=*";',
     `description = "${fake("Xq7", body(29, undefined, 105))}"`,
   ],
 };

@@ -1,0 +1,51 @@
+import { expect, test } from "bun:test";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { CliError } from "../command.ts";
+import { loadPolicy } from "../../policy/load.ts";
+import { evaluate } from "../../policy/evaluate.ts";
+import { observeOnlyPolicy } from "../../policy/default-policy.ts";
+import { learnedFile, learningPolicy, writeLearnedEntries } from "./policy-learn.ts";
+
+const dir = () => mkdtempSync(join(tmpdir(), "trustrun-learnfile-"));
+
+test("learned entries join the file with their comments, keep what was there, and still load", () => {
+  const file = join(dir(), "p.yaml");
+  writeFileSync(file, "# ours\nname: p\ndefault: block\nallow:\n  - host: pypi.org # index\n");
+  const n = writeLearnedEntries(file, [
+    { host: "api.openai.com", port: 443, proto: "tcp", kind: "allow", comment: "learned 2026-01-01T00:00:00Z from python3 (pid 7)" },
+    { ip: "192.0.2.9", port: 25, proto: "tcp", kind: "deny", comment: "learned 2026-01-01T00:00:01Z from sh (pid 8)" },
+  ]);
+  expect(n).toBe(2);
+  const text = readFileSync(file, "utf8");
+  expect(text).toContain("# ours");
+  expect(text).toContain("pypi.org # index");
+  expect(text).toContain("# learned 2026-01-01T00:00:00Z from python3 (pid 7)");
+  const r = loadPolicy({ files: [file], presets: [] });
+  expect(r.ok).toBe(true);
+  if (!r.ok) return;
+  expect(evaluate({ host: "api.openai.com", ip: "10.0.0.1", port: 443, proto: "tcp" }, r.policy).verdict).toBe("allow");
+  expect(evaluate({ host: null, ip: "192.0.2.9", port: 25, proto: "tcp" }, r.policy).verdict).toBe("block");
+  expect(evaluate({ host: "api.openai.com", ip: "10.0.0.1", port: 80, proto: "tcp" }, r.policy).verdict).toBe("block");
+});
+
+test("a missing file is created; an invalid one is refused and left as it was", () => {
+  const d = dir();
+  const fresh = join(d, "new.yaml");
+  expect(writeLearnedEntries(fresh, [{ host: "a.example", port: 443, kind: "allow", comment: "c" }])).toBe(1);
+  expect(loadPolicy({ files: [fresh], presets: [] }).ok).toBe(true);
+  const bad = join(d, "bad.yaml");
+  writeFileSync(bad, "default: maybe\n");
+  expect(() => writeLearnedEntries(bad, [{ host: "a.example", kind: "allow", comment: "c" }])).toThrow(CliError);
+  expect(readFileSync(bad, "utf8")).toBe("default: maybe\n");
+  expect(writeLearnedEntries(bad, [])).toBe(0);
+});
+
+test("learning asks about everything the policy does not cover, even from the observe-only default", () => {
+  const p = learningPolicy(observeOnlyPolicy());
+  expect(evaluate({ host: "x.example", ip: "10.0.0.1", port: 443, proto: "tcp" }, p).verdict).toBe("prompt");
+  expect(learnedFile({ policy: ["a.yaml", "b.yaml"] }, undefined, "/w")).toBe("/w/a.yaml");
+  expect(learnedFile({}, undefined, "/w")).toBe("/w/trustrun.yaml");
+  expect(learnedFile({ policy: ["a.yaml"] }, "out.yaml", "/w")).toBe("/w/out.yaml");
+});

@@ -1,0 +1,28 @@
+import { describe, expect, test } from "bun:test";
+import { scanFile } from "./file-scan.ts";
+
+const enc = new TextEncoder();
+
+describe("scanFile", () => {
+  test("binary, UTF-16 and BOM handling", async () => {
+    expect((await scanFile({ id: 1, rel: "a.bin", bytes: new Uint8Array([1, 0, 2]), regexOnly: true })).skipped).toBe("binary");
+    const utf16 = new Uint8Array([0xff, 0xfe, ...[..."https://u.acme.io"].flatMap((c) => [c.charCodeAt(0), 0])]);
+    const r = await scanFile({ id: 2, rel: "a.txt", bytes: utf16, regexOnly: true });
+    expect(r.findings.map((f) => f.value)).toEqual(["https://u.acme.io"]);
+    const bom = new Uint8Array([0xef, 0xbb, 0xbf, ...enc.encode("x = 'https://b.acme.io'")]);
+    expect((await scanFile({ id: 3, rel: "a.py", bytes: bom, regexOnly: false })).findings[0].column).toBe(6);
+  });
+
+  test("fuzz: random and truncated bytes never throw", async () => {
+    let seed = 3;
+    const rnd = () => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff), seed);
+    const base = enc.encode("import requests\nrequests.get(f'https://{h}.acme.io/x')\nKEY='AKIA' + 'x'\n");
+    for (let i = 0; i < 200; i++) {
+      const bytes = base.slice(0, rnd() % base.length);
+      for (let j = 0; j < 5; j++) if (bytes.length) bytes[rnd() % bytes.length] = rnd() % 256;
+      const rel = ["a.py", "a.js", "a.ts", "a.tsx", "a.R", "a.txt"][i % 6];
+      const r = await scanFile({ id: i, rel, bytes, regexOnly: false });
+      expect(Array.isArray(r.findings)).toBe(true);
+    }
+  });
+});

@@ -1,0 +1,69 @@
+// The scan browser's model: findings grouped by host (secrets and host-less findings by kind),
+// violations first, and the source lines around a finding.
+import type { Finding } from "../../core/types.ts";
+
+export interface HostGroup {
+  key: string;
+  label: string;
+  findings: Finding[];
+  verdict: Finding["verdict"]; // the worst
+  files: number;
+}
+
+const rank: Record<Finding["verdict"], number> = { allowed: 0, unknown: 1, violation: 2 };
+
+export function groupKey(f: Finding): string {
+  if (f.kind === "secret") return "(secrets)";
+  return f.host ?? (f.kind === "ip" ? f.value : `(${f.kind})`);
+}
+
+/** Findings by host, worst verdict first, then most findings; findings in file/line order. */
+export function groupFindings(findings: Finding[], filter: { text: string; verdict: "all" | "violation" | "unknown" | "allowed" }): HostGroup[] {
+  const t = filter.text.trim().toLowerCase();
+  const groups = new Map<string, Finding[]>();
+  for (const f of findings) {
+    if (filter.verdict !== "all" && f.verdict !== filter.verdict) continue;
+    if (t && !`${f.host ?? ""} ${f.value} ${f.file} ${f.rule} ${f.kind}`.toLowerCase().includes(t)) continue;
+    const k = groupKey(f);
+    const list = groups.get(k) ?? [];
+    list.push(f);
+    groups.set(k, list);
+  }
+  return [...groups].map(([key, list]) => {
+    list.sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line || a.column - b.column);
+    const verdict = list.reduce<Finding["verdict"]>((w, f) => (rank[f.verdict] > rank[w] ? f.verdict : w), "allowed");
+    return { key, label: key, findings: list, verdict, files: new Set(list.map((f) => f.file)).size };
+  }).sort((a, b) => rank[b.verdict] - rank[a.verdict] || b.findings.length - a.findings.length || a.key.localeCompare(b.key));
+}
+
+export const scanVerdictFilters = ["all", "violation", "unknown", "allowed"] as const;
+export type ScanVerdictFilter = (typeof scanVerdictFilters)[number];
+
+export function nextScanVerdict(v: ScanVerdictFilter): ScanVerdictFilter {
+  return scanVerdictFilters[(scanVerdictFilters.indexOf(v) + 1) % scanVerdictFilters.length];
+}
+
+export interface ContextLine {
+  n: number;
+  text: string;
+  hit: boolean;
+}
+
+/**
+ * Lines around `line` (1-based) from the file's text; control characters are made visible.
+ * With `hideHit` the finding's own line is withheld (a secret must not reach the screen).
+ */
+export function contextLines(text: string, line: number, radius = 3, maxWidth = 400, hideHit = false): ContextLine[] {
+  const lines = text.split(/\r?\n/);
+  const from = Math.max(1, line - radius);
+  const to = Math.min(lines.length, line + radius);
+  const out: ContextLine[] = [];
+  for (let n = from; n <= to; n++) {
+    if (hideHit && n === line) {
+      out.push({ n, text: "(line withheld: it holds the secret)", hit: true });
+      continue;
+    }
+    out.push({ n, text: lines[n - 1].replace(/\t/g, "  ").replace(/[\x00-\x08\x0b-\x1f\x7f]/g, "?").slice(0, maxWidth), hit: n === line });
+  }
+  return out;
+}
