@@ -41,7 +41,7 @@ const server = Bun.serve({
   hostname: "127.0.0.1", port: 0, tls: { cert: upstream.certFor("bench.test"), key: upstream.keyPem },
   fetch: () => new Response("x".repeat(512), { headers: { "content-type": "text/plain" } }),
 });
-const child = Bun.spawn([process.execPath, import.meta.path, "--child", JSON.stringify({ proxyCa, upstreamCaPem: upstreamCa.certPem })], { stdout: "pipe", stderr: "pipe" });
+const child = Bun.spawn([process.execPath, import.meta.path, "--child", JSON.stringify({ proxyCa, upstreamCaPem: upstreamCa.certPem })], { stdout: "pipe", stderr: process.env.PT ? "inherit" : "pipe" });
 const reader = child.stdout.getReader();
 const { value } = await reader.read();
 if (!value) throw new Error(`the proxy child did not start: ${await new Response(child.stderr).text()}`);

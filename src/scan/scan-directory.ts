@@ -97,7 +97,7 @@ export async function scanDirectory(root: string, opts: ScanOptions = {}, onProg
   };
   perFile.sort((a, b) => (a.rel < b.rel ? -1 : a.rel > b.rel ? 1 : 0));
   for (const { rel, findings: raw } of perFile) {
-    const sorted = dedupe(raw).sort((a, b) => a.line - b.line || a.column - b.column || a.kind.localeCompare(b.kind));
+    const sorted = dedupe(raw).sort((a, b) => a.line - b.line || a.column - b.column || a.kind.localeCompare(b.kind) || a.rule.localeCompare(b.rule) || a.value.localeCompare(b.value));
     for (const f of sorted) {
       // Field order as in the scan JSON contract.
       findings.push({

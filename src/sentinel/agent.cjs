@@ -18,6 +18,16 @@ const dateNow = Date.now;
 const SafeMap = Map;
 const SafeSet = Set;
 const arrayIsArray = Array.isArray;
+const ObjectProto = Object.prototype;
+const objectKeys = Object.keys;
+const hasOwnProperty = Object.prototype.hasOwnProperty;
+function hasOwn(o, k) { return hasOwnProperty.call(o, k); }
+function nullProtoCopy(o) {
+  const out = Object.create(null);
+  const keys = objectKeys(o);
+  for (let i = 0; i < keys.length; i++) out[keys[i]] = o[keys[i]];
+  return out;
+}
 
 // ---------- pure helpers ----------
 
@@ -356,7 +366,10 @@ function start() {
   function send(obj, urgent) {
     if (dead) return;
     let line;
-    try { line = jsonStringify(obj); } catch (_) { return; }
+    try {
+      if (hasOwn(ObjectProto, 'toJSON')) obj = nullProtoCopy(obj);
+      line = jsonStringify(obj);
+    } catch (_) { return; }
     if (line.length > MAX_LINE - 1) {
       // Trim the bulky optional fields, then give up on the line rather than split it.
       obj.headerNames = undefined; obj.argv = undefined; obj.chain = undefined; obj.execArgv = undefined;
@@ -367,8 +380,11 @@ function start() {
     if (queue.length >= MAX_QUEUE) queuedBytes -= queue.shift().length;
     queue.push(line + '\n');
     queuedBytes += line.length + 1;
-    if (urgent || queuedBytes >= MAX_LINE) flush();
-    else if (!batchTimer && !retry) {
+    if (retry) return; // the pipe is full: the retry timer writes when it drains
+    // Writes are grouped on the timer: each one wakes the monitor, which costs the target more
+    // CPU than the write itself on a busy machine.
+    if (urgent || queuedBytes >= 32768) flush();
+    else if (!batchTimer) {
       batchTimer = setTimeout(flush, 25);
       if (batchTimer && typeof batchTimer.unref === 'function') batchTimer.unref();
     }
@@ -377,17 +393,10 @@ function start() {
   function internalError(where, e) {
     if (reported.has(where)) return;
     reported.add(where);
-    send(rec('error', { where: where, message: String(e && e.message || e).slice(0, 300) }));
+    send({ t: 'error', pid: pid, ts: dateNow(), where: where, message: String(e && e.message || e).slice(0, 300) });
   }
-  function rec(t, fields) {
-    const o = Object.create(null);
-    o.t = t;
-    o.pid = pid;
-    o.ts = dateNow();
-    const keys = Object.keys(fields);
-    for (let i = 0; i < keys.length; i++) o[keys[i]] = fields[keys[i]];
-    return o;
-  }
+  // Records are plain literals (JSON.stringify's fast path); only own properties are serialized,
+  // so a polluted prototype cannot add fields, and a polluted toJSON is stepped around in send().
 
   // ---- policy ----
   let policy = null;
@@ -415,7 +424,7 @@ function start() {
       : { verdict: 'allow', rule: null, reason: 'no answer from TrustRun' };
     if (dead || !sleeper) return fallback;
     const id = ++askId;
-    send(rec('ask', { id: id, host: host, port: port, pkg: currentPackage() }), true);
+    send({ t: 'ask', pid: pid, ts: dateNow(), id: id, host: host, port: port, pkg: currentPackage() }, true);
     if (dead) return fallback;
     try {
       if (respFd < 0) {
@@ -626,6 +635,17 @@ function start() {
     return { host: typeof args[1] === 'string' && args[1] ? args[1] : 'localhost', port: +a0 || 0, servername: null };
   }
 
+  // Repeated connections are counted: each (destination, package, verdict) is sent for its first
+  // 16 connections, then one in 16 with the running count `n`. Refusals are always sent.
+  const connectCounts = new SafeMap();
+  function countConnect(host, port, pkg, verdict) {
+    const key = host + ':' + port + ' ' + pkg + ' ' + verdict;
+    const n = (connectCounts.get(key) || 0) + 1;
+    if (connectCounts.size >= CACHE_MAX) connectCounts.clear();
+    connectCounts.set(key, n);
+    return n;
+  }
+
   const origConnect = net.Socket.prototype.connect;
   function sentinelConnect() {
     let target = null;
@@ -641,12 +661,15 @@ function start() {
         const pkg = a[0];
         const chain = a[1];
         d = decideCached(target.host, target.port);
-        const o = rec('connect', { host: target.host, port: target.port, pkg: pkg || 'unknown', chain: chain, via: this.encrypted ? 'tls' : 'net' });
-        if (this.encrypted) o.sni = target.servername || target.host;
-        const ip = ipLiteral(target.host);
-        if (ip) o.ip = ip;
-        if (d.verdict !== 'allow') { o.verdict = d.verdict === 'deny' ? 'block' : 'alert'; o.rule = d.rule; }
-        send(o);
+        const n = countConnect(target.host, target.port, pkg, d.verdict);
+        if (d.verdict !== 'allow' || n <= 16 || (n & 15) === 0) {
+          const o = { t: 'connect', pid: pid, ts: dateNow(), host: target.host, port: target.port, pkg: pkg || 'unknown', chain: chain, via: this.encrypted ? 'tls' : 'net', n: n };
+          if (this.encrypted) o.sni = target.servername || target.host;
+          const ip = ipLiteral(target.host);
+          if (ip) o.ip = ip;
+          if (d.verdict !== 'allow') { o.verdict = d.verdict === 'deny' ? 'block' : 'alert'; o.rule = d.rule; }
+          send(o);
+        }
       }
     } catch (e) {
       internalError('connect', e);
@@ -688,7 +711,7 @@ function start() {
       // Sample repeated requests: the first few and then one in 64 pay for stack attribution.
       if (n < 4 || (n & 63) === 0) {
         const pkg = pkgHint || currentPackage();
-        send(rec('request', { via: via, host: host, port: port, method: method, path: tpl, headerNames: names, pkg: pkg, n: n + 1 }));
+        send({ t: 'request', pid: pid, ts: dateNow(), via: via, host: host, port: port, method: method, path: tpl, headerNames: names, pkg: pkg, n: n + 1 });
       }
       if (shapeSeen.size >= CACHE_MAX) shapeSeen.clear();
       shapeSeen.set(key, n + 1);
@@ -760,7 +783,7 @@ function start() {
           const pkg = carried[0] || 'unknown';
           if (isBun) {
             d = decideCached(host, port);
-            const o = rec('connect', { host: host, port: port, pkg: pkg, chain: carried[1], via: 'fetch' });
+            const o = { t: 'connect', pid: pid, ts: dateNow(), host: host, port: port, pkg: pkg, chain: carried[1], via: 'fetch', n: 1 };
             if (url.protocol === 'https:') o.sni = host;
             const ip = ipLiteral(host);
             if (ip) o.ip = ip;
@@ -809,7 +832,7 @@ function start() {
               if (dnsSeen.get(hostname) !== key && ipLiteral(hostname) === null) {
                 if (dnsSeen.size >= CACHE_MAX) dnsSeen.clear();
                 dnsSeen.set(hostname, key);
-                send(rec('dns', { name: hostname, answers: answers }));
+                send({ t: 'dns', pid: pid, ts: dateNow(), name: hostname, answers: answers });
               }
             }
           } catch (e) { internalError('dns', e); }
@@ -862,7 +885,7 @@ function start() {
             const anomalies = [];
             const bin = baseName(shellByDefault ? 'sh' : file);
             if ((shell || SHELLS.has(bin)) && serving) anomalies.push('shell spawned by a process serving network requests');
-            send(rec('child', { api: name, file: file.slice(0, 300), argv: argv, shell: shell || SHELLS.has(bin), pkg: currentPackage(), serving: serving, anomalies: anomalies }));
+            send({ t: 'child', pid: pid, ts: dateNow(), api: name, file: file.slice(0, 300), argv: argv, shell: shell || SHELLS.has(bin), pkg: currentPackage(), serving: serving, anomalies: anomalies });
           } catch (e) { internalError('child', e); }
           return orig.apply(this, arguments);
         } finally { depth--; }
@@ -897,12 +920,12 @@ function start() {
   let frozen = false;
   // Node freezes intrinsics after preloaded modules run, so the flag counts as much as the state.
   try { frozen = flags.indexOf('--frozen-intrinsics') >= 0 || (Object.isFrozen(Object.prototype) && Object.isFrozen(Array.prototype)); } catch (_) { frozen = false; }
-  send(rec('hello', {
+  send({ t: 'hello', pid: pid, ts: dateNow(),
     ppid: process.ppid, runtime: isBun ? 'bun' : 'node', version: isBun ? globalThis.Bun.version : process.version,
     nodeVersion: process.version, execPath: process.execPath, argv: (process.argv || []).slice(0, 32), execArgv: execArgv,
     nodeOptions: userOptions,
     flagAnomalies: flagAnomalies(flags), frozenIntrinsics: frozen, cwd: safeCwd(), platform: process.platform, arch: process.arch,
-  }));
+  });
   function safeCwd() { try { return process.cwd(); } catch (_) { return null; } }
 
   const fnToString = Function.prototype.toString;
@@ -948,7 +971,7 @@ function start() {
         const k = names[i];
         if (!protoKeys.has(k) && !flagged.has('proto:' + k)) { flagged.add('proto:' + k); changes.push({ what: 'Object.prototype.' + k.slice(0, 64), detail: 'Object.prototype polluted' }); }
       }
-      if (changes.length) send(rec('integrity', { changes: changes }));
+      if (changes.length) send({ t: 'integrity', pid: pid, ts: dateNow(), changes: changes });
     } catch (e) { internalError('integrity', e); }
   }
 
@@ -977,7 +1000,7 @@ function start() {
         checkIntegrity();
         const sorted = lags.slice().sort((x, y) => x - y);
         const at = (q) => sorted.length ? Math.round(sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] * 100) / 100 : 0;
-        send(rec('loop', { p50: at(0.5), p99: at(0.99), max: Math.round(maxLag * 100) / 100, stalls: stalls, samples: sorted.length }));
+        send({ t: 'loop', pid: pid, ts: dateNow(), p50: at(0.5), p99: at(0.99), max: Math.round(maxLag * 100) / 100, stalls: stalls, samples: sorted.length });
         lags.length = 0;
         maxLag = 0;
         stalls = 0;

@@ -41,6 +41,7 @@ export interface ConnectMsg extends Base {
   via: string;
   verdict: "block" | "alert" | null;
   rule: string | null;
+  n: number;
 }
 export interface RequestMsg extends Base {
   t: "request";
@@ -163,6 +164,7 @@ export function decodeLine(line: string): AgentMessage | null {
       return {
         t: "connect", ...base, host, port: p, ip: str(o, "ip", 64), sni: str(o, "sni", 255), pkg: str(o, "pkg", 214) ?? "unknown",
         chain: strList(o, "chain", 8, 214), via: str(o, "via", 16) ?? "net", verdict, rule: str(o, "rule", 200),
+        n: Math.max(1, num(o, "n") ?? 1),
       };
     }
     case "request": {

@@ -14,6 +14,8 @@ export interface SentinelConnectFact {
   via: string; // net | tls | fetch
   verdict?: "block" | "alert"; // set when the agent refused (block) or flagged the call itself
   rule?: string;
+  /** Connections so far from this process to this destination by this package (facts are sampled after 16). */
+  count: number;
   pid: number;
   ts: number;
 }
@@ -105,7 +107,7 @@ export function toOutputs(
       return out;
     }
     case "connect": {
-      const f: SentinelConnectFact = { kind: "connect", host: m.host, port: m.port, package: m.pkg, chain: m.chain, via: m.via, pid: m.pid, ts: m.ts };
+      const f: SentinelConnectFact = { kind: "connect", host: m.host, port: m.port, package: m.pkg, chain: m.chain, via: m.via, count: m.n, pid: m.pid, ts: m.ts };
       if (m.ip) f.ip = m.ip;
       if (m.sni) f.sni = m.sni;
       if (m.verdict) f.verdict = m.verdict;

@@ -189,9 +189,8 @@ async function closeLoadedAsync(s: Loaded): Promise<void> {
   freeRingBuffer(s);
   const links = s.links;
   s.links = [];
-  const parallel = await destroyLinks(s.lib, links);
+  await destroyLinks(s.lib, links);
   s.lib.bpf_object__close(s.obj);
-  if (process.env.TRUSTRUN_DEBUG_EBPF) console.error(`ebpf: ${parallel}/${links.length} links detached by workers`);
 }
 
 async function loadObject(lib: Libbpf): Promise<Loaded> {

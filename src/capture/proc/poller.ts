@@ -101,9 +101,15 @@ export function createPollingProbe(opts: PollingProbeOptions): Probe {
       return;
     }
     const ts = Date.now();
-    for (const f of found.forks) sink.process({ ts, pid: f.pid, ppid: f.ppid, event: "fork" });
-    for (const c of found.connects) {
-      sink.connect({ ts, pid: c.pid, ppid: c.ppid, proto: c.proto, dst: c.dst, probe: opts.name });
+    try {
+      for (const f of found.forks) sink.process({ ts, pid: f.pid, ppid: f.ppid, event: "fork" });
+      for (const c of found.connects) {
+        sink.connect({ ts, pid: c.pid, ppid: c.ppid, proto: c.proto, dst: c.dst, probe: opts.name });
+      }
+    } catch (err) {
+      // A failing consumer must not stop the polling.
+      if (!warned) sink.warn(`${opts.name} probe: event handler failed: ${(err as Error).message}`);
+      warned = true;
     }
   }
 

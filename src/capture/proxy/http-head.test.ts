@@ -1,6 +1,6 @@
 import { describe, expect, test } from "bun:test";
 import {
-  clientResponseHead, findHeadEnd, headerRecord, parseAuthority, parseRequestHead, parseResponseHead,
+  clientResponseHead, findHeadEnd, wantsClose, headerRecord, parseAuthority, parseRequestHead, parseResponseHead,
   requestDestination, requestFraming, responseFraming, upstreamRequestHead,
 } from "./http-head.ts";
 import { createChunkedDecoder } from "./chunked.ts";
@@ -32,7 +32,11 @@ describe("http heads", () => {
   test("upstream head drops hop-by-hop headers and closes", () => {
     const h = parseRequestHead("GET http://a/x HTTP/1.1\r\nHost: a\r\nProxy-Connection: keep-alive\r\nConnection: keep-alive, X-Hop\r\nX-Hop: 1\r\nProxy-Authorization: Basic abc\r\nAccept: */*\r\n\r\n")!;
     const out = upstreamRequestHead(h, "/x", "a");
-    expect(out).toBe("GET /x HTTP/1.1\r\nHost: a\r\nAccept: */*\r\nConnection: close\r\n\r\n");
+    expect(out).toBe("GET /x HTTP/1.1\r\nHost: a\r\nAccept: */*\r\n\r\n");
+    expect(upstreamRequestHead(h, "/x", "a", true)).toEndWith("Connection: close\r\n\r\n");
+    expect(wantsClose("HTTP/1.0", [])).toBe(true);
+    expect(wantsClose("HTTP/1.1", [["Connection", "Keep-Alive, Close"]])).toBe(true);
+    expect(wantsClose("HTTP/1.1", [])).toBe(false);
     const r = parseResponseHead("HTTP/1.1 200 OK\r\nConnection: keep-alive\r\nContent-Length: 2\r\n\r\n")!;
     expect(clientResponseHead(r)).toBe("HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: close\r\n\r\n");
     expect(responseFraming(r, "HEAD")).toEqual({ kind: "none" });

@@ -137,21 +137,28 @@ export function responseFraming(head: ResponseHead, requestMethod: string): Fram
 
 const hopByHop = new Set(["connection", "proxy-connection", "keep-alive", "proxy-authorization", "proxy-authenticate", "te", "upgrade"]);
 
-/** The request head sent upstream: origin-form target, hop-by-hop headers dropped, one request per connection. */
-export function upstreamRequestHead(head: RequestHead, path: string, host: string): string {
+/** The request head sent upstream: origin-form target, hop-by-hop headers dropped; keep-alive unless told to close. */
+export function upstreamRequestHead(head: RequestHead, path: string, host: string, close = false): string {
   const named = new Set(headerValues(head.headers, "connection").flatMap((v) => v.split(",").map((s) => s.trim().toLowerCase())));
   const kept = head.headers.filter(([n]) => !hopByHop.has(n.toLowerCase()) && !named.has(n.toLowerCase()));
   if (!kept.some(([n]) => n.toLowerCase() === "host")) kept.unshift(["Host", host]);
-  kept.push(["Connection", "close"]);
+  if (close) kept.push(["Connection", "close"]);
   return `${head.method} ${path} ${head.version}\r\n${kept.map(([n, v]) => `${n}: ${v}`).join("\r\n")}\r\n\r\n`;
 }
 
-/** The response head sent to the client: the proxy closes after each response. */
-export function clientResponseHead(head: ResponseHead): string {
+/** The response head sent to the client, saying whether the proxy keeps the connection. */
+export function clientResponseHead(head: ResponseHead, keepAlive = false): string {
   const named = new Set(headerValues(head.headers, "connection").flatMap((v) => v.split(",").map((s) => s.trim().toLowerCase())));
   const kept = head.headers.filter(([n]) => !hopByHop.has(n.toLowerCase()) && !named.has(n.toLowerCase()));
-  kept.push(["Connection", "close"]);
+  kept.push(["Connection", keepAlive ? "keep-alive" : "close"]);
   return `${head.version} ${head.status} ${head.reason}\r\n${kept.map(([n, v]) => `${n}: ${v}`).join("\r\n")}\r\n\r\n`;
+}
+
+/** Whether the message asks to close the connection after it (HTTP/1.0 closes unless it asks to keep). */
+export function wantsClose(version: string, headers: HeaderList): boolean {
+  const tokens = headerValues(headers, "connection").flatMap((v) => v.split(",").map((s) => s.trim().toLowerCase()));
+  if (tokens.includes("close")) return true;
+  return version === "HTTP/1.0" && !tokens.includes("keep-alive");
 }
 
 /** "host:port" (or "[v6]:port") → parts; null when malformed. */

@@ -11,6 +11,7 @@ import { createLeafIssuer } from "./x509.ts";
 import { startProxy, type ProxyRecord, type ProxyServer } from "./proxy.ts";
 import { proxyEnv } from "./env.ts";
 import { jailPlan, jailUnavailable } from "./jail.ts";
+import { treePids } from "./client-pid.ts";
 import { normalizeHost, hostLabelsMatch, patternLabels } from "../../policy/hostname.ts";
 
 export interface InterceptionOptions {
@@ -113,6 +114,7 @@ export async function startInterception(opts: InterceptionOptions): Promise<Inte
       onWarning: (m) => warn(m),
       upstreamCa: upstreamExtra ? [...rootCertificates, upstreamExtra] : undefined,
       unixPath: opts.jail ? join(dir, "proxy.sock") : undefined,
+      candidates: () => treePids(rootPid()),
     });
   } catch (err) {
     rmSync(dir, { recursive: true, force: true });

@@ -14,7 +14,7 @@ import { evaluate } from "../../policy/evaluate.ts";
 import { redactHeaders, redactText } from "../../core/redact.ts";
 import {
   clientResponseHead, headerRecord, headerValue, parseAuthority, parseRequestHead, parseResponseHead,
-  requestDestination, requestFraming, responseFraming, upstreamRequestHead, type Framing, type RequestHead,
+  requestDestination, requestFraming, responseFraming, upstreamRequestHead, wantsClose, type Framing, type RequestHead,
 } from "./http-head.ts";
 import { createChunkedDecoder } from "./chunked.ts";
 import { createReader, writeAll, type StreamReader } from "./stream-reader.ts";
@@ -141,6 +141,7 @@ export async function startProxy(opts: ProxyOptions): Promise<ProxyServer> {
   const sockets = new Set<net.Socket>();
   const stats = { connections: 0, requests: 0, refused: 0, errors: 0 };
   let listenPort = 0;
+  let closed = false;
 
   function record(rec: ProxyRecord): void {
     if (rec.refused) stats.refused++;
@@ -214,8 +215,47 @@ export async function startProxy(opts: ProxyOptions): Promise<ProxyServer> {
     tls: boolean;
   }
 
-  /** One request from `client`: judge, forward, capture. The client connection ends after it. */
-  async function handleRequest(client: Duplex, reader: StreamReader, head: RequestHead, tunnel: Tunnel | null, pid: number | null): Promise<void> {
+  // Idle upstream connections, reused for later requests to the same destination.
+  interface Pooled { sock: net.Socket; reader: StreamReader; timer: ReturnType<typeof setTimeout> }
+  const pool = new Map<string, Pooled[]>();
+  const watched = new WeakSet<net.Socket>();
+  const poolKey = (host: string, ip: string | null, port: number, useTls: boolean) => `${useTls ? "tls" : "tcp"}|${host}|${ip ?? ""}|${port}`;
+
+  function takePooled(key: string): Pooled | null {
+    const list = pool.get(key);
+    while (list?.length) {
+      const p = list.pop()!;
+      clearTimeout(p.timer);
+      if (!p.sock.destroyed && !p.reader.ended) return p;
+    }
+    return null;
+  }
+
+  function putPooled(key: string, p: { sock: net.Socket; reader: StreamReader }): void {
+    const list = pool.get(key) ?? [];
+    if (list.length >= 8 || closed) {
+      p.sock.destroy();
+      return;
+    }
+    const entry: Pooled = { ...p, timer: setTimeout(() => p.sock.destroy(), 30000) };
+    if (!watched.has(p.sock)) {
+      // Once per socket: a closed idle connection leaves the pool (takePooled skips it too).
+      watched.add(p.sock);
+      p.sock.once("close", () => {
+        const l = pool.get(key);
+        const i = l ? l.findIndex((x) => x.sock === p.sock) : -1;
+        if (i >= 0) l!.splice(i, 1);
+      });
+    }
+    list.push(entry);
+    pool.set(key, list);
+  }
+
+  /**
+   * One request from `client`: judge, forward, capture. Returns whether the client connection
+   * can carry another request (each later request is parsed and judged the same way).
+   */
+  async function handleRequest(client: Duplex, reader: StreamReader, head: RequestHead, tunnel: Tunnel | null, pid: number | null): Promise<boolean> {
     const ts = Date.now();
     const started = performance.now();
     stats.requests++;
@@ -224,8 +264,13 @@ export async function startProxy(opts: ProxyOptions): Promise<ProxyServer> {
     const framing = requestFraming(head);
     if (!dest || !framing) {
       await writeAll(client, simpleResponse(400, "Bad Request", !dest ? "TrustRun proxy: unsupported request target\n" : "TrustRun proxy: ambiguous message framing refused\n"));
-      client.end();
-      return;
+      return false;
+    }
+    const named = headerValue(head.headers, "host");
+    if (tunnel && named !== undefined && parseAuthority(named, tunnel.port)?.host !== tunnel.host) {
+      // A Host other than the tunnel's could reach another tenant behind the same front (domain fronting).
+      await writeAll(client, simpleResponse(421, "Misdirected Request", `TrustRun proxy: Host ${JSON.stringify(named.slice(0, 100))} does not match the tunnel to ${tunnel.host}\n`));
+      return false;
     }
     const ip = tunnel ? tunnel.ip : await resolve(dest.host);
     const decision = evaluate({ host: dest.host, ip, port: dest.port, proto: "tcp", http: { method: head.method, path: dest.path } }, opts.policy);
@@ -236,23 +281,29 @@ export async function startProxy(opts: ProxyOptions): Promise<ProxyServer> {
     };
     const base = { ts, pid, host: dest.host, ip, port: dest.port, mode, decision };
     if (blocking(decision)) {
-      const body = refusalText(decision);
-      await writeAll(client, simpleResponse(403, "Forbidden", body));
-      client.end();
+      await writeAll(client, simpleResponse(403, "Forbidden", refusalText(decision)));
       record({ ...base, http: { ...http, status: 403, durationMs: Math.round(performance.now() - started) }, refused: true });
-      return;
+      return false;
     }
+    const key = poolKey(dest.host, ip, dest.port, dest.tls);
+    let reused = takePooled(key);
     let upstream: net.Socket;
-    try {
-      upstream = await connectUpstream(dest.host, ip, dest.port, dest.tls);
-    } catch (err) {
-      const e = err as Error & { timeout?: boolean; code?: string };
-      const status = e.timeout ? 504 : 502;
-      const why = ip === null && !isIpLiteral(dest.host) ? `cannot resolve ${dest.host}` : e.message;
-      await writeAll(client, simpleResponse(status, e.timeout ? "Gateway Timeout" : "Bad Gateway", `TrustRun proxy: ${why}\n`));
-      client.end();
-      record({ ...base, http: { ...http, status, durationMs: Math.round(performance.now() - started) }, refused: false, error: why });
-      return;
+    let up: StreamReader;
+    if (reused) {
+      upstream = reused.sock;
+      up = reused.reader;
+    } else {
+      try {
+        upstream = await connectUpstream(dest.host, ip, dest.port, dest.tls);
+      } catch (err) {
+        const e = err as Error & { timeout?: boolean; code?: string };
+        const status = e.timeout ? 504 : 502;
+        const why = ip === null && !isIpLiteral(dest.host) ? `cannot resolve ${dest.host}` : e.message;
+        await writeAll(client, simpleResponse(status, e.timeout ? "Gateway Timeout" : "Bad Gateway", `TrustRun proxy: ${why}\n`));
+        record({ ...base, http: { ...http, status, durationMs: Math.round(performance.now() - started) }, refused: false, error: why });
+        return false;
+      }
+      up = createReader(upstream);
     }
     sockets.add(upstream);
     const full = opts.level === "full";
@@ -264,16 +315,27 @@ export async function startProxy(opts: ProxyOptions): Promise<ProxyServer> {
     let responseHeaders: Record<string, string> | undefined;
     let resHeadList: RequestHead["headers"] = [];
     let error: string | undefined;
+    let keepUpstream = false;
+    let keepClient = false;
+    const clientCloses = wantsClose(head.version, head.headers);
     try {
       const hostHeader = headerValue(head.headers, "host") ?? (dest.port === (dest.tls ? 443 : 80) ? dest.host : `${dest.host}:${dest.port}`);
       await writeAll(upstream, upstreamRequestHead(head, dest.path, hostHeader));
-      const sending = forwardBody(reader, upstream, framing, reqBody).then((r) => {
-        requestBytes = r.bytes;
-        if (!r.ok) error ??= "request body ended early or was malformed";
-      });
-      const up = createReader(upstream);
+      let sent = { bytes: 0, ok: true };
+      const sending = forwardBody(reader, upstream, framing, reqBody).then((r) => (sent = r));
       for (let interim = 0; interim < 10; interim++) {
-        const got = await up.readHead();
+        let got = await up.readHead();
+        if (got === null && reused && interim === 0 && framing.kind === "none") {
+          // The idle connection was closed by the server meanwhile: once more on a fresh one.
+          upstream.destroy();
+          sockets.delete(upstream);
+          upstream = await connectUpstream(dest.host, ip, dest.port, dest.tls);
+          sockets.add(upstream);
+          up = createReader(upstream);
+          reused = null;
+          await writeAll(upstream, upstreamRequestHead(head, dest.path, hostHeader));
+          got = await up.readHead();
+        }
         if (got === null || got === "too-large") {
           error ??= got === null ? "the server closed without a response" : "response head too large";
           break;
@@ -284,25 +346,37 @@ export async function startProxy(opts: ProxyOptions): Promise<ProxyServer> {
           break;
         }
         up.unshift(got.rest);
-        await writeAll(client, clientResponseHead(rh));
-        if (rh.status >= 100 && rh.status < 200 && rh.status !== 101) continue; // 100 Continue: the real one follows
+        const interimOnly = rh.status >= 100 && rh.status < 200 && rh.status !== 101;
+        const resFraming = responseFraming(rh, head.method);
+        const canKeep = !interimOnly && !clientCloses && resFraming.kind !== "close" && rh.status !== 101;
+        await writeAll(client, clientResponseHead(rh, interimOnly || canKeep));
+        if (interimOnly) continue; // 100 Continue: the real one follows
         status = rh.status;
         resHeadList = rh.headers;
         responseHeaders = redactHeaders(headerRecord(rh.headers));
-        const r = await forwardBody(up, client, responseFraming(rh, head.method), resBody);
+        const r = await forwardBody(up, client, resFraming, resBody);
         responseBytes = r.bytes;
         if (!r.ok) error ??= "response body ended early or was malformed";
+        keepUpstream = r.ok && resFraming.kind !== "close" && !wantsClose(rh.version, rh.headers);
+        keepClient = r.ok && canKeep;
         break;
       }
       if (status === undefined && !error) error = "no final response";
       if (status === undefined) await writeAll(client, simpleResponse(502, "Bad Gateway", `TrustRun proxy: ${error}\n`));
-      await Promise.race([sending, Bun.sleep(50)]);
+      // The body must be fully sent before the connection carries anything else.
+      await Promise.race([sending, Bun.sleep(keepUpstream || keepClient ? 5000 : 50)]);
+      requestBytes = sent.bytes;
+      if (!sent.ok) {
+        error ??= "request body ended early or was malformed";
+        keepUpstream = keepClient = false;
+      }
     } catch (err) {
       error = (err as Error).message;
+      keepUpstream = keepClient = false;
     } finally {
-      upstream.destroy();
       sockets.delete(upstream);
-      client.end();
+      if (keepUpstream && !error) putPooled(key, { sock: upstream, reader: up });
+      else upstream.destroy();
     }
     const facts: HttpFacts = {
       ...http, ...(status !== undefined ? { status } : {}), ...(responseHeaders ? { responseHeaders } : {}),
@@ -315,6 +389,25 @@ export async function startProxy(opts: ProxyOptions): Promise<ProxyServer> {
       };
     }
     record({ ...base, http: facts, refused: false, ...(error ? { error } : {}) });
+    return keepClient && !error;
+  }
+
+  /** Requests on one client connection (or tunnel), one after another, until one closes it. */
+  async function serveRequests(client: Duplex, reader: StreamReader, first: RequestHead, tunnel: Tunnel | null, pid: number | null): Promise<void> {
+    let head: RequestHead | null = first;
+    for (let i = 0; i < 100_000 && head; i++) {
+      if (!(await handleRequest(client, reader, head, tunnel, pid))) break;
+      const got = await reader.readHead();
+      if (got === null) break;
+      if (got === "too-large") {
+        await writeAll(client, simpleResponse(431, "Request Header Fields Too Large", "TrustRun proxy: request head too large\n"));
+        break;
+      }
+      reader.unshift(got.rest);
+      head = parseRequestHead(got.head);
+      if (!head) await writeAll(client, simpleResponse(400, "Bad Request", "TrustRun proxy: malformed request\n"));
+    }
+    client.end();
   }
 
   async function rawTunnel(client: net.Socket, buffered: Buffer[], host: string, ip: string | null, port: number): Promise<string | null> {
@@ -434,7 +527,7 @@ export async function startProxy(opts: ProxyOptions): Promise<ProxyServer> {
           await writeAll(secure, simpleResponse(400, "Bad Request", "TrustRun proxy: malformed request\n"));
           return void secure.end();
         }
-        await handleRequest(secure, r, rq, { host, port, ip, tls: true }, pid);
+        await serveRequests(secure, r, rq, { host, port, ip, tls: true }, pid);
       });
       return;
     }
@@ -443,7 +536,7 @@ export async function startProxy(opts: ProxyOptions): Promise<ProxyServer> {
       const rq = got && got !== "too-large" ? parseRequestHead(got.head) : null;
       if (!got || got === "too-large" || !rq) return void client.destroy();
       reader.unshift(got.rest);
-      await handleRequest(client, reader, rq, { host, port, ip, tls: false }, pid);
+      await serveRequests(client, reader, rq, { host, port, ip, tls: false }, pid);
       return;
     }
     // Neither TLS nor HTTP: judged by host only, like a pass-through tunnel.
@@ -462,7 +555,7 @@ export async function startProxy(opts: ProxyOptions): Promise<ProxyServer> {
       if (!m) return void client.destroy();
       pid = Number(m[1]) || null;
     } else if (client.remotePort) {
-      pid = pidForClient(client.remotePort, listenPort, opts.candidates);
+      pid = pidForClient(client.remotePort, listenPort, opts.candidates, { client: client.remoteAddress ?? "127.0.0.1", server: client.localAddress ?? "127.0.0.1" });
     }
     const got = await reader.readHead();
     if (got === null) return void client.destroy();
@@ -477,7 +570,7 @@ export async function startProxy(opts: ProxyOptions): Promise<ProxyServer> {
       return void client.end();
     }
     if (head.method === "CONNECT") return handleConnect(client, reader, head, pid);
-    return handleRequest(client, reader, head, null, pid);
+    return serveRequests(client, reader, head, null, pid);
   }
 
   function onConnection(viaUnix: boolean) {
@@ -520,6 +613,8 @@ export async function startProxy(opts: ProxyOptions): Promise<ProxyServer> {
     unixPath: opts.unixPath ?? null,
     stats: () => ({ ...stats }),
     async close() {
+      closed = true;
+      for (const list of pool.values()) for (const p of list) p.sock.destroy();
       for (const s of sockets) s.destroy();
       await Promise.all([server, unixServer].filter(Boolean).map((s) => new Promise<void>((r) => s!.close(() => r()))));
       if (opts.unixPath) {

@@ -6,7 +6,7 @@ import { pidForClient } from "./client-pid.ts";
 
 export async function runRelay(opts: { unixPath: string; port: number; readyFile: string }): Promise<void> {
   const server = net.createServer((client) => {
-    const pid = client.remotePort ? pidForClient(client.remotePort, opts.port) : null;
+    const pid = client.remotePort ? pidForClient(client.remotePort, opts.port, () => [], { client: client.remoteAddress ?? "127.0.0.1", server: client.localAddress ?? "127.0.0.1" }) : null;
     const up = net.connect(opts.unixPath);
     up.write(`TRUSTRUN-RELAY ${pid ?? 0}\n`);
     client.pipe(up);

@@ -101,11 +101,19 @@ export function createPtraceProbe(opts: PtraceOptions = {}): Probe {
     return i;
   }
 
+  let sinkFailed = false;
+
   function dispatch(sink: ProbeSink, events: Decoded[]): void {
     for (const e of events) {
-      if (e.kind === "connect") sink.connect(e.ev);
-      else if (e.kind === "dns") sink.dns(e.ev);
-      else sink.process(e.ev);
+      try {
+        if (e.kind === "connect") sink.connect(e.ev);
+        else if (e.kind === "dns") sink.dns(e.ev);
+        else sink.process(e.ev);
+      } catch (err) {
+        // A failing consumer must not stop the trace stream.
+        if (!sinkFailed) sink.warn(`ptrace probe: event handler failed: ${(err as Error).message}`);
+        sinkFailed = true;
+      }
     }
   }
 
@@ -121,16 +129,18 @@ export function createPtraceProbe(opts: PtraceOptions = {}): Probe {
     ended = new Promise<void>((resolve) => {
       stream!.on("data", (chunk) => {
         let text = rest + (chunk as string);
+        let start = 0;
         let nl: number;
-        while ((nl = text.indexOf("\n")) >= 0) {
-          const line = text.slice(0, nl);
-          text = text.slice(nl + 1);
+        while ((nl = text.indexOf("\n", start)) >= 0) {
+          const line = text.slice(start, nl);
+          start = nl + 1;
           if (skipping) {
             skipping = false;
             continue;
           }
           dispatch(sink, decoder.feed(line));
         }
+        text = text.slice(start);
         if (text.length > MAX_LINE) {
           // One absurd line (e.g. a giant argv): drop it rather than buffer without bound.
           if (!warnedLong) sink.warn("ptrace probe: dropped a trace line longer than 1 MiB");

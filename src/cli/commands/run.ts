@@ -138,13 +138,13 @@ async function supervise(
 /**
  * Waits for CMD while the live screen is up. Leaving the screen: y stops CMD (SIGTERM), n keeps
  * it running with plain text lines, Ctrl-C interrupts it as it would without trustrun. When CMD
- * exits first the screen stays for review until q.
+ * exits first the screen stays for review until q (when keys can be read).
  */
 async function withScreen(target: LaunchedTarget, monitor: Monitor, tui: TuiController): Promise<number> {
   const first = await Promise.race([target.exited.then((code) => ({ code })), tui.exited.then((reason) => ({ reason }))]);
   if ("code" in first) {
     tui.targetExited(first.code);
-    await tui.exited;
+    if (tui.interactive) await tui.exited; // without keys nobody could leave: close at once
   } else if (first.reason === "stop-target") target.signal("SIGTERM");
   else if (first.reason === "quit") target.signal("SIGINT");
   await tui.close();

@@ -35,15 +35,20 @@ export function failTriggered(result: ScanResult, failOn: FailOn): boolean {
   return false;
 }
 
-function progressPrinter(io: CommandIO): ((p: ScanProgress) => void) | undefined {
-  if (!process.stderr.isTTY) return undefined;
+/** A one-line progress display on stderr, only when stderr is a terminal. */
+function progressPrinter(io: CommandIO): { onProgress?: (p: ScanProgress) => void; finish: () => void } {
+  if (!process.stderr.isTTY) return { finish() {} };
   let shown = false;
-  return (p) => {
-    if (p.phase === "walk") return;
-    shown = true;
-    const pct = p.total ? Math.floor((p.files / p.total) * 100) : 100;
-    io.stderr(`\r\x1b[2Kscanning ${p.files}/${p.total} files (${pct}%), ${(p.bytes / 1e6).toFixed(1)} MB`);
-    if (p.files >= p.total && shown) io.stderr("\r\x1b[2K");
+  return {
+    onProgress(p) {
+      if (p.phase === "walk" || p.total < 200) return; // small trees finish before it would help
+      shown = true;
+      const pct = p.total ? Math.floor((p.files / p.total) * 100) : 100;
+      io.stderr(`\r\x1b[2Kscanning ${p.files}/${p.total} files (${pct}%), ${(p.bytes / 1e6).toFixed(1)} MB`);
+    },
+    finish() {
+      if (shown) io.stderr("\r\x1b[2K");
+    },
   };
 }
 
@@ -62,8 +67,8 @@ export const scanCommand: Command = {
     json: { type: "boolean", description: "Same as --format json" },
     output: { type: "string", short: "o", arg: "FILE", description: "Write the report to FILE instead of stdout" },
     "fail-on": { type: "string", arg: "WHAT", description: "Exit 1 on: violation (default), secret, any or none" },
-    include: { type: "string", multiple: true, arg: "GLOB", description: "Scan only files matching GLOB (gitignore syntax; repeatable)" },
-    exclude: { type: "string", multiple: true, arg: "GLOB", description: "Skip files matching GLOB (gitignore syntax; repeatable)" },
+    include: { type: "string", multiple: true, arg: "GLOB", description: "Scan only files matching GLOB (gitignore syntax)" },
+    exclude: { type: "string", multiple: true, arg: "GLOB", description: "Skip files matching GLOB (gitignore syntax)" },
     "max-file-size": { type: "string", arg: "BYTES", description: "Skip files larger than this (default 5000000)" },
     "regex-only": { type: "boolean", description: "Skip the tree-sitter analyzers (faster; no call-site resolution)" },
     "no-gitignore": { type: "boolean", description: "Scan files that .gitignore excludes too" },
@@ -98,6 +103,7 @@ export const scanCommand: Command = {
       }
     }
     let result: ScanResult;
+    const progress = progressPrinter(io);
     try {
       result = await scanDirectory(
         dir,
@@ -110,10 +116,12 @@ export const scanCommand: Command = {
           gitignore: !flag(v, "no-gitignore"),
           workers,
         },
-        progressPrinter(io),
+        progress.onProgress,
       );
     } catch (err) {
       throw new CliError(`scan failed: ${(err as Error).message}`, 2);
+    } finally {
+      progress.finish();
     }
     const writeBaseline = str(v, "write-baseline");
     if (writeBaseline) {

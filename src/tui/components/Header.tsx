@@ -27,9 +27,9 @@ export function Header(p: HeaderProps) {
     <Box flexDirection="column" width={p.width}>
       <Text wrap="truncate-end">
         <Text bold color="cyan">trustrun {p.mode}</Text>
+        <Text color={p.targetExit !== undefined ? "yellow" : undefined} dimColor={p.targetExit === undefined}> [{state}]</Text>
+        {s?.target.pid ? <Text dimColor> pid {s.target.pid}</Text> : null}
         <Text> {target}</Text>
-        {s?.target.pid ? <Text dimColor>  pid {s.target.pid}</Text> : null}
-        <Text dimColor>  [{state}]</Text>
       </Text>
       <Text wrap="truncate-end">
         <Text dimColor>session </Text><Text>{s?.session ?? "-"}</Text>

@@ -7,6 +7,7 @@ export function useFlushedSnapshot(model: LiveModel, hz: number, paused: boolean
   const [snap, setSnap] = useState(() => model.snapshot());
   const [behind, setBehind] = useState(0);
   const shown = useRef(snap.version);
+  const taken = useRef(Date.now());
   useEffect(() => {
     const tick = () => {
       const v = model.version();
@@ -14,8 +15,10 @@ export function useFlushedSnapshot(model: LiveModel, hz: number, paused: boolean
         setBehind(v - shown.current);
         return;
       }
-      if (v === shown.current) return;
+      // Unchanged state is still re-taken once a second: the rate chart's window moves with time.
+      if (v === shown.current && Date.now() - taken.current < 1000) return;
       shown.current = v;
+      taken.current = Date.now();
       setSnap(model.snapshot());
       setBehind(0);
     };

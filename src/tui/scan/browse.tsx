@@ -31,9 +31,11 @@ export function fileReader(root: string, maxBytes = 5_000_000): (file: string) =
   };
 }
 
-export async function browseScan(result: { root: string; findings: Finding[] }, opts: BrowseOptions = {}): Promise<void> {
+/** Shows the browser until q; false (nothing shown) when stdin or stdout is not a terminal. */
+export async function browseScan(result: { root: string; findings: Finding[] }, opts: BrowseOptions = {}): Promise<boolean> {
   const stdout = opts.stdout ?? process.stdout;
   const stdin = opts.stdin ?? process.stdin;
+  if (!stdout.isTTY || !stdin.isTTY || typeof stdin.setRawMode !== "function") return false;
   let quit!: () => void;
   const done = new Promise<void>((r) => (quit = r));
   const restore = () => stdout.write("\x1b[?1049l\x1b[?25h\x1b[0m");
@@ -47,4 +49,5 @@ export async function browseScan(result: { root: string; findings: Finding[] }, 
   await Promise.race([app.waitUntilExit().catch(() => undefined), new Promise((r) => (t = setTimeout(r, 1000)))]);
   clearTimeout(t);
   process.off("exit", restore);
+  return true;
 }

@@ -11,11 +11,12 @@ import * as jwt from "./jwt.ts";
 import * as more from "./more.ts";
 import * as openai from "./openai.ts";
 import * as privateKey from "./private-key.ts";
+import * as saas from "./saas.ts";
 import * as slack from "./slack.ts";
 import * as stripe from "./stripe.ts";
 
 export const secretRules: SecretRule[] = [
   ...openai.rules, ...anthropic.rules, ...aws.rules, ...azure.rules, ...google.rules, ...github.rules,
-  ...slack.rules, ...stripe.rules, ...privateKey.rules, ...jwt.rules, ...connection.rules, ...more.rules,
+  ...slack.rules, ...stripe.rules, ...privateKey.rules, ...jwt.rules, ...connection.rules, ...more.rules, ...saas.rules,
   ...generic.rules,
 ];
