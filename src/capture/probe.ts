@@ -77,6 +77,10 @@ export interface Probe {
   stop(): Promise<void>;
   /** Resume a process this probe held (see RawConnect.held). */
   release?(pid: number): void;
+  /** Hold (stop) a process at connect() to a destination not yet decided, until release(). */
+  setHold?(on: boolean): void;
+  /** A decided destination: later connects to it are not held again. */
+  allowDestination?(ip: string, port: number): void;
   /**
    * For probes that must own the launch (ptrace runs CMD under strace): called once before the
    * session spawns, returns the argv to spawn instead. start() follows with rootPid = the pid of

@@ -8,20 +8,42 @@ export interface ProcessFacts {
   argv: string[] | null;
 }
 
+interface Version extends ProcessFacts {
+  since: number; // ms: when these facts became true (fork or exec time)
+}
+
+const MAX_VERSIONS = 4;
+
 /**
- * What is known about each process of the tree. Attribution is a chain of fallbacks:
- * facts the probe reported (fork/exec events) → a live /proc read → the kernel's task name.
+ * What is known about each process of the tree, over time: a connect is judged a little after it
+ * happened, and the process may have exec'd since, so facts are kept per exec with their time.
+ * Attribution is a chain of fallbacks: facts the probe reported (fork/exec events) → a live /proc
+ * read → the kernel's task name from the event itself.
  */
 export function createProcessTable(readInfo: (pid: number) => ProcessInfo | null = readProcessInfo, maxEntries = 20000) {
-  const table = new Map<number, ProcessFacts>();
+  const table = new Map<number, Version[]>();
 
-  function remember(facts: ProcessFacts): ProcessFacts {
-    if (table.size >= maxEntries && !table.has(facts.pid)) {
-      const oldest = table.keys().next().value;
-      if (oldest !== undefined) table.delete(oldest);
+  function push(v: Version): void {
+    let versions = table.get(v.pid);
+    if (!versions) {
+      if (table.size >= maxEntries) {
+        const oldest = table.keys().next().value;
+        if (oldest !== undefined) table.delete(oldest);
+      }
+      versions = [];
+      table.set(v.pid, versions);
     }
-    table.set(facts.pid, facts);
-    return facts;
+    versions.push(v);
+    versions.sort((a, b) => a.since - b.since);
+    if (versions.length > MAX_VERSIONS) versions.shift();
+  }
+
+  function versionAt(pid: number, at: number): Version | undefined {
+    const versions = table.get(pid);
+    if (!versions) return undefined;
+    let best: Version | undefined;
+    for (const v of versions) if (v.since <= at) best = v;
+    return best ?? versions[0];
   }
 
   function fromProc(pid: number): ProcessFacts | null {
@@ -30,46 +52,54 @@ export function createProcessTable(readInfo: (pid: number) => ProcessInfo | null
     return { pid, ppid: info.ppid, exe: info.exe, argv: info.argv.length ? info.argv : null };
   }
 
+  function basename(path: string | null): string {
+    return (path ?? "").split("/").pop() ?? "";
+  }
+
   return {
     /** A fork/exec/exit report from a probe. */
     observe(ev: RawProcess): void {
-      const known = table.get(ev.pid);
       if (ev.event === "fork") {
-        const parent = ev.ppid !== null ? table.get(ev.ppid) : undefined;
-        remember({ pid: ev.pid, ppid: ev.ppid, exe: parent?.exe ?? null, argv: parent?.argv ?? null });
+        const parent = ev.ppid !== null ? versionAt(ev.ppid, ev.ts) : undefined;
+        push({ pid: ev.pid, ppid: ev.ppid, exe: parent?.exe ?? null, argv: parent?.argv ?? null, since: ev.ts });
       } else if (ev.event === "exec") {
-        // Read /proc now, while the process is most likely alive; the probe's facts win.
-        const live = fromProc(ev.pid);
-        remember({
+        const before = versionAt(ev.pid, ev.ts);
+        // /proc is read now, while the process most likely still runs this image; the probe's facts win.
+        const live = ev.argv && ev.exe ? null : fromProc(ev.pid);
+        const liveMatches = live && (!ev.exe || live.exe === ev.exe);
+        push({
           pid: ev.pid,
-          ppid: ev.ppid ?? known?.ppid ?? live?.ppid ?? null,
-          exe: ev.exe ?? live?.exe ?? known?.exe ?? null,
-          argv: ev.argv ?? live?.argv ?? null,
+          ppid: ev.ppid ?? before?.ppid ?? live?.ppid ?? null,
+          exe: ev.exe ?? live?.exe ?? null,
+          argv: ev.argv ?? (liveMatches ? live!.argv : null) ?? (ev.exe ? [ev.exe] : null),
+          since: ev.ts,
         });
       }
     },
-    /** Best facts for pid; comm is the last fallback when the process is already gone. */
-    lookup(pid: number, hint?: { ppid?: number | null; comm?: string }): ProcessFacts {
-      const known = table.get(pid);
-      if (known && known.exe && known.argv) return known;
+    /** Best facts for pid at time `at`; the event's comm is the last fallback. */
+    lookup(pid: number, hint: { ppid?: number | null; comm?: string; at?: number } = {}): ProcessFacts {
+      const at = hint.at ?? Date.now();
+      const known = versionAt(pid, at);
+      // A recorded version whose image disagrees with the kernel's task name at connect time is stale.
+      const consistent = known && (!hint.comm || !known.exe || basename(known.exe).slice(0, 15) === hint.comm || known.argv?.some((a) => basename(a).slice(0, 15) === hint.comm));
+      if (known && consistent && known.exe && known.argv) return known;
       const live = fromProc(pid);
-      if (live) {
-        return remember({
-          pid,
-          ppid: live.ppid ?? known?.ppid ?? hint?.ppid ?? null,
-          exe: live.exe ?? known?.exe ?? null,
-          argv: live.argv ?? known?.argv ?? null,
-        });
+      const liveConsistent = live && (!hint.comm || basename(live.exe).slice(0, 15) === hint.comm || live.argv?.some((a) => basename(a).slice(0, 15) === hint.comm));
+      if (live && liveConsistent) {
+        const facts = { pid, ppid: live.ppid ?? known?.ppid ?? hint.ppid ?? null, exe: live.exe ?? known?.exe ?? null, argv: live.argv ?? known?.argv ?? null };
+        if (!known) push({ ...facts, since: 0 });
+        return facts;
       }
-      if (known) return known;
-      return { pid, ppid: hint?.ppid ?? null, exe: hint?.comm ?? null, argv: hint?.comm ? [hint.comm] : null };
+      if (known && consistent) return known;
+      const ppid = known?.ppid ?? live?.ppid ?? hint.ppid ?? null;
+      return { pid, ppid, exe: hint.comm ?? known?.exe ?? null, argv: hint.comm ? [hint.comm] : (known?.argv ?? null) };
     },
-    /** Parent chain from pid up to (not past) the root, for an event's detail view. */
+    /** Parent chain from pid upwards, for an event's detail view. */
     chain(pid: number, max = 16): ProcessFacts[] {
       const out: ProcessFacts[] = [];
       let cur: number | null = pid;
       for (let i = 0; cur !== null && i < max; i++) {
-        const facts: ProcessFacts | null = table.get(cur) ?? fromProc(cur);
+        const facts: ProcessFacts | null = versionAt(cur, Date.now()) ?? fromProc(cur);
         if (!facts) break;
         out.push(facts);
         cur = facts.ppid;

@@ -50,7 +50,7 @@ export function createCaptureSession(opts: CaptureSessionOptions) {
   let connections = 0;
   let violations = 0;
   let stopped = false;
-  const recent = new Map<string, number>(); // dedupe when two complete probes see one connect
+  const recent = new Map<string, { ts: number; probe: string }>(); // when two complete probes see one connect
 
   function warn(message: string): void {
     if (warned.has(message)) return;
@@ -90,8 +90,9 @@ export function createCaptureSession(opts: CaptureSessionOptions) {
       if (exempt.has(`${ev.dst.ip}|${ev.dst.port}`)) return;
       const key = `${ev.pid}|${ev.dst.ip}|${ev.dst.port}|${ev.proto}`;
       const seen = recent.get(key);
-      if (seen !== undefined && Math.abs(seen - ev.ts) < 2 && !ev.held) return;
-      recent.set(key, ev.ts);
+      // Only a report of the same connect by a different probe is a duplicate; one probe's repeats are real.
+      if (seen && seen.probe !== ev.probe && Math.abs(seen.ts - ev.ts) < 5 && !ev.held) return;
+      recent.set(key, { ts: ev.ts, probe: ev.probe });
       if (recent.size > 4096) recent.clear();
       pending.push(ev);
       if (!timer) timer = setTimeout(drain, joinDelayMs);
@@ -163,7 +164,7 @@ export function createCaptureSession(opts: CaptureSessionOptions) {
   }
 
   async function handleConnect(raw: PendingConnect): Promise<void> {
-    const proc = processes.lookup(raw.pid, { ppid: raw.ppid, comm: raw.comm });
+    const proc = processes.lookup(raw.pid, { ppid: raw.ppid, comm: raw.comm, at: raw.ts });
     const known = raw.host ? { host: raw.host, source: "proxy" as const } : hosts.lookup(raw.dst.ip, raw.dst.port, raw.pid);
     const conn: ObservedConnection = {
       ts: raw.ts, pid: raw.pid, ppid: proc.ppid ?? raw.ppid ?? null, exe: proc.exe, argv: proc.argv, proto: raw.proto,
@@ -207,7 +208,10 @@ export function createCaptureSession(opts: CaptureSessionOptions) {
         enforced = "not enforced: recorded as an alert";
       }
     }
-    if (raw.held) opts.probes.find((p) => p.name === raw.probe)?.release?.(raw.pid);
+    const holder = opts.probes.find((p) => p.name === raw.probe);
+    // Decided once, never held again: a blocked destination is refused by the firewall from now on.
+    if (verdict !== "kill") holder?.allowDestination?.(conn.dst.ip, conn.dst.port);
+    if (raw.held) holder?.release?.(raw.pid);
     if (verdict === "kill" && target) {
       enforced = opts.enforcer.killTree(target.rootPid) ?? "not enforced: the tree was already gone";
     }

@@ -103,6 +103,13 @@ export async function createMonitor(opts: MonitorOptions): Promise<Monitor> {
     onError: (err) => output.note(`storing events failed: ${err.message}`),
   });
   const probes = choice.chosen.map((f) => f.create());
+  // Holding a process at connect() until its destination is judged is what lets block stop the
+  // first connection's data, not only later ones; it is only worth its cost when the policy can act.
+  const policyActs = opts.policy.defaultAction === "prompt" || opts.policy.defaultAction === "kill" || policyCanBlock(opts.policy)
+    || opts.policy.rules.some((r) => r.kind === "deny" && r.action === "kill");
+  if (policyActs && (opts.mode === "run" || opts.policy.rules.some((r) => r.action === "kill"))) {
+    for (const p of probes) p.setHold?.(true);
+  }
   const session = createCaptureSession({
     id,
     policy: opts.policy,

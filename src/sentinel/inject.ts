@@ -96,8 +96,8 @@ export interface PrepareOptions {
 export interface PreparedSentinel {
   /** Variables to add to the target's environment. */
   env: Record<string, string>;
-  /** No extra descriptors: the transport is a FIFO inside dir, found through the environment. */
-  extraFds?: never[];
+  /** Unused: the transport is a FIFO inside `dir`, found through the environment, so no descriptor is inherited. */
+  extraFds?: number[];
   channel: SentinelChannel;
   dir: string;
   agentPath: string;

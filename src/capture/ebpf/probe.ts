@@ -338,11 +338,14 @@ export function createEbpfProbe(): EbpfProbe {
       roots.add(pid);
       track(pid);
     }
+    if (holdWanted) setHold(true);
     timer = setInterval(drain, POLL_MS);
     (timer as { unref?: () => void }).unref?.();
   }
 
+  let holdWanted = false;
   function setHold(on: boolean): void {
+    holdWanted = on; // may be asked before start(): applied once the maps exist
     if (state) state.lib.bpf_map_update_elem(state.fds.config, u32(CFG_HOLD), u64(on ? 1 : 0), 0);
   }
 
@@ -359,7 +362,7 @@ export function createEbpfProbe(): EbpfProbe {
     if (timer) clearInterval(timer);
     timer = null;
     if (!state) return;
-    setHold(false); // nothing may be stopped while the programs are being detached
+    if (state) state.lib.bpf_map_update_elem(state.fds.config, u32(CFG_HOLD), u64(0), 0); // nothing may be stopped while detaching
     drain(); // final poll: deliver what the kernel already wrote
     const closing = state;
     state = null;
