@@ -275,6 +275,48 @@ int tp_connect_exit(struct trace_event_raw_sys_exit *ctx) {
   return 0;
 }
 
+// Unconnected UDP has no connect(): the first datagram a process sends to a destination stands
+// for it, reported as a udp connect once per (process, destination).
+struct udp_key {
+  u32 tgid;
+  struct dst_key d;
+};
+
+struct {
+  __uint(type, BPF_MAP_TYPE_LRU_HASH);
+  __uint(max_entries, 16384);
+  __type(key, struct udp_key);
+  __type(value, u8);
+} udp_seen SEC(".maps");
+
+static __always_inline void emit_udp_dest(struct socket *sock, u16 family, u16 port, const u8 *addr) {
+  if (sock_type(sock) != SOCK_DGRAM)
+    return;
+  struct udp_key uk = {};
+  uk.tgid = bpf_get_current_pid_tgid() >> 32;
+  uk.d.family = family;
+  uk.d.port = port;
+  __builtin_memcpy(uk.d.addr, addr, 16);
+  if (bpf_map_lookup_elem(&udp_seen, &uk))
+    return;
+  u8 one = 1;
+  bpf_map_update_elem(&udp_seen, &uk, &one, BPF_ANY);
+  struct connect_ev *e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
+  if (!e) {
+    count_lost();
+    return;
+  }
+  fill_hdr(&e->h, EV_CONNECT);
+  e->family = family;
+  e->port = port;
+  e->sotype = SOCK_DGRAM;
+  e->held = 0;
+  e->pad[0] = 0;
+  e->pad[1] = 0;
+  __builtin_memcpy(e->addr, addr, 16);
+  bpf_ringbuf_submit(e, 0);
+}
+
 // Emits a DNS record when the datagram goes to port 53. `dst` may be NULL (connected socket).
 static __always_inline void emit_dns(u32 fd, const void *dst, const void *buf, u64 len) {
   u16 family = 0, port = 0;
@@ -283,6 +325,7 @@ static __always_inline void emit_dns(u32 fd, const void *dst, const void *buf, u
   if (dst) {
     if (read_sockaddr(dst, &family, &port, addr))
       return;
+    emit_udp_dest(sock, family, port, addr);
   } else if (peer_of_sock(sock, &family, &port, addr)) {
     return;
   }
