@@ -1,6 +1,7 @@
 // Monitor side of the agent transport: reads NDJSON from the signals FIFO in the private
 // directory, decodes it, answers blocking decision requests through per-process FIFOs, and
 // tracks drift (request shapes, event loop, build artifacts, child binaries).
+import { unrefSleep } from "../core/timeout.ts";
 import { closeSync, writeSync } from "node:fs";
 import type { SignalEvent } from "../core/types.ts";
 import { compareSnapshots, loadSnapshot, saveSnapshot, snapshotArtifacts, stateFileFor, type ArtifactSnapshot } from "./drift.ts";
@@ -179,7 +180,7 @@ export async function openChannel(opts: ChannelOptions): Promise<SentinelChannel
       } catch {
         /* already done */
       }
-      await Promise.race([pump, Bun.sleep(200)]);
+      await Promise.race([pump, unrefSleep(200)]);
       try {
         closeSync(fd);
       } catch {
@@ -192,7 +193,7 @@ export async function openChannel(opts: ChannelOptions): Promise<SentinelChannel
           /* already closed */
         }
       }
-      await Promise.race([Promise.allSettled(pending), Bun.sleep(2000)]);
+      await Promise.race([Promise.allSettled(pending), unrefSleep(2000)]);
       if (stateFile && current) {
         const snap = current as ArtifactSnapshot;
         try {

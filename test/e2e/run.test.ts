@@ -44,7 +44,7 @@ for (const probe of probes) {
       for (const c of conns) {
         expect(c.dst.ip).toBe("127.0.0.1");
         expect(c.proto).toBe("tcp");
-        expect(c.probe).toBe(probe.name);
+        expect(c.probe as string).toBe(probe.name);
         expect(c.pid).toBeGreaterThan(1);
         expect(c.verdict).toBe("allow");
       }

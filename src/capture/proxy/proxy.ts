@@ -3,6 +3,7 @@
 // upstream: a blocked request gets a 403 naming the rule and the server never sees it.
 // One request per upstream connection (Connection: close both ways) keeps framing simple and
 // makes it impossible to pipeline a second, unjudged request behind an allowed one.
+import { unrefSleep } from "../../core/timeout.ts";
 import net from "node:net";
 import tls from "node:tls";
 import { lookup } from "node:dns/promises";
@@ -364,7 +365,7 @@ export async function startProxy(opts: ProxyOptions): Promise<ProxyServer> {
       if (status === undefined && !error) error = "no final response";
       if (status === undefined) await writeAll(client, simpleResponse(502, "Bad Gateway", `TrustRun proxy: ${error}\n`));
       // The body must be fully sent before the connection carries anything else.
-      await Promise.race([sending, Bun.sleep(keepUpstream || keepClient ? 5000 : 50)]);
+      await Promise.race([sending, unrefSleep(keepUpstream || keepClient ? 5000 : 50)]);
       requestBytes = sent.bytes;
       if (!sent.ok) {
         error ??= "request body ended early or was malformed";

@@ -1,3 +1,4 @@
+import { unrefSleep } from "../../core/timeout.ts";
 import { closeSync, constants, createReadStream, openSync, readFileSync, type ReadStream } from "node:fs";
 import type { Subprocess } from "bun";
 import type { Availability, Probe, ProbeFactory, ProbeSink, ProbeTarget } from "../probe.ts";
@@ -237,17 +238,17 @@ export function createPtraceProbe(opts: PtraceOptions = {}): Probe {
         const proc = attached;
         attached = null;
         proc.kill("SIGINT"); // strace detaches cleanly and the tracees run on
-        const exited = await Promise.race([proc.exited.then(() => true), Bun.sleep(3000).then(() => false)]);
+        const exited = await Promise.race([proc.exited.then(() => true), unrefSleep(3000).then(() => false)]);
         if (!exited) proc.kill("SIGKILL");
       }
       // A reader still blocked in open() means strace never started: let it see EOF now.
       // (An extra writer that opens and closes at once is harmless if strace is writing too.)
       if (fifo && !streamOpened) unblockReader(fifo.path);
       // Give strace's last lines a moment to arrive (run: strace has exited with the command).
-      const flushed = await Promise.race([ended.then(() => true), Bun.sleep(2000).then(() => false)]);
+      const flushed = await Promise.race([ended.then(() => true), unrefSleep(2000).then(() => false)]);
       if (!flushed) {
         stream?.destroy();
-        await Promise.race([ended, Bun.sleep(500)]);
+        await Promise.race([ended, unrefSleep(500)]);
       }
       stream = null;
       fifo?.remove();

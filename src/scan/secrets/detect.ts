@@ -1,5 +1,6 @@
 // Runs the secret rules over a text: keyword prefilter, regex, entropy, validator, redaction.
 import type { RawFinding } from "../types.ts";
+import { bigramsOf, mayContain, type BigramSet } from "./bigrams.ts";
 import { shannonEntropy } from "./entropy.ts";
 import { redactSecret } from "./redact.ts";
 import { secretRules } from "./rules/index.ts";
@@ -48,6 +49,14 @@ export function matchRule(rule: SecretRule, text: string): Array<{ value: string
   return out;
 }
 
+// Below this size the keyword scans are cheaper than building the bigram set.
+const bigramMinSize = 16_000;
+const scratch = new Uint32Array(2048);
+
+function mayMatch(rule: SecretRule, bits: BigramSet | null): boolean {
+  return !bits || rule.keywords.some((k) => mayContain(bits, k));
+}
+
 export function detectSecrets(
   text: string,
   at: (offset: number) => { line: number; column: number },
@@ -56,8 +65,9 @@ export function detectSecrets(
 ): RawFinding[] {
   const out: RawFinding[] = [];
   const taken: Array<[number, number]> = [];
+  const bits = text.length >= bigramMinSize ? bigramsOf(text, scratch) : null;
   for (const rule of rules) {
-    if (!keywordTester(rule)(text)) continue;
+    if (!mayMatch(rule, bits) || !keywordTester(rule)(text)) continue;
     for (const s of matchRule(rule, text)) {
       const end = s.offset + s.value.length;
       // One finding per secret: the first (most specific) rule wins overlapping spans.
