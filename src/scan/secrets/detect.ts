@@ -1,7 +1,7 @@
 // Runs the secret rules over a text: keyword prefilter, regex, entropy, validator, redaction.
 import type { RawFinding } from "../types.ts";
-import { bigramsOf, mayContain, type BigramSet } from "./bigrams.ts";
 import { shannonEntropy } from "./entropy.ts";
+import { createKeywordScanner, type KeywordScanner } from "./keywords.ts";
 import { redactSecret } from "./redact.ts";
 import { secretRules } from "./rules/index.ts";
 import type { SecretRule } from "./types.ts";
@@ -13,24 +13,6 @@ function secretOf(rule: SecretRule, m: RegExpMatchArray): { value: string; offse
   if (value === undefined) return null;
   const rel = idx === 0 ? 0 : m[0].indexOf(value);
   return { value, offset: (m.index ?? 0) + Math.max(0, rel) };
-}
-
-// One test per rule: includes() for a single keyword, else one alternation regex (a regex
-// .test() stops at the first hit; many includes() would each scan the whole text).
-const testers = new WeakMap<SecretRule, (text: string) => boolean>();
-function keywordTester(rule: SecretRule): (text: string) => boolean {
-  let t = testers.get(rule);
-  if (!t) {
-    if (rule.keywords.length === 1 && !rule.keywordsIgnoreCase) {
-      const k = rule.keywords[0];
-      t = (text) => text.includes(k);
-    } else {
-      const re = new RegExp(rule.keywords.map((k) => k.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")).join("|"), rule.keywordsIgnoreCase ? "i" : "");
-      t = (text) => re.test(text);
-    }
-    testers.set(rule, t);
-  }
-  return t;
 }
 
 /** Matches of one rule in a text (used by the rule tests as well). */
@@ -49,12 +31,14 @@ export function matchRule(rule: SecretRule, text: string): Array<{ value: string
   return out;
 }
 
-// Below this size the keyword scans are cheaper than building the bigram set.
-const bigramMinSize = 16_000;
-const scratch = new Uint32Array(2048);
-
-function mayMatch(rule: SecretRule, bits: BigramSet | null): boolean {
-  return !bits || rule.keywords.some((k) => mayContain(bits, k));
+const scanners = new WeakMap<SecretRule[], KeywordScanner>();
+function scannerFor(rules: SecretRule[]): KeywordScanner {
+  let s = scanners.get(rules);
+  if (!s) {
+    s = createKeywordScanner(rules.map((r) => r.keywords));
+    scanners.set(rules, s);
+  }
+  return s;
 }
 
 export function detectSecrets(
@@ -65,9 +49,10 @@ export function detectSecrets(
 ): RawFinding[] {
   const out: RawFinding[] = [];
   const taken: Array<[number, number]> = [];
-  const bits = text.length >= bigramMinSize ? bigramsOf(text, scratch) : null;
-  for (const rule of rules) {
-    if (!mayMatch(rule, bits) || !keywordTester(rule)(text)) continue;
+  const present = scannerFor(rules).scan(text);
+  for (let r = 0; r < rules.length; r++) {
+    const rule = rules[r];
+    if (present[r] === 0) continue;
     for (const s of matchRule(rule, text)) {
       const end = s.offset + s.value.length;
       // One finding per secret: the first (most specific) rule wins overlapping spans.
@@ -94,8 +79,10 @@ export function maskSecrets(text: string): string {
   // Every rule's secret has a run of 16+ token characters (or a key block): skip short texts fast.
   if (!/[A-Za-z0-9_+/=~.-]{16}|PRIVATE KEY|pass|pwd|:\/\/[^\s@]*@/i.test(text)) return text;
   const spans: Array<[number, number]> = [];
-  for (const rule of secretRules) {
-    if (!keywordTester(rule)(text)) continue;
+  const present = scannerFor(secretRules).scan(text);
+  for (let r = 0; r < secretRules.length; r++) {
+    const rule = secretRules[r];
+    if (present[r] === 0) continue;
     for (const s of matchRule(rule, text)) spans.push([s.offset, s.offset + s.value.length]);
   }
   let out = text;

@@ -6,9 +6,8 @@ export interface SecretRule {
   /** Must be global ("g"). The secret is capture group `group` (default: whole match). */
   regex: RegExp;
   group?: number;
-  /** The rule runs only if the text contains one of these (case-sensitive unless keywordsIgnoreCase). */
+  /** The rule runs only if the text contains one of these (ASCII, compared case-insensitively). */
   keywords: string[];
-  keywordsIgnoreCase?: boolean;
   /** Minimum Shannon entropy (bits per char) of the secret. */
   entropy?: number;
   /** Extra check on the secret; false drops the match. */

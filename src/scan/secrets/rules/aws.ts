@@ -21,7 +21,6 @@ export const awsSecretAccessKey: SecretRule = {
   regex: /(?:aws|AWS|Aws)[\w.-]{0,20}(?:secret|SECRET|Secret)[\w.-]{0,20}["']?\s*(?:[:=]|=>|:=)\s*["']?([A-Za-z0-9/+]{40})(?![A-Za-z0-9/+=])/g,
   group: 1,
   keywords: ["aws"],
-  keywordsIgnoreCase: true,
   entropy: 4.2,
   validate: (s) => !/EXAMPLEKEY$/.test(s),
   truePositives: [

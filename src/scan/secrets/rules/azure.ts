@@ -8,7 +8,6 @@ export const azureCognitiveKey: SecretRule = {
   regex: /(?:azure|AZURE|Azure|cognitive|COGNITIVE|aoai|AOAI|api-key|Ocp-Apim-Subscription-Key)[\w.-]{0,30}["']?\s*(?:[:=]|=>|,)\s*["']?([a-f0-9]{32}|[A-Za-z0-9]{84})(?![A-Za-z0-9])/g,
   group: 1,
   keywords: ["azure", "cognitive", "aoai", "api-key", "Ocp-Apim"],
-  keywordsIgnoreCase: true,
   entropy: 3.2,
   truePositives: [`AZURE_OPENAI_API_KEY=${body(32, hex, 31)}`, `{"api-key": "${body(32, hex, 32)}"}`],
   falsePositives: [`AZURE_OPENAI_API_KEY=${"0".repeat(32)}`, "azure_endpoint = 'https://x.openai.azure.com'"],

@@ -35,7 +35,6 @@ export const adoPassword: SecretRule = {
   regex: /(?:Server|Data Source|Host|jdbc:[a-z]+:)[^\n"']{0,200}?;\s*(?:Password|Pwd)\s*=\s*([^;"'\s]{3,128})/gi,
   group: 1,
   keywords: ["password", "pwd"],
-  keywordsIgnoreCase: true,
   validate: (s) => !isPlaceholder(s),
   truePositives: [`Server=tcp:sql.example.net;Database=d;User Id=u;${fake("Password=", "Kp9", body(12, undefined, 93))};`],
   falsePositives: ["Server=x;User Id=u;Password={your_password};", "Server=x;Password=${PW};"],

@@ -12,7 +12,6 @@ export const genericSecret: SecretRule = {
   // Anchored on the assignment (fast); the secret-looking name is checked on the same line before it.
   regex: /(?::=|=>|[:=])[ \t]*(?:["'`]([^"'`\s]{16,200})["'`]|([A-Za-z0-9+/_.~=-]{20,200})[ \t]*$)/gm,
   keywords: ["key", "secret", "token", "pass", "pwd", "credential", "bearer"],
-  keywordsIgnoreCase: true,
   entropy: 3.5,
   validate: (s, m) => {
     const text = m.input ?? "";

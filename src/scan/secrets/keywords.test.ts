@@ -1,0 +1,28 @@
+import { expect, test } from "bun:test";
+import { createKeywordScanner } from "./keywords.ts";
+import { secretRules } from "./rules/index.ts";
+
+test("finds exactly the rules whose keywords occur (folded), overlapping ones included", () => {
+  const s = createKeywordScanner([["he", "she"], ["his"], ["hers"], ["AKIA"], ["xyz"]]);
+  expect([...s.scan("ushers")]).toEqual([1, 0, 1, 0, 0]);
+  expect([...s.scan("this akia")]).toEqual([0, 1, 0, 1, 0]);
+  expect([...s.scan("h\u00e9 x y z \u20acxyz")]).toEqual([0, 0, 0, 0, 1]);
+  expect([...s.scan("")]).toEqual([0, 0, 0, 0, 0]);
+});
+
+test("agrees with includes() on random text for the real rule keywords", () => {
+  const rules = secretRules.map((r) => r.keywords);
+  const s = createKeywordScanner(rules);
+  let seed = 11;
+  const rnd = () => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff), seed);
+  const pieces = [...new Set(rules.flat())];
+  for (let i = 0; i < 300; i++) {
+    let text = "";
+    for (let j = 0; j < 20; j++) {
+      text += rnd() % 4 === 0 ? pieces[rnd() % pieces.length].slice(0, 1 + (rnd() % 6)) : String.fromCharCode(32 + (rnd() % 95));
+    }
+    const flags = s.scan(text);
+    const lower = text.toLowerCase();
+    rules.forEach((ks, r) => expect(flags[r]).toBe(ks.some((k) => lower.includes(k.toLowerCase())) ? 1 : 0));
+  }
+});

@@ -1,0 +1,88 @@
+// One pass over a text finds which rules' keywords occur (Aho-Corasick over case-folded ASCII),
+// instead of one full-text search per keyword. Case-sensitive keywords are matched folded: a
+// superset, which the rule's own pattern then narrows.
+
+export interface KeywordScanner {
+  /** flags[i] = 1 when a keyword of rule i occurs in the text. */
+  scan(text: string): Uint8Array;
+}
+
+const fold = (c: number) => (c >= 65 && c <= 90 ? c + 32 : c);
+
+export function createKeywordScanner(keywordsPerRule: string[][]): KeywordScanner {
+  // Character classes: each folded ASCII char used by a keyword gets its own; everything else is 0.
+  const cls = new Uint8Array(128);
+  let classes = 1;
+  for (const ks of keywordsPerRule) {
+    for (const k of ks) {
+      for (let i = 0; i < k.length; i++) {
+        const c = fold(k.charCodeAt(i));
+        if (c >= 128) throw new Error(`keyword '${k}' is not ASCII`);
+        if (cls[c] === 0) cls[c] = classes++;
+      }
+    }
+  }
+  // Trie.
+  const goto: number[][] = [new Array(classes).fill(-1)];
+  const outputs: number[][] = [[]];
+  keywordsPerRule.forEach((ks, rule) => {
+    for (const k of ks) {
+      let s = 0;
+      for (let i = 0; i < k.length; i++) {
+        const c = cls[fold(k.charCodeAt(i))];
+        if (goto[s][c] === -1) {
+          goto[s][c] = goto.length;
+          goto.push(new Array(classes).fill(-1));
+          outputs.push([]);
+        }
+        s = goto[s][c];
+      }
+      if (!outputs[s].includes(rule)) outputs[s].push(rule);
+    }
+  });
+  // Failure links, breadth first, folded into a complete transition table (a DFA).
+  const n = goto.length;
+  const delta = new Int32Array(n * classes);
+  const fail = new Int32Array(n);
+  const queue: number[] = [];
+  for (let c = 0; c < classes; c++) {
+    const t = goto[0][c];
+    delta[c] = t === -1 ? 0 : t;
+    if (t > 0) {
+      fail[t] = 0;
+      queue.push(t);
+    }
+  }
+  while (queue.length) {
+    const s = queue.shift()!;
+    outputs[s].push(...outputs[fail[s]].filter((r) => !outputs[s].includes(r)));
+    for (let c = 0; c < classes; c++) {
+      const t = goto[s][c];
+      if (t === -1) delta[s * classes + c] = delta[fail[s] * classes + c];
+      else {
+        fail[t] = delta[fail[s] * classes + c];
+        delta[s * classes + c] = t;
+        queue.push(t);
+      }
+    }
+  }
+  const accept = new Uint8Array(n);
+  for (let s = 0; s < n; s++) accept[s] = outputs[s].length ? 1 : 0;
+  // Fold A-Z into the class table so the hot loop needs no fold.
+  const table = new Uint8Array(128);
+  for (let c = 0; c < 128; c++) table[c] = cls[fold(c)];
+  const rules = keywordsPerRule.length;
+
+  return {
+    scan(text) {
+      const flags = new Uint8Array(rules);
+      let s = 0;
+      for (let i = 0; i < text.length; i++) {
+        const ch = text.charCodeAt(i);
+        s = delta[s * classes + (ch < 128 ? table[ch] : 0)];
+        if (accept[s] === 1) for (const r of outputs[s]) flags[r] = 1;
+      }
+      return flags;
+    },
+  };
+}
