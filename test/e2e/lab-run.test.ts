@@ -33,7 +33,7 @@ async function runInLab(probe: string, script: string) {
     "presets:", "  azure-openai: { resources: [contoso-east] }",
     "default: alert",
   ].join("\n") + "\n");
-  const proc = Bun.spawn([...lab.exec, BIN, "run", "--probe", probe, "--probe", "pcap", "--policy", policy, "--log", log, "--", "sh", "-c", `${script} > ${out} 2>&1`], {
+  const proc = Bun.spawn([...lab.exec, BIN, "run", "--probe", probe, "--probe", "pcap", "--policy", policy, "--log", log, "--", "sh", "-c", `{ ${script}; } > ${out} 2>&1`], {
     env: { PATH: process.env.PATH!, TRUSTRUN_HOME: dir }, stdout: "pipe", stderr: "pipe",
   });
   const timer = setTimeout(() => proc.kill("SIGKILL"), 60000);
@@ -46,7 +46,7 @@ describe.skipIf(why !== null)("trustrun run with names resolved in a lab namespa
   test.skipIf(ebpfWhy !== null)("eBPF: api.openai.com is named, blocked, and no request reaches it; the BAA endpoint works", async () => {
     const before = lab.requestsTo("api.openai.com").length;
     const r = await runInLab("ebpf",
-      `curl -s --cacert ${lab.caFile} https://contoso-east.openai.azure.com/v1 && echo AZURE-OK; ` +
+      `curl -sS --cacert ${lab.caFile} https://contoso-east.openai.azure.com/v1 && echo AZURE-OK; ` +
       `curl -s -m 5 --cacert ${lab.caFile} -d '{"note":"phi"}' https://api.openai.com/v1/chat/completions && echo OPENAI-OK || echo OPENAI-FAILED`);
     expect(r.code).toBe(0);
     const conns = connections(r.events).filter((c) => c.proto === "tcp");

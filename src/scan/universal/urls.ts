@@ -10,7 +10,8 @@ const urlBodyRe = /[^\s"'<>`\\{}|^\uFFFD]+/y;
 const schemeChar = (c: number) => (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 43;
 const wordChar = (c: number) => schemeChar(c) || c === 95;
 const ipv4Re = /(?<![\w.\-@/])((?:25[0-5]|2[0-4]\d|1\d\d|[1-9]\d?)(?:\.(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3})(?![\w.]|-\w)/g;
-const ipv6Re = /(?<=^|["'\s=(,])((?:[0-9a-fA-F]{1,4}:){1,7}(?::[0-9a-fA-F]{1,4}){0,7}:?(?:[0-9a-fA-F]{1,4})?)(?=$|["'\s/%),])/gm;
+const fullV6Re = /[0-9a-fA-F]{1,4}(?::[0-9a-fA-F]{1,4}){7}/g;
+const hexOrColon = (c: number) => (c >= 48 && c <= 58) || (c >= 97 && c <= 102) || (c >= 65 && c <= 70);
 const quotedHostRe = /(["'`])([A-Za-z0-9][A-Za-z0-9_-]*(?:\.[A-Za-z0-9_-]+)+)(?::(\d{1,5}))?\1/g;
 const keyedHostRe = /\b(?:host|hostname|endpoint|server|domain|api_host|base_url|baseurl)\s*[:=]\s*([A-Za-z0-9][A-Za-z0-9_-]*(?:\.[A-Za-z0-9_-]+)+)(?::(\d{1,5}))?\s*$/gim;
 
@@ -31,8 +32,21 @@ export interface ParsedUrl {
   display: string;
 }
 
+// The same URLs recur across a tree (licences, docs, API bases): remember recent answers.
+const parseCache = new Map<string, ParsedUrl | null>();
+
 /** Parses "scheme://[user[:pass]@]host[:port]/rest" leniently; null when the host is not real. */
 export function parseUrl(scheme: string, rest: string): ParsedUrl | null {
+  const key = `${scheme}://${rest}`;
+  const hit = parseCache.get(key);
+  if (hit !== undefined) return hit;
+  const parsed = parseUrlUncached(scheme, rest);
+  if (parseCache.size >= 20_000) parseCache.clear();
+  parseCache.set(key, parsed);
+  return parsed;
+}
+
+function parseUrlUncached(scheme: string, rest: string): ParsedUrl | null {
   const s = scheme.toLowerCase();
   let body = rest.replace(/[.,;:!?*]+$/, "");
   // Trailing ")" or "]" closing an enclosing bracket, not part of the URL.
@@ -139,14 +153,28 @@ export function extractEndpoints(
     if (/(?:[=<>~!]=|[\^~])\s*$/.test(text.slice(Math.max(0, m.index - 3), m.index))) continue; // pkg==1.2.3.4
     push("ip", ip, ip, m.index, "ip/v4", null);
   }
-  if (text.includes("::") || /:[0-9a-fA-F]{1,4}:[0-9a-fA-F]{1,4}:/.test(text)) {
-    for (const m of text.matchAll(ipv6Re)) {
-      const ip = m[1];
-      const groups = ip.split(":").filter(Boolean).length;
-      if (ip.length < 5 || groups < 2 || inUrl(m.index) || !isIp(ip) || docRanges.test(ip)) continue;
-      if (!ip.includes("::") && ip.split(":").length !== 8) continue;
-      push("ip", ip.toLowerCase(), ip.toLowerCase(), m.index, "ip/v6", null);
-    }
+  // IPv6: grow a token of hex digits and colons around each "::" or full 8-group form, then check
+  // what stands before and after it (quotes, spaces, "=", brackets of calls) and the address itself.
+  const v6Seen = new Set<number>();
+  const v6Candidate = (at: number) => {
+    let a = at;
+    let b = at;
+    while (a > 0 && hexOrColon(text.charCodeAt(a - 1))) a--;
+    while (b < text.length && hexOrColon(text.charCodeAt(b))) b++;
+    if (v6Seen.has(a)) return;
+    v6Seen.add(a);
+    const before = a > 0 ? text[a - 1] : "\n";
+    const after = b < text.length ? text[b] : "\n";
+    if (!/["'\s=(,]/.test(before) || !/["'\s/%),]/.test(after)) return;
+    const ip = text.slice(a, b);
+    const groups = ip.split(":").filter(Boolean).length;
+    if (ip.length < 5 || groups < 2 || inUrl(a) || !isIp(ip) || docRanges.test(ip)) return;
+    if (!ip.includes("::") && ip.split(":").length !== 8) return;
+    push("ip", ip.toLowerCase(), ip.toLowerCase(), a, "ip/v6", null);
+  };
+  for (let i = text.indexOf("::"); i !== -1; i = text.indexOf("::", i + 2)) v6Candidate(i);
+  if (/[0-9a-fA-F]:[0-9a-fA-F]{1,4}:[0-9a-fA-F]{1,4}:[0-9a-fA-F]/.test(text)) {
+    for (const m of text.matchAll(fullV6Re)) v6Candidate(m.index);
   }
   const seenHost = new Set<number>();
   for (const m of text.matchAll(quotedHostRe)) {
