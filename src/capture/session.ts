@@ -174,15 +174,17 @@ export function createCaptureSession(opts: CaptureSessionOptions) {
     const http = raw.http ? { method: raw.http.method, path: raw.http.path, headers: raw.http.headers } : undefined;
     let decision = evaluate({ host: conn.host, ip: conn.dst.ip, port: conn.dst.port, proto: conn.proto, ...(http ? { http } : {}) }, opts.policy);
     let verdict: Verdict;
+    // The tree stays held until the answer is enforced: released earlier, a client retrying
+    // during the gap would get through before the firewall rule exists.
+    let holdTree = false;
     const sessionAnswer = learnedOnce.get(key);
     if (sessionAnswer) {
       verdict = sessionAnswer;
       decision = { verdict, rule: "learned (this session)", reason: `answered '${verdict}' earlier in this session` };
     } else if (decision.verdict === "prompt") {
-      const holdTree = !raw.held && target !== null && opts.prompt !== undefined;
+      holdTree = !raw.held && target !== null && opts.prompt !== undefined;
       if (holdTree) opts.enforcer.hold(target!.rootPid, true);
       const answer = await ask(conn, key);
-      if (holdTree) opts.enforcer.hold(target!.rootPid, false);
       verdict = answer === "allow-once" || answer === "allow-always" ? "allow"
         : answer === "kill" ? "kill"
         : answer === "deny-once" || answer === "deny-always" ? "block"
@@ -208,13 +210,15 @@ export function createCaptureSession(opts: CaptureSessionOptions) {
         enforced = "not enforced: recorded as an alert";
       }
     }
-    const holder = opts.probes.find((p) => p.name === raw.probe);
-    // Decided once, never held again: a blocked destination is refused by the firewall from now on.
-    if (verdict !== "kill") holder?.allowDestination?.(conn.dst.ip, conn.dst.port);
-    if (raw.held) holder?.release?.(raw.pid);
     if (verdict === "kill" && target) {
       enforced = opts.enforcer.killTree(target.rootPid) ?? "not enforced: the tree was already gone";
     }
+    const holder = opts.probes.find((p) => p.name === raw.probe);
+    // Decided once, never held again: a blocked destination is refused by the firewall from now on.
+    if (verdict !== "kill") holder?.allowDestination?.(conn.dst.ip, conn.dst.port);
+    // Resumed only after enforcement; a killed process is gone and SIGCONT to it is harmless.
+    if (raw.held) holder?.release?.(raw.pid);
+    if (holdTree) opts.enforcer.hold(target!.rootPid, false);
 
     connections++;
     if (verdict !== "allow") violations++;

@@ -156,13 +156,18 @@ export function extractEndpoints(
   // IPv6: grow a token of hex digits and colons around each "::" or full 8-group form, then check
   // what stands before and after it (quotes, spaces, "=", brackets of calls) and the address itself.
   const v6Seen = new Set<number>();
-  const v6Candidate = (at: number) => {
+  /** Returns where the token ends, so the caller never rescans it (no quadratic runs of colons). */
+  const v6Candidate = (at: number): number => {
     let a = at;
     let b = at;
     while (a > 0 && hexOrColon(text.charCodeAt(a - 1))) a--;
     while (b < text.length && hexOrColon(text.charCodeAt(b))) b++;
-    if (v6Seen.has(a)) return;
+    if (v6Seen.has(a)) return b;
     v6Seen.add(a);
+    checkV6(a, b);
+    return b;
+  };
+  const checkV6 = (a: number, b: number) => {
     const before = a > 0 ? text[a - 1] : "\n";
     const after = b < text.length ? text[b] : "\n";
     if (!/["'\s=(,]/.test(before) || !/["'\s/%),]/.test(after)) return;
@@ -172,7 +177,7 @@ export function extractEndpoints(
     if (!ip.includes("::") && ip.split(":").length !== 8) return;
     push("ip", ip.toLowerCase(), ip.toLowerCase(), a, "ip/v6", null);
   };
-  for (let i = text.indexOf("::"); i !== -1; i = text.indexOf("::", i + 2)) v6Candidate(i);
+  for (let i = text.indexOf("::"); i !== -1; i = text.indexOf("::", Math.max(i + 2, v6Candidate(i))));
   if (/[0-9a-fA-F]:[0-9a-fA-F]{1,4}:[0-9a-fA-F]{1,4}:[0-9a-fA-F]/.test(text)) {
     for (const m of text.matchAll(fullV6Re)) v6Candidate(m.index);
   }
