@@ -114,9 +114,9 @@ console.log(`reading every file alone: ${(size.bytes / 1e6 / (readMs / 1000)).to
 console.log(`scanner: ${existsSync(binArg) ? binArg : "bun src/index.ts"} (wall time includes process start)`);
 const regex = await runScan("regex-only", ["--regex-only"]);
 show(regex);
-const full1 = await runScan("full, 1 worker", ["--workers", "1"]);
-show(full1);
-const full = await runScan(`full, ${Math.min(4, availableParallelism())} workers`, []);
+show(await runScan("full, no workers", ["--workers", "0"]));
+show(await runScan("full, 2 workers", ["--workers", "2"]));
+const full = await runScan(`full (default workers)`, []);
 show(full);
 
 if (withSecretlint) {

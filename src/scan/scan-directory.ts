@@ -10,11 +10,14 @@ import { walk } from "./walker.ts";
 
 export const defaultMaxFileSize = 5_000_000;
 
-/** Small trees scan inline: a worker's start (wasm, grammars, JIT warm-up) costs more than it saves. */
+/**
+ * Small trees scan inline: a worker's start (wasm, grammars, JIT warm-up) costs more than it saves.
+ * Otherwise one worker per CPU but one, which keeps reading and collecting on the main thread.
+ */
 function defaultWorkers(totalBytes: number): number {
   if (totalBytes < 4_000_000) return 0;
   const n = typeof navigator !== "undefined" ? navigator.hardwareConcurrency : 2;
-  return Math.max(1, Math.min(4, n || 2));
+  return Math.max(1, Math.min(4, (n || 2) - 1));
 }
 
 export async function scanDirectory(root: string, opts: ScanOptions = {}, onProgress?: ProgressFn): Promise<ScanResult> {

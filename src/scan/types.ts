@@ -44,7 +44,7 @@ export interface ScanOptions {
   maxFileSize?: number;
   /** Skip tree-sitter analyzers: universal regex and secrets only. */
   regexOnly?: boolean;
-  /** Worker threads for the per-file work; 0 = this thread. Default: 0 under 4 MB, else CPUs (max 4). */
+  /** Worker threads for the per-file work; 0 = this thread. Default: 0 under 4 MB, else CPUs - 1 (1 to 4). */
   workers?: number;
   /** Honour .gitignore files (default true). */
   gitignore?: boolean;

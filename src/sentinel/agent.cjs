@@ -803,6 +803,41 @@ function start() {
     };
     try { globalThis.fetch = sentinelFetch; } catch (e) { internalError('patch-fetch', e); }
   }
+  // ---- WebSocket: on Node (22+) it connects through net later, so the caller's package is carried
+  // in AsyncLocalStorage; on Bun it is native and only reported here (not refused).
+  const OrigWS = globalThis.WebSocket;
+  if (typeof OrigWS === 'function') {
+    const SentinelWebSocket = function WebSocket(url, protocols) {
+      const args = arguments.length > 1 ? [url, protocols] : [url];
+      if (!new.target) return OrigWS.apply(this, args); // throws as the original does
+      let carried = null;
+      try {
+        const u = new URL(String(url && typeof url.href === 'string' ? url.href : url));
+        const secure = u.protocol === 'wss:' || u.protocol === 'https:';
+        const host = u.hostname.charCodeAt(0) === 91 ? u.hostname.slice(1, -1) : u.hostname;
+        const port = +u.port || (secure ? 443 : 80);
+        carried = sampledAttribute('ws ' + u.protocol + u.host, SentinelWebSocket);
+        const pkg = carried[0] || 'unknown';
+        if (isBun) {
+          const o = { t: 'connect', pid: pid, ts: dateNow(), host: host, port: port, pkg: pkg, chain: carried[1], via: 'websocket', n: 1 };
+          if (secure) o.sni = host;
+          const ip = ipLiteral(host);
+          if (ip) o.ip = ip;
+          send(o);
+        }
+        reportRequest('websocket', host, port, 'GET', u.pathname + u.search, [], pkg);
+      } catch (e) { internalError('websocket', e); }
+      const target = new.target === SentinelWebSocket ? OrigWS : new.target;
+      if (als && carried && carried[0]) return als.run(carried, () => Reflect.construct(OrigWS, args, target));
+      return Reflect.construct(OrigWS, args, target);
+    };
+    try {
+      SentinelWebSocket.prototype = OrigWS.prototype;
+      Object.setPrototypeOf(SentinelWebSocket, OrigWS); // CONNECTING, OPEN, ... and other statics
+      globalThis.WebSocket = SentinelWebSocket;
+    } catch (e) { internalError('patch-websocket', e); }
+  }
+
   function headerKeys(h) {
     const out = [];
     try {

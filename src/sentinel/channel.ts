@@ -4,7 +4,7 @@
 import { unrefSleep } from "../core/timeout.ts";
 import { closeSync, writeSync } from "node:fs";
 import type { SignalEvent } from "../core/types.ts";
-import { compareSnapshots, loadSnapshot, saveSnapshot, snapshotArtifacts, stateFileFor, type ArtifactSnapshot } from "./drift.ts";
+import { compareSnapshots, loadSnapshot, saveSnapshot, sha256File, snapshotArtifacts, stateFileFor, type ArtifactSnapshot } from "./drift.ts";
 import { mkfifo, openFifoHolder } from "./fifo.ts";
 import { createLineSplitter, decodeLine, type AgentMessage, type AskMsg, type HelloMsg } from "./protocol.ts";
 import { createLoopTracker, createShapeTracker, toOutputs, type SentinelOutput } from "./signals.ts";
@@ -78,7 +78,18 @@ export async function openChannel(opts: ChannelOptions): Promise<SentinelChannel
     return { type: "signal", ts: Date.now(), session, pid, kind, detail };
   }
 
+  // The runtime binary's hash, once per distinct executable seen in this session.
+  const hashed = new Map<string, Promise<string | null>>();
+  async function hashRuntime(m: HelloMsg): Promise<void> {
+    if (!m.execPath || hashed.has(m.execPath) || hashed.size > 64) return;
+    const p = sha256File(m.execPath);
+    hashed.set(m.execPath, p);
+    const sha256 = await p;
+    emit(signal(m.pid, "runtime-binary", { execPath: m.execPath, runtime: m.runtime, version: m.version, sha256 }));
+  }
+
   async function onHello(m: HelloMsg): Promise<void> {
+    await hashRuntime(m);
     if (current || !opts.stateDir) return;
     current = { runtime: null, lockfiles: {}, packages: {}, binaries: [], takenAt: Date.now() };
     if (!stateFile) {

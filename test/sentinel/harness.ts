@@ -2,6 +2,7 @@
 // reports, the way `trustrun run` does. Also: local counting servers and runtime discovery.
 import { existsSync } from "node:fs";
 import { createServer, type Server } from "node:http";
+import { createServer as createTlsServer } from "node:https";
 import { join } from "node:path";
 import type { SignalEvent } from "../../src/core/types.ts";
 import type { DecisionAnswer, DecisionRequest } from "../../src/sentinel/channel.ts";
@@ -74,6 +75,38 @@ export async function countingServer(hosts: string[] = ["127.0.0.1"], port = 0):
     get paths() { return state.paths; },
     async close() {
       await Promise.all(servers.map((s) => new Promise<void>((r) => { s.closeAllConnections(); s.close(() => r()); })));
+    },
+  };
+}
+
+/** A self-signed certificate made with openssl for a loopback HTTPS server, or null without openssl. */
+export function selfSignedCert(dir: string): { key: string; cert: string } | null {
+  const openssl = Bun.which("openssl");
+  if (!openssl) return null;
+  const key = join(dir, "key.pem");
+  const cert = join(dir, "cert.pem");
+  const r = Bun.spawnSync([openssl, "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", key, "-out", cert, "-days", "1", "-subj", "/CN=sentinel.test"], { stdout: "ignore", stderr: "pipe" });
+  if (r.exitCode !== 0) return null;
+  return { key, cert };
+}
+
+/** An HTTPS server on 127.0.0.1 that counts connections and records paths. */
+export async function countingTlsServer(files: { key: string; cert: string }): Promise<CountingServer> {
+  const state = { connections: 0, paths: [] as string[] };
+  const s = createTlsServer({ key: await Bun.file(files.key).text(), cert: await Bun.file(files.cert).text() }, (req, res) => {
+    state.paths.push(req.url ?? "");
+    req.resume();
+    req.on("end", () => res.end("ok"));
+  });
+  s.on("secureConnection", () => state.connections++);
+  await new Promise<void>((resolve) => s.listen(0, "127.0.0.1", () => resolve()));
+  const a = s.address();
+  return {
+    port: a && typeof a === "object" ? a.port : 0,
+    get connections() { return state.connections; },
+    get paths() { return state.paths; },
+    async close() {
+      await new Promise<void>((r) => { s.closeAllConnections(); s.close(() => r()); });
     },
   };
 }

@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { SentinelPolicy } from "../../src/sentinel/policy.ts";
-import { appResult, availableRuntimes, countingServer, runWithSentinel, type CountingServer } from "./harness.ts";
+import { appResult, availableRuntimes, countingServer, countingTlsServer, runWithSentinel, selfSignedCert, type CountingServer } from "./harness.ts";
 
 const runtimes = availableRuntimes();
 console.log(`sentinel end-to-end runtimes: ${runtimes.map((r) => `${r.name} (${r.exe})`).join(", ")}`);
@@ -14,13 +14,19 @@ console.log(`sentinel end-to-end runtimes: ${runtimes.map((r) => `${r.name} (${r
 let target: CountingServer;
 let tele: CountingServer;
 let blocked: CountingServer;
+let tls: CountingServer | null = null;
+const certDir = mkdtempSync(join(tmpdir(), "trustrun-sentinel-cert-"));
 beforeAll(async () => {
+  const cert = selfSignedCert(certDir);
+  if (cert) tls = await countingTlsServer(cert);
+  else console.log("openssl not found: the TLS attribution test is skipped");
   target = await countingServer();
   tele = await countingServer();
   blocked = await countingServer(["127.0.0.1", "::1"]);
 });
 afterAll(async () => {
-  await Promise.all([target.close(), tele.close(), blocked.close()]);
+  await Promise.all([target.close(), tele.close(), blocked.close(), tls?.close()]);
+  rmSync(certDir, { recursive: true, force: true });
 });
 
 const denyLocalhost: SentinelPolicy = {
@@ -56,6 +62,11 @@ for (const rt of runtimes) {
       expect(appConnects.every((c) => c.package === "app" || c.package === "fake-axios")).toBe(true);
       const runtime = r.signals.find((s) => s.kind === "runtime");
       expect(runtime?.detail.runtime).toBe(rt.kind);
+      const binary = r.signals.find((s) => s.kind === "runtime-binary");
+      const execPath = String(runtime?.detail.execPath);
+      expect(binary?.detail.execPath).toBe(execPath);
+      const sum = Bun.spawnSync(["sha256sum", execPath]).stdout.toString().split(" ")[0];
+      expect(binary?.detail.sha256).toBe(sum);
       expect(r.rejected).toBe(0);
     });
 
@@ -183,6 +194,34 @@ for (const rt of runtimes) {
       expect(dns?.answers.length).toBe(Number(app.results.dns));
     });
 
+    test("TLS: https.request is attributed and its SNI reported", async () => {
+      if (!tls) return; // no openssl: said in the log above
+      const r = await runWithSentinel({ runtime: rt, args: ["main.js"], env: { ...appEnv(), BLOCKED_PORT: "", TLS_PORT: String(tls.port) } });
+      expect(r.exitCode).toBe(0);
+      expect(appResult(r).results.tls).toBe(200);
+      const c = r.connects.find((x) => x.port === tls!.port);
+      expect(c?.package).toBe("app");
+      expect(c?.sni).toBe("sentinel.test");
+      expect(r.requests.find((q) => q.path === "/tls/get")?.package).toBe("app");
+    });
+
+    test("WebSocket connections are attributed to the package that opened them", async () => {
+      const wsServer = await countingServer();
+      const r = await runWithSentinel({ runtime: rt, args: ["main.js"], env: { ...appEnv(), BLOCKED_PORT: "", WS: "1", WS_PORT: String(wsServer.port) } });
+      await wsServer.close();
+      expect(r.exitCode).toBe(0);
+      const ws = appResult(r).results.ws;
+      if (ws === "no-websocket") {
+        console.log(`${rt.name} has no global WebSocket: nothing to attribute`);
+        return;
+      }
+      expect(r.requests.find((q) => q.via === "websocket")?.package).toBe("telemetry-lib");
+      expect(r.requests.find((q) => q.via === "websocket")?.path).toBe("/telemetry/ws/:id");
+      expect(wsServer.connections).toBe(1);
+      const connects = r.connects.filter((c) => c.port === wsServer.port);
+      expect(connects.map((c) => c.package)).toEqual(["telemetry-lib"]);
+    });
+
     test("a blocked event loop is reported as a stall", async () => {
       const r = await runWithSentinel({ runtime: rt, args: ["main.js"], env: { ...appEnv(), BLOCKED_PORT: "", BUSY_MS: "1300", TRUSTRUN_SENTINEL_INTERVAL_MS: "1000" } });
       expect(r.exitCode).toBe(0);
@@ -211,6 +250,23 @@ for (const rt of runtimes) {
     }
   });
 }
+
+describe("npm scripts", () => {
+  const npm = Bun.which("npm");
+  test("npm run start: npm and the node process it starts are both instrumented", async () => {
+    if (!npm) {
+      console.log("npm not found: npm script test skipped");
+      return;
+    }
+    const r = await runWithSentinel({ runtime: { name: "npm", kind: "node", exe: npm }, args: ["run", "--silent", "start"], env: { TARGET_PORT: String(target.port), TELEMETRY_PORT: String(tele.port), npm_config_update_notifier: "false" } });
+    expect(r.exitCode).toBe(0);
+    const hellos = r.signals.filter((s) => s.kind === "runtime");
+    expect(hellos.length).toBeGreaterThanOrEqual(2);
+    const appPid = r.requests.find((q) => q.path === "/axios/get")?.pid;
+    expect(r.requests.find((q) => q.path === "/axios/get")?.package).toBe("fake-axios");
+    expect(hellos.some((h) => h.pid === appPid && (h.detail.argv as string[]).some((a) => a.endsWith("main.js")))).toBe(true);
+  });
+});
 
 describe("artifact drift across sessions", () => {
   test("a changed package manifest between two sessions of a command is a signal", async () => {

@@ -239,6 +239,7 @@ export async function startProxy(opts: ProxyOptions): Promise<ProxyServer> {
       return;
     }
     const entry: Pooled = { ...p, timer: setTimeout(() => p.sock.destroy(), 30000) };
+    entry.timer.unref?.(); // an idle connection never keeps TrustRun running
     if (!watched.has(p.sock)) {
       // Once per socket: a closed idle connection leaves the pool (takePooled skips it too).
       watched.add(p.sock);
@@ -615,7 +616,13 @@ export async function startProxy(opts: ProxyOptions): Promise<ProxyServer> {
     stats: () => ({ ...stats }),
     async close() {
       closed = true;
-      for (const list of pool.values()) for (const p of list) p.sock.destroy();
+      for (const list of pool.values()) {
+        for (const p of list) {
+          clearTimeout(p.timer);
+          p.sock.destroy();
+        }
+      }
+      pool.clear();
       for (const s of sockets) s.destroy();
       await Promise.all([server, unixServer].filter(Boolean).map((s) => new Promise<void>((r) => s!.close(() => r()))));
       if (opts.unixPath) {

@@ -74,7 +74,7 @@ export const scanCommand: Command = {
     "no-gitignore": { type: "boolean", description: "Scan files that .gitignore excludes too" },
     baseline: { type: "string", arg: "FILE", description: "Report only findings not accepted in this baseline file" },
     "write-baseline": { type: "string", arg: "FILE", description: "Write all current findings' fingerprints to FILE" },
-    workers: { type: "string", arg: "N", description: "Worker threads (default: none under 4 MB of input, else CPUs up to 4)" },
+    workers: { type: "string", arg: "N", description: "Worker threads (default: none under 4 MB of input, else one per CPU but one, 1 to 4)" },
   },
   positionals: { min: 1, max: 1 },
   examples: [

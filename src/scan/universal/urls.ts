@@ -141,12 +141,25 @@ export function extractEndpoints(
     urlBodyRe.lastIndex = i + 3;
     const m = urlBodyRe.exec(text);
     if (!m) continue;
-    urlSpans.push([s, i + 3 + m[0].length]);
+    // A URL inside another (a redirect parameter) is covered by the outer span: keep spans disjoint.
+    const end = i + 3 + m[0].length;
+    const last = urlSpans[urlSpans.length - 1];
+    if (!last || s >= last[1]) urlSpans.push([s, end]);
     const parsed = parseUrl(scheme, m[0]);
     if (!parsed) continue;
     push("url", parsed.display, parsed.host, s, `url/${parsed.scheme}`, parsed.port);
   }
-  const inUrl = (i: number) => urlSpans.some(([s, e]) => i >= s && i < e);
+  // Spans are in text order and disjoint: binary search for the last one starting at or before i.
+  const inUrl = (i: number) => {
+    let lo = 0;
+    let hi = urlSpans.length - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      if (urlSpans[mid][0] <= i) lo = mid + 1;
+      else hi = mid - 1;
+    }
+    return hi >= 0 && i < urlSpans[hi][1];
+  };
   for (const m of text.matchAll(ipv4Re)) {
     const ip = m[1];
     if (!validIpv4(ip) || inUrl(m.index) || onVersionLine(text, m.index)) continue;

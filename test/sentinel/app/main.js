@@ -30,6 +30,12 @@ async function main() {
     await attempt('blocked-fetch', async () => { const r = await fetch(`http://localhost:${blockedPort}/blocked/fetch`); await r.text(); return r.status; });
     await attempt('blocked-http', () => httpGet('localhost', blockedPort, '/blocked/http'));
   }
+  if (process.env.WS === '1') out.results.ws = await telemetry.openSocket();
+  if (process.env.TLS_PORT) {
+    await attempt('tls', () => new Promise((resolve, reject) => {
+      require('https').get({ host: '127.0.0.1', port: +process.env.TLS_PORT, path: '/tls/get', servername: 'sentinel.test', rejectUnauthorized: false, agent: false }, (res) => { res.resume(); res.on('end', () => resolve(res.statusCode)); }).on('error', reject);
+    }));
+  }
   if (process.env.SPAWN_SHELL === '1') {
     const srv = http.createServer(() => {}).listen(0, '127.0.0.1');
     require('child_process').execSync('true');
