@@ -1,5 +1,5 @@
 import type {
-  AlertEvent, ConnectionEvent, DecisionEvent, DnsEvent, Endpoint, HttpFacts, ObservedConnection, PromptAnswer, PromptRequest,
+  AlertEvent, ConnectionEvent, SignalEvent, DecisionEvent, DnsEvent, Endpoint, HttpFacts, ObservedConnection, PromptAnswer, PromptRequest,
   ProbeStatus, TrustRunEvent, Verdict,
 } from "../core/types.ts";
 import type { CompiledPolicy } from "../policy/types.ts";
@@ -10,6 +10,7 @@ import { createProcessTable } from "./process-table.ts";
 import type { Enforcer } from "./enforce/index.ts";
 import type { Probe, ProbeSink, ProbeTarget, RawConnect, RawDns } from "./probe.ts";
 import { alertFor } from "./alerts.ts";
+import { signalAction } from "./signal-policy.ts";
 import { redactArgv } from "../core/redact.ts";
 
 export interface CaptureSessionOptions {
@@ -30,7 +31,7 @@ export interface CaptureSessionOptions {
 const severityOf: Record<Verdict, AlertEvent["severity"]> = { allow: "low", alert: "medium", block: "high", kill: "critical" };
 
 /** A connect as queued for judging; the proxy adds what it saw at the HTTP level. */
-type PendingConnect = RawConnect & { host?: string; http?: HttpFacts; enforcedBy?: string };
+type PendingConnect = RawConnect & { host?: string; http?: HttpFacts; enforcedBy?: string; package?: string };
 
 /** Joins probe reports into attributed, judged, enforced connection events. */
 export function createCaptureSession(opts: CaptureSessionOptions) {
@@ -43,6 +44,16 @@ export function createCaptureSession(opts: CaptureSessionOptions) {
   const learnedOnce = new Map<string, Verdict>(); // answers that hold for the whole session
   const queryPid = new Map<string, number>(); // DNS name → pid that asked, to attribute answers
   let pending: PendingConnect[] = [];
+  // In-process attribution from the sentinel: (pid, destination) → npm package that made the call.
+  const packages = new Map<string, Array<{ ts: number; pkg: string }>>();
+  /** The package whose call at or just before `ts` went to this destination: facts are per call. */
+  function packageAt(key: string, ts: number): string | undefined {
+    const facts = packages.get(key);
+    if (!facts?.length) return undefined;
+    let best: { ts: number; pkg: string } | undefined;
+    for (const f of facts) if (f.ts <= ts + 2 && (!best || f.ts >= best.ts)) best = f;
+    return (best ?? facts[0]).pkg;
+  }
   const exempt = new Set<string>(); // TrustRun's own endpoints (the proxy): a connect there is not the target's traffic
   let timer: ReturnType<typeof setTimeout> | null = null;
   let inFlight = 0;
@@ -170,6 +181,8 @@ export function createCaptureSession(opts: CaptureSessionOptions) {
       ts: raw.ts, pid: raw.pid, ppid: proc.ppid ?? raw.ppid ?? null, exe: proc.exe, argv: proc.argv, proto: raw.proto,
       dst: raw.dst, host: known?.host ?? null, hostSource: known?.source ?? null, probe: raw.probe,
     };
+    conn.package = raw.package ?? packageAt(`${raw.pid}|${conn.dst.ip}|${conn.dst.port}`, raw.ts)
+      ?? (conn.host ? packageAt(`${raw.pid}|host:${conn.host.toLowerCase()}|${conn.dst.port}`, raw.ts) : undefined);
     const key = destKey(conn.host, conn.dst.ip, conn.dst.port, conn.proto);
     const http = raw.http ? { method: raw.http.method, path: raw.http.path, headers: raw.http.headers } : undefined;
     let decision = evaluate({ host: conn.host, ip: conn.dst.ip, port: conn.dst.port, proto: conn.proto, ...(http ? { http } : {}) }, opts.policy);
@@ -239,12 +252,13 @@ export function createCaptureSession(opts: CaptureSessionOptions) {
     sink,
     /** Reports from probes that sit outside the probe list (proxy, sentinel). */
     observe(conn: ObservedConnection, extra: { enforcedBy?: string } = {}): void {
-      if (conn.probe === "proxy") {
+      if (conn.probe === "proxy" || conn.probe === "sentinel") {
         // Each proxied request is its own event (no dedupe), carrying its host and HTTP facts.
         if (stopped) return;
         pending.push({
           ts: conn.ts, pid: conn.pid, ppid: conn.ppid, proto: conn.proto, dst: conn.dst, probe: conn.probe,
-          ...(conn.host ? { host: conn.host } : {}), ...(conn.http ? { http: conn.http } : {}), ...extra,
+          ...(conn.host ? { host: conn.host } : {}), ...(conn.http ? { http: conn.http } : {}),
+          ...(conn.package ? { package: conn.package } : {}), ...extra,
         });
         if (conn.host && conn.dst.ip) hosts.learnProxy(conn.dst.ip, conn.dst.port, conn.host, conn.ts, conn.pid);
         if (!timer) timer = setTimeout(drain, joinDelayMs);
@@ -255,6 +269,35 @@ export function createCaptureSession(opts: CaptureSessionOptions) {
         learn(conn.dst.ip, conn.dst.port, conn.host, conn.ts, conn.pid);
       }
       sink.connect({ ts: conn.ts, pid: conn.pid, ppid: conn.ppid, proto: conn.proto, dst: conn.dst, probe: conn.probe });
+    },
+    /** The sentinel saw pid call host:port from an npm package: the kernel probe's event gets it. */
+    attribute(fact: { pid: number; host: string; ip?: string; port: number; package: string; ts: number }): void {
+      if (packages.size > 50000) packages.clear();
+      const remember = (key: string) => {
+        const list = packages.get(key) ?? [];
+        list.push({ ts: fact.ts, pkg: fact.package });
+        if (list.length > 32) list.shift();
+        packages.set(key, list);
+      };
+      remember(`${fact.pid}|host:${fact.host.toLowerCase()}|${fact.port}`);
+      if (fact.ip) {
+        remember(`${fact.pid}|${fact.ip}|${fact.port}`);
+        hosts.learnSentinel(fact.ip, fact.port, fact.host, fact.ts, fact.pid);
+      }
+    },
+    /** A sentinel signal: stored, and alerted or acted on as the policy's `signals` says. */
+    signal(ev: SignalEvent): void {
+      opts.emit(ev);
+      const action = signalAction(opts.policy, ev.kind);
+      if (action === "ignore") return;
+      let enforced = "";
+      if (action === "kill" && target) enforced = ` ${opts.enforcer.killTree(target.rootPid) ?? "the tree was already gone"}.`;
+      violations++;
+      opts.emit({
+        type: "alert", ts: ev.ts, session: opts.id, severity: action === "kill" ? "critical" : "medium", pid: ev.pid, dst: null, host: null,
+        rule: `signals.${ev.kind}`, message: `sentinel signal '${ev.kind}' from pid ${ev.pid ?? "?"}: ${JSON.stringify(ev.detail).slice(0, 300)}.${enforced}`,
+        suggestion: `If this is expected for this program, set 'signals: { ${ev.kind}: ignore }' in the policy; otherwise investigate what changed.`,
+      });
     },
     /** Connects to this endpoint are TrustRun's own (the proxy), not the target's destinations. */
     exempt(ep: Endpoint): void {

@@ -237,3 +237,20 @@ describe("fuzz: the loader never throws and never yields allow-everything", () =
     }
   });
 });
+
+describe("signals", () => {
+  test("signal actions load, outermost wins, and unknown actions are positioned errors", async () => {
+    const { mkdtempSync, writeFileSync } = await import("node:fs");
+    const { join } = await import("node:path");
+    const { tmpdir } = await import("node:os");
+    const dir = mkdtempSync(join(tmpdir(), "trustrun-signals-"));
+    writeFileSync(join(dir, "base.yaml"), "signals:\n  child-process-anomaly: alert\n  integrity: alert\n");
+    writeFileSync(join(dir, "top.yaml"), "extends: [./base.yaml]\nsignals:\n  child-process-anomaly: kill\n");
+    const ok = loadPolicy({ files: [join(dir, "top.yaml")], presets: [] });
+    expect(ok.ok && ok.policy.signals).toEqual({ "child-process-anomaly": "kill", integrity: "alert" });
+    writeFileSync(join(dir, "bad.yaml"), "signals:\n  integrity: explode\n");
+    const bad = loadPolicy({ files: [join(dir, "bad.yaml")], presets: [] });
+    expect(bad.ok).toBe(false);
+    if (!bad.ok) expect(bad.errors[0].line).toBe(2);
+  });
+});

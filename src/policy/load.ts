@@ -41,6 +41,7 @@ interface State {
   seenFiles: Set<string>;
   defaultAction?: DefaultAction;
   capture?: CaptureLevel;
+  signals: Record<string, "ignore" | "alert" | "kill">;
   name?: string;
 }
 
@@ -86,7 +87,7 @@ function load(opts: LoadOptions): LoadResult {
     if (!(path in overlay)) return resolveDefaultPolicy(cwd);
   }
   const st: State = {
-    cwd, overlay, errors: [], warnings: [], sources: [], items: [], params: new Map(), seenFiles: new Set(),
+    cwd, overlay, errors: [], warnings: [], sources: [], items: [], params: new Map(), seenFiles: new Set(), signals: {},
   };
   // Command-line preset parameters are the outermost of all.
   const cliPresets: Array<{ name: string; at: Pos }> = [];
@@ -122,6 +123,7 @@ function load(opts: LoadOptions): LoadResult {
     warnings: st.warnings,
     observeOnly: false,
   };
+  if (Object.keys(st.signals).length) policy.signals = st.signals;
   const params = Object.fromEntries([...st.params].filter(([, v]) => v.resources).map(([k, v]) => [k, { resources: v.resources }]));
   if (Object.keys(params).length) policy.presetParams = params;
   if (policy.defaultAction === "allow" && !rules.some((r) => r.kind === "deny")) {
@@ -201,6 +203,8 @@ function loadFile(st: State, abs: string, isRoot: boolean, stack: string[], from
   if (isRoot && doc.name) st.name = doc.name;
   st.defaultAction ??= doc.default;
   st.capture ??= doc.capture;
+  // Outermost wins per signal kind, like default and capture.
+  for (const [kind, action] of Object.entries(doc.signals ?? {})) st.signals[kind] ??= action;
   for (const [name, params] of Object.entries(doc.presets ?? {})) {
     const at = { file: shown, ...y.parsed.locate(["presets"], name) };
     const preset = getPreset(name);

@@ -8,6 +8,7 @@ export const ruleActions = ["alert", "block", "kill"] as const;
 export const defaultActions = ["alert", "block", "kill", "prompt", "allow"] as const;
 export const captureLevels = ["metadata", "headers", "full"] as const;
 export const protos = ["tcp", "udp"] as const;
+export const signalActions = ["ignore", "alert", "kill"] as const;
 export const httpMethods = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "CONNECT", "TRACE"] as const;
 
 const hostPattern = z
@@ -106,6 +107,10 @@ export const policySchema = z
     allow: z.array(ruleSchema).max(100_000).optional(),
     deny: z.array(ruleSchema).max(100_000).optional(),
     learned: z.array(ruleSchema).max(100_000).optional().describe("Destinations approved in learning mode (allow rules)"),
+    signals: z
+      .record(z.string().regex(/^[a-z][a-z-]*$/, "a signal kind such as child-process-anomaly"), z.enum(signalActions))
+      .optional()
+      .describe("What a sentinel signal kind does: ignore, alert or kill (the target tree)"),
   })
   .describe("TrustRun network policy");
 

@@ -30,6 +30,7 @@ export function policyToYaml(policy: CompiledPolicy): string {
   doc.set("name", policy.name);
   doc.set("default", policy.defaultAction);
   doc.set("capture", policy.capture);
+  if (policy.signals) doc.set("signals", policy.signals);
   const sections: Record<"deny" | "allow", CompiledRule[]> = { deny: [], allow: [] };
   for (const rule of policy.rules) sections[rule.kind].push(rule);
   for (const key of ["deny", "allow"] as const) {

@@ -40,6 +40,8 @@ export interface CompiledPolicy {
   observeOnly: boolean;
   /** A line to tell the user which policy is in use when none was named (./trustrun.yaml or the built-in default). */
   notice?: string;
+  /** Sentinel signal kind → action; kinds not listed use DEFAULT_SIGNAL_ACTIONS. */
+  signals?: Record<string, "ignore" | "alert" | "kill">;
   /** Preset parameters that were applied, by preset name (shown by `policy show`). */
   presetParams?: Record<string, { resources?: string[] }>;
 }

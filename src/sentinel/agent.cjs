@@ -668,7 +668,9 @@ function start() {
           const ip = ipLiteral(target.host);
           if (ip) o.ip = ip;
           if (d.verdict !== 'allow') { o.verdict = d.verdict === 'deny' ? 'block' : 'alert'; o.rule = d.rule; }
-          send(o);
+          // The first call per destination and package is written before the connect syscall: the
+          // monitor may hold the process at connect() and must already know who made the call.
+          send(o, n === 1);
         }
       }
     } catch (e) {
@@ -783,12 +785,13 @@ function start() {
           const pkg = carried[0] || 'unknown';
           if (isBun) {
             d = decideCached(host, port);
-            const o = { t: 'connect', pid: pid, ts: dateNow(), host: host, port: port, pkg: pkg, chain: carried[1], via: 'fetch', n: 1 };
+            const n = countConnect(host, port, pkg, d.verdict);
+            const o = { t: 'connect', pid: pid, ts: dateNow(), host: host, port: port, pkg: pkg, chain: carried[1], via: 'fetch', n: n };
             if (url.protocol === 'https:') o.sni = host;
             const ip = ipLiteral(host);
             if (ip) o.ip = ip;
             if (d.verdict !== 'allow') { o.verdict = d.verdict === 'deny' ? 'block' : 'alert'; o.rule = d.rule; }
-            send(o);
+            send(o, n === 1);
           }
           reportRequest('fetch', host, port, method, url.pathname + url.search, headerNames, pkg);
         }

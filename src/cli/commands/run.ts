@@ -7,6 +7,7 @@ import { launchTarget, LaunchError, resolveCommand, type LaunchedTarget } from "
 import { startTui, type TuiController } from "../../tui/controller.tsx";
 import { learnedFile, learningPolicy, reportLearning } from "./policy-learn.ts";
 import { interceptOptionSpecs, openInterception } from "./ca.ts";
+import { openSentinel, sentinelOptionSpecs } from "../sentinel-wiring.ts";
 
 const forwarded: NodeJS.Signals[] = ["SIGINT", "SIGTERM", "SIGHUP", "SIGQUIT", "SIGUSR1", "SIGUSR2"];
 
@@ -22,7 +23,7 @@ CMD cannot start, 3 with --fail-on-violation when a connection was not allowed).
 Live lines go to stderr so that CMD's stdout stays clean; --log FILE keeps an NDJSON copy.
 As root the eBPF probe sees every connection and blocking works through a cgroup-scoped
 firewall; without root the ptrace probe (strace) sees every connection but block degrades to alert.`,
-  options: { ...monitorOptionSpecs, ...interceptOptionSpecs },
+  options: { ...monitorOptionSpecs, ...interceptOptionSpecs, ...sentinelOptionSpecs },
   positionals: { min: 0, max: Infinity },
   acceptsRest: true,
   examples: [
@@ -54,6 +55,8 @@ firewall; without root the ptrace probe (strace) sees every connection but block
     // The live screen (a terminal and --output tui): it answers learning questions too.
     // Capture levels headers/full and --jail: the proxy (and CA) the command is pointed at.
     const intercept = await openInterception(args.values, policy);
+    // Node/Bun targets: the in-process sentinel (package attribution, pre-connect refusal, signals).
+    const sentinel = await openSentinel(args.values, argv, policy);
     const tui = m.output === "tui" ? startTui({ mode: "run", learn: m.learn, stdout: stream, defaultAction: loaded.defaultAction }) : null;
     try {
       for (let attempt = 0; ; attempt++) {
@@ -67,7 +70,7 @@ firewall; without root the ptrace probe (strace) sees every connection but block
         try {
           target = launchTarget({
             argv,
-            env: intercept ? intercept.env(process.env) : process.env as Record<string, string>,
+            env: ((base) => (sentinel ? sentinel.env(base) : base))(intercept ? intercept.env(process.env) : process.env as Record<string, string>),
             cgroupProcs: monitor.cgroup?.procsFile,
             wrap: wrapper || intercept ? (a) => {
               const jailed = intercept ? intercept.wrap(a) : a;
@@ -84,6 +87,7 @@ firewall; without root the ptrace probe (strace) sees every connection but block
           intercept.bind(monitor.session, () => rootPid, (msg) => monitor.output.note(msg));
           if (attempt === 0) for (const n of intercept.notes) monitor.output.note(n);
         }
+        sentinel?.bind(monitor.session, monitor.id);
         const started = await monitor.start({ mode: "run", rootPid: target.pid, initialPids: [] }, { mode: "run", pid: target.pid, argv });
         if (!started) {
           target.signal("SIGKILL");
@@ -108,6 +112,7 @@ firewall; without root the ptrace probe (strace) sees every connection but block
       throw err;
     } finally {
       await intercept?.close();
+      await sentinel?.close();
     }
   },
 };

@@ -1,6 +1,7 @@
 // Human report: findings grouped by host (violations first), each with its source line.
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
+import { decodeText } from "../decode.ts";
 import { maskSecrets } from "../secrets/detect.ts";
 import type { Finding, ScanResult } from "../types.ts";
 
@@ -27,23 +28,28 @@ export function renderText(result: ScanResult, opts: TextOptions = {}): string {
   const c = (code: string, s: string) => (opts.color ? `\x1b[${code}m${s}\x1b[0m` : s);
   const lines: string[] = [];
   const cache = new Map<string, string[] | null>();
-  const sourceLine = (file: string, line: number): string | null => {
+  const sourceLine = (file: string, line: number, column: number): string | null => {
     if (!cache.has(file)) {
       try {
-        cache.set(file, readFileSync(join(result.root, file), "utf8").split("\n"));
+        cache.set(file, decodeText(readFileSync(join(result.root, file))).split("\n"));
       } catch {
         cache.set(file, null);
       }
     }
     const l = cache.get(file)?.[line - 1];
     if (l === undefined) return null;
-    const masked = maskSecrets(l.replace(/\r$/, ""));
-    return masked.length > 160 ? `${masked.slice(0, 157)}...` : masked;
+    // Masked before cutting, so no half secret shows; long (minified) lines: a window around the finding.
+    let text = maskSecrets(l.replace(/\r$/, ""));
+    if (text.length > 160) {
+      const from = Math.max(0, Math.min(column - 61, text.length - 150));
+      text = `${from > 0 ? "..." : ""}${text.slice(from, from + 150)}${from + 150 < text.length ? "..." : ""}`;
+    }
+    return text;
   };
   const show = (f: Finding) => {
     lines.push(`  ${c("36", `${f.file}:${f.line}:${f.column}`)}  ${f.kind} ${c("2", f.rule)}  ${f.value}`);
     if (context && f.kind !== "secret") {
-      const src = sourceLine(f.file, f.line);
+      const src = sourceLine(f.file, f.line, f.column);
       if (src !== null) lines.push(c("2", `      ${String(f.line).padStart(4)} | ${src.trim()}`));
     }
   };
