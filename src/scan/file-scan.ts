@@ -1,6 +1,7 @@
 // The per-file work, run in a parser worker or inline: decode, the universal regex pass and the
 // secret rules over any text, then the language analyzer on source that might call the network.
 import { decodeText, looksBinary } from "./decode.ts";
+import { embeddedBlocks } from "./embedded.ts";
 import { languageOf } from "./languages.ts";
 import { lineIndex } from "./lines.ts";
 import { looksMinified, mightCallNetwork } from "./prefilter.ts";
@@ -49,13 +50,21 @@ export async function scanFile(job: FileJob): Promise<FileAnswer> {
   const text = decodeText(bytes);
   const { language, grammar } = languageOf(rel);
   const findings = regexPass(text, language);
-  if (job.regexOnly || !grammar || text.length > maxParseSize || !mightCallNetwork(text, grammar) || looksMinified(text)) {
-    return { id, findings, parsed: false };
-  }
+  if (job.regexOnly || text.length > maxParseSize || looksMinified(text)) return { id, findings, parsed: false };
+  // Notebooks and R Markdown / Quarto: their code blocks, mapped back to the file's positions.
+  const blocks = grammar
+    ? [{ grammar, source: text, position: (line: number, column: number) => ({ line, column }) }]
+    : embeddedBlocks(text, language);
+  const todo = blocks.filter((b) => mightCallNetwork(b.source, b.grammar));
+  if (!todo.length) return { id, findings, parsed: false };
   try {
     // Imported on demand: a regex-only scan never loads tree-sitter.
     const { analyzeSource } = await import("./treesitter/analyze.ts");
-    findings.push(...(await analyzeSource(text, grammar, language)));
+    for (const b of todo) {
+      for (const f of await analyzeSource(b.source, b.grammar, language)) {
+        findings.push({ ...f, ...b.position(f.line, f.column) });
+      }
+    }
     return { id, findings, parsed: true };
   } catch (err) {
     return { id, findings, parsed: false, skipped: `parse failed: ${(err as Error)?.message ?? err}` };

@@ -11,7 +11,7 @@ export const goldenDir = new URL("./golden/", import.meta.url).pathname;
 export const policyFile = new URL("./policy.yaml", import.meta.url).pathname;
 
 /** Fixture names with golden files. "secrets-app" exists only at run time. */
-export const goldenFixtures = ["python-app", "js-app", "ts-app", "r-analysis", "negatives", "walker", "secrets-app"];
+export const goldenFixtures = ["python-app", "js-app", "ts-app", "r-analysis", "notebooks", "negatives", "walker", "secrets-app"];
 
 function secretsApp(dir: string): void {
   mkdirSync(join(dir, "config"), { recursive: true });

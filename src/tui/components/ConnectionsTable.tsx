@@ -29,7 +29,7 @@ export function ConnectionsTable({ rows, selectedSeq, width, height, total, filt
       {rows.length === 0 ? <Text dimColor>{filterLabel ? "no connection matches the filter" : "no connections yet"}</Text> : null}
       {rows.map((r) => {
         const ev = r.ev;
-        const dest = `${ev.host ?? ev.dst.ip}:${ev.dst.port}`;
+        const dest = `${ev.host ?? ev.dst.ip}:${ev.dst.port}${ev.package && ev.package !== "app" ? ` from package ${ev.package}` : ""}`;
         const selected = r.seq === selectedSeq;
         return (
           <Text key={r.seq} wrap="truncate-end" inverse={selected}>

@@ -150,3 +150,11 @@ test("q under run asks first; n detaches, y stops the target; watch quits at onc
   await keys(watch.ui, "q");
   expect(watch.exits).toEqual(["quit"]);
 });
+
+test("a connection the sentinel attributed names the npm package that made it", async () => {
+  const { model, ui } = setup();
+  model.push([sessionStart(), conn({ host: "api.openai.com", package: "some-telemetry-lib" }), conn({ host: "own.example", package: "app" })]);
+  const frame = await frameWith(ui, "from package some-telemetry-lib");
+  expect(frame).toContain("api.openai.com:443 from package some-telemetry-lib");
+  expect(frame).not.toContain("from package app");
+});
