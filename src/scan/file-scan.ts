@@ -50,12 +50,13 @@ export async function scanFile(job: FileJob): Promise<FileAnswer> {
   const text = decodeText(bytes);
   const { language, grammar } = languageOf(rel);
   const findings = regexPass(text, language);
-  if (job.regexOnly || text.length > maxParseSize || looksMinified(text)) return { id, findings, parsed: false };
-  // Notebooks and R Markdown / Quarto: their code blocks, mapped back to the file's positions.
+  if (job.regexOnly) return { id, findings, parsed: false };
+  // Notebooks and R Markdown / Quarto: their code blocks, mapped back to the file's positions
+  // (a notebook's size and long lines are mostly outputs, so the limits apply to the code).
   const blocks = grammar
     ? [{ grammar, source: text, position: (line: number, column: number) => ({ line, column }) }]
     : embeddedBlocks(text, language);
-  const todo = blocks.filter((b) => mightCallNetwork(b.source, b.grammar));
+  const todo = blocks.filter((b) => b.source.length <= maxParseSize && !looksMinified(b.source) && mightCallNetwork(b.source, b.grammar));
   if (!todo.length) return { id, findings, parsed: false };
   try {
     // Imported on demand: a regex-only scan never loads tree-sitter.

@@ -44,6 +44,17 @@ describe("expected findings (independent of the golden files)", () => {
     expect(r.findings.some((f) => f.value.includes("2.10.3.1"))).toBe(false);
   });
 
+  test("notebooks: code cells and R Markdown chunks are analyzed at their file positions", async () => {
+    const r = await scanFixture("notebooks");
+    const got = r.findings.filter((f) => f.analyzer === "tree-sitter").map((f) => `${f.file}:${f.line}:${f.column} ${f.value} ${f.verdict}`);
+    expect(got).toEqual([
+      "analysis.ipynb:20:15 https://api.openai.com/v1 violation",
+      "analysis.ipynb:22:10 https://fhir.acme-health.com/R4/Patient allowed",
+      "report.Rmd:10:9 https://redcap.acme-health.com/api/ allowed",
+      "report.Rmd:15:5 https://api.anthropic.com violation",
+    ]);
+  });
+
   test("secrets-app: every rule fires and nothing leaks", async () => {
     const r = await scanFixture("secrets-app");
     const { secretRules } = await import("../../src/scan/secrets/rules/index.ts");

@@ -1,7 +1,7 @@
 import { Box, Text } from "ink";
 import type { ConnectionRow } from "../state/live-model.ts";
 import { processName } from "../state/destinations.ts";
-import { cell, clock, verdictColor } from "../state/format.ts";
+import { cell, clock, destinationText, verdictColor } from "../state/format.ts";
 
 export interface ConnectionsTableProps {
   rows: ConnectionRow[]; // only the visible ones
@@ -29,7 +29,7 @@ export function ConnectionsTable({ rows, selectedSeq, width, height, total, filt
       {rows.length === 0 ? <Text dimColor>{filterLabel ? "no connection matches the filter" : "no connections yet"}</Text> : null}
       {rows.map((r) => {
         const ev = r.ev;
-        const dest = `${ev.host ?? ev.dst.ip}:${ev.dst.port}${ev.package && ev.package !== "app" ? ` from package ${ev.package}` : ""}`;
+        const dest = destinationText(ev);
         const selected = r.seq === selectedSeq;
         return (
           <Text key={r.seq} wrap="truncate-end" inverse={selected}>

@@ -25,3 +25,9 @@ export function cell(text: string, width: number, align: "left" | "right" = "lef
 export const verdictColor: Record<Verdict, string> = { allow: "green", alert: "yellow", block: "red", kill: "magenta" };
 
 export const severityColor: Record<string, string> = { low: "gray", medium: "yellow", high: "red", critical: "magenta" };
+
+/** "host:port", plus "from package X" when the sentinel saw a dependency (not the app) make the call. */
+export function destinationText(ev: { host: string | null; dst: { ip: string; port: number }; package?: string }): string {
+  const dest = `${ev.host ?? ev.dst.ip}:${ev.dst.port}`;
+  return ev.package && ev.package !== "app" ? `${dest} from package ${ev.package}` : dest;
+}
