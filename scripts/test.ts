@@ -1,6 +1,9 @@
 // `npm test`: typecheck, build the binary, then bun test over unit tests (src/**) and
 // cross-module and binary smoke tests (test/**). Ends with one line "N passed, N failed".
 import { $ } from "bun";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 
 const root = new URL("..", import.meta.url).pathname;
 process.chdir(root);
@@ -30,7 +33,8 @@ const proc = Bun.spawn([process.execPath, "test", ...extra], {
   cwd: root,
   stdout: "inherit",
   stderr: "pipe",
-  env: { ...process.env, TRUSTRUN_BIN: `${root}dist/trustrun` },
+  // Tests never touch the user's ~/.trustrun.
+  env: { ...process.env, TRUSTRUN_BIN: `${root}dist/trustrun`, TRUSTRUN_HOME: mkdtempSync(join(tmpdir(), "trustrun-test-home-")) },
 });
 // bun test writes its report to stderr; pass it through and keep the totals.
 let tail = "";

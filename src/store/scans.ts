@@ -3,7 +3,7 @@ import type { Finding } from "../core/types.ts";
 
 /** What the store keeps of a scan: the contract's JSON report plus its summary. */
 export interface ScanReport {
-  version: string;
+  version: string | number;
   root: string;
   stats: { files: number; bytes: number; ms: number; [k: string]: unknown };
   findings: Finding[];

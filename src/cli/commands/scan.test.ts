@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { cleanup, materialize, policyFile } from "../../../test/scan/fixtures.ts";
 import { main } from "../main.ts";
-import { setScanStore } from "./scan.ts";
+import { openStore } from "../../store/index.ts";
 
 async function cli(...argv: string[]) {
   let out = "";
@@ -93,14 +93,18 @@ describe("trustrun scan", () => {
     expect(r.err).toContain("baseline");
   });
 
-  test("the store hook receives the result", async () => {
-    let stored: unknown = null;
-    setScanStore((r) => void (stored = r));
+  test("each scan is kept in the SQLite store for the web view; --no-store skips it", async () => {
+    const db = join(mkdtempSync(join(tmpdir(), "trustrun-scan-db-")), "t.db");
+    await cli(neg, "--json", "--db", db);
+    await cli(neg, "--json", "--db", db, "--no-store");
+    const store = openStore(db);
     try {
-      await cli(neg, "--json");
+      const scans = store.listScans();
+      expect(scans).toHaveLength(1);
+      expect(scans[0]).toMatchObject({ files: 3, findings: 0 });
+      expect(store.getScan(scans[0].id)!.report.root).toBeTruthy();
     } finally {
-      setScanStore(null);
+      store.close();
     }
-    expect(stored).toMatchObject({ version: 1, stats: { files: 3 } });
   });
 });

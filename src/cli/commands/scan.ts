@@ -10,15 +10,23 @@ import type { ScanProgress, ScanResult } from "../../scan/types.ts";
 import { policyVerdict } from "../../scan/verdict.ts";
 import { CliError, UsageError, flag, intOption, list, oneOf, str, type Command, type CommandIO } from "../command.ts";
 import { version } from "../version.ts";
+import { openStore } from "../../store/index.ts";
+import { browseScan } from "../../tui/scan/browse.tsx";
 import { policyFromArgs, policyOptionSpecs } from "./policy.ts";
 
-export type ScanStore = (result: ScanResult) => Promise<void> | void;
-
-let storeScan: ScanStore | null = null;
-
-/** Lets the caller persist each scan (the SQLite store); the command calls it after a scan. */
-export function setScanStore(fn: ScanStore | null): void {
-  storeScan = fn;
+/** Keeps the scan for the web view and history; a store that cannot be written never fails the scan. */
+function storeScan(result: ScanResult, dbPath: string | undefined, policyName: string, startedAt: number, io: CommandIO): number | null {
+  try {
+    const store = openStore(dbPath);
+    try {
+      return store.saveScan(result, startedAt, policyName);
+    } finally {
+      store.close();
+    }
+  } catch (err) {
+    io.stderr(`trustrun scan: the scan was not stored (${(err as Error).message}); the report is complete\n`);
+    return null;
+  }
 }
 
 const formats = ["text", "json", "sarif"] as const;
@@ -74,6 +82,8 @@ export const scanCommand: Command = {
     "no-gitignore": { type: "boolean", description: "Scan files that .gitignore excludes too" },
     baseline: { type: "string", arg: "FILE", description: "Report only findings not accepted in this baseline file" },
     "write-baseline": { type: "string", arg: "FILE", description: "Write all current findings' fingerprints to FILE" },
+    db: { type: "string", arg: "PATH", description: "SQLite store the scan is kept in for 'trustrun server' (default $TRUSTRUN_HOME/trustrun.db)" },
+    "no-store": { type: "boolean", description: "Do not keep the scan in the store" },
     workers: { type: "string", arg: "N", description: "Worker threads (default: none under 4 MB of input, else one per CPU but one, 1 to 4)" },
   },
   positionals: { min: 1, max: 1 },
@@ -93,6 +103,7 @@ export const scanCommand: Command = {
     const maxFileSize = intOption(v, "max-file-size", 1);
     const workers = intOption(v, "workers", 0, 64);
     const policy = policyFromArgs(v, process.cwd(), io);
+    const scanStarted = Date.now();
     let accepted: Set<string> | null = null;
     const baselineFile = str(v, "baseline");
     if (baselineFile) {
@@ -129,7 +140,12 @@ export const scanCommand: Command = {
       io.stderr(`wrote ${result.findings.length} fingerprints to ${writeBaseline}\n`);
     }
     if (accepted) result = { ...result, findings: withoutBaseline(result.findings, accepted) };
-    await storeScan?.(result);
+    if (!flag(v, "no-store")) storeScan(result, str(v, "db"), policy.name, scanStarted, io);
+    // On a terminal with no format asked for, an interactive browser; --format output stays plain.
+    const plainAsked = str(v, "format") !== undefined || flag(v, "json") || str(v, "output") !== undefined;
+    if (!plainAsked && process.stdin.isTTY && process.stdout.isTTY && process.env.TERM !== "dumb") {
+      if (await browseScan(result)) return failTriggered(result, failOn) ? 1 : 0;
+    }
     const report =
       format === "json" ? renderJson(result) : format === "sarif" ? renderSarif(result, version) : renderText(result, { color: !str(v, "output") && process.stdout.isTTY === true });
     const out = str(v, "output");
