@@ -5,7 +5,7 @@ import type { Finding } from "../core/types.ts";
 export interface ScanReport {
   version: string | number;
   root: string;
-  stats: { files: number; bytes: number; ms: number; [k: string]: unknown };
+  stats: { files: number; bytes: number; ms: number };
   findings: Finding[];
   [k: string]: unknown;
 }
