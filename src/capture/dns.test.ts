@@ -1,17 +1,9 @@
 import { describe, expect, test } from "bun:test";
+import { prng as seeded } from "../core/prng.test-helper.ts";
 import { buildDnsQuery, buildDnsResponse, formatIpv6, parseDnsMessage, resolvedAddresses } from "./dns.ts";
 
-/** mulberry32: a small seeded PRNG so fuzz runs are reproducible. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Seeded, so fuzz runs are reproducible. */
+const prng = (seed: number) => seeded(seed).next;
 
 describe("parseDnsMessage", () => {
   test("parses a query", () => {

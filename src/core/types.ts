@@ -156,3 +156,13 @@ export interface DecisionEvent {
   answer: PromptAnswer | "timeout" | "no-ui";
   by: "tui" | "web" | "default";
 }
+
+/** A destination learning mode decided, as the policy file records it (learned: or deny:). */
+export interface LearnedEntry {
+  host?: string;
+  ip?: string;
+  port?: number;
+  proto?: string;
+  comment: string;
+  kind: "allow" | "deny";
+}

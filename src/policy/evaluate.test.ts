@@ -2,7 +2,7 @@ import { describe, expect, test } from "bun:test";
 import { evaluate } from "./evaluate.ts";
 import { loadPolicyText } from "./load.ts";
 import { observeOnlyPolicy } from "./default-policy.ts";
-import { prng } from "./prng.test-helper.ts";
+import { prng } from "../core/prng.test-helper.ts";
 import type { CompiledPolicy, ConnectionFacts } from "./types.ts";
 
 function policy(yaml: string): CompiledPolicy {

@@ -1,6 +1,6 @@
 import { describe, expect, test } from "bun:test";
 import { hostMatches, normalizeHost, normalizeHostPattern } from "./hostname.ts";
-import { prng } from "./prng.test-helper.ts";
+import { prng } from "../core/prng.test-helper.ts";
 
 const pat = (p: string) => {
   const r = normalizeHostPattern(p);

@@ -1,6 +1,6 @@
 import { describe, expect, test } from "bun:test";
 import { ipInCidr, normalizeCidr, normalizeIp } from "./ip.ts";
-import { prng } from "./prng.test-helper.ts";
+import { prng } from "../core/prng.test-helper.ts";
 
 const cidr = (c: string) => {
   const r = normalizeCidr(c);

@@ -10,14 +10,8 @@ import { loadPolicyText } from "./load.ts";
 import { getPreset, presetNames } from "./presets.ts";
 import type { CompiledPolicy } from "./types.ts";
 
-export interface LearnedEntry {
-  host?: string;
-  ip?: string;
-  port?: number;
-  proto?: string;
-  comment: string;
-  kind: "allow" | "deny";
-}
+import type { LearnedEntry } from "../core/types.ts";
+export type { LearnedEntry };
 
 interface CleanEntry {
   host?: string;

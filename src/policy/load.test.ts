@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { evaluate } from "./evaluate.ts";
 import { loadPolicy, loadPolicyText, resolveDefaultPolicy } from "./load.ts";
-import { prng } from "./prng.test-helper.ts";
+import { prng } from "../core/prng.test-helper.ts";
 import type { PolicyError } from "./types.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "trustrun-policy-"));

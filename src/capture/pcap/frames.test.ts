@@ -1,19 +1,12 @@
 import { describe, expect, test } from "bun:test";
+import { prng as seeded } from "../../core/prng.test-helper.ts";
 import { buildFrame } from "./build-frame.ts";
 import { decodeFrame, DLT } from "./frames.ts";
 
-const payload = new Uint8Array([1, 2, 3, 4, 5]);
+/** Seeded, so fuzz runs are reproducible. */
+const prng = (seed: number) => seeded(seed).next;
 
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const payload = new Uint8Array([1, 2, 3, 4, 5]);
 
 describe("decodeFrame", () => {
   for (const [name, lt] of Object.entries({ EN10MB: DLT.EN10MB, SLL: DLT.LINUX_SLL, SLL2: DLT.LINUX_SLL2, NULL: DLT.NULL, RAW: DLT.RAW })) {

@@ -9,15 +9,8 @@ export interface LearnedDecision {
   req: PromptRequest;
 }
 
-/** Structurally the policy engine's LearnedEntry (src/policy/learn.ts). */
-export interface LearnedPolicyEntry {
-  host?: string;
-  ip?: string;
-  port?: number;
-  proto?: string;
-  comment: string;
-  kind: "allow" | "deny";
-}
+import type { LearnedEntry as LearnedPolicyEntry } from "../../core/types.ts";
+export type { LearnedPolicyEntry };
 
 export function describeProcess(req: PromptRequest): string {
   return `${processName(req.exe, req.argv)} (pid ${req.pid})`;
