@@ -65,6 +65,7 @@ async function sequential(label: string, n: number, get: () => Promise<Response>
 const directKeepAlive = await sequential("direct", N, () => fetch(directUrl, { tls: { ...tls, serverName: "bench.test" }, headers: { host: "bench.test" } } as RequestInit));
 const directFresh = await sequential("direct-fresh", N, () => fetch(directUrl, { tls: { ...tls, serverName: "bench.test" }, headers: { host: "bench.test" }, keepalive: false } as RequestInit));
 const proxied = await sequential("proxy", N, () => fetch(url, { proxy: proxyUrl, tls, headers: { authorization: "Bearer sk-bench-0123456789abcdef" } } as RequestInit));
+const proxiedFresh = await sequential("proxy-fresh", Math.min(N, 300), () => fetch(url, { proxy: proxyUrl, tls, keepalive: false } as RequestInit));
 
 const t = performance.now();
 let next = 0;
@@ -81,9 +82,11 @@ const stats = await new Response(child.stderr).text();
 server.stop(true);
 
 const f = (x: number) => x.toFixed(0).padStart(7);
-console.log(`requests: ${N} sequential per mode; throughput with ${C} in flight`);
-console.log(`direct, keep-alive            ${f(directKeepAlive)} µs/request`);
-console.log(`direct, new connection each   ${f(directFresh)} µs/request`);
-console.log(`through proxy (headers level) ${f(proxied)} µs/request  (+${f(proxied - directKeepAlive)} µs, ${(proxied / directKeepAlive).toFixed(1)}x keep-alive; +${f(proxied - directFresh)} µs, ${(proxied / directFresh).toFixed(1)}x new-connection)`);
-console.log(`proxy throughput              ${f(rps)} requests/s`);
+const d = (a: number, b: number) => `${a >= b ? "+" : "-"}${Math.abs(a - b).toFixed(0)} µs, ${(a / b).toFixed(1)}x`;
+console.log(`requests: ${N} sequential per mode (${Math.min(N, 300)} for new-connection-through-proxy); throughput with ${C} in flight`);
+console.log(`direct, keep-alive                          ${f(directKeepAlive)} µs/request`);
+console.log(`direct, new connection each                 ${f(directFresh)} µs/request`);
+console.log(`through proxy, keep-alive (headers level)   ${f(proxied)} µs/request  (${d(proxied, directKeepAlive)} vs direct keep-alive)`);
+console.log(`through proxy, new connection each          ${f(proxiedFresh)} µs/request  (${d(proxiedFresh, directFresh)} vs direct new connection)`);
+console.log(`proxy throughput                            ${f(rps)} requests/s`);
 console.log(`proxy counters: ${stats.trim()}`);

@@ -98,7 +98,10 @@ export function createCaptureSession(opts: CaptureSessionOptions) {
   const sink: ProbeSink = {
     connect(ev) {
       if (stopped) return;
-      if (exempt.has(`${ev.dst.ip}|${ev.dst.port}`)) return;
+      if (exempt.has(`${ev.dst.ip}|${ev.dst.port}`)) {
+        if (ev.held) opts.probes.find((p) => p.name === ev.probe)?.release?.(ev.pid); // never leave it stopped
+        return;
+      }
       const key = `${ev.pid}|${ev.dst.ip}|${ev.dst.port}|${ev.proto}`;
       const seen = recent.get(key);
       // Only a report of the same connect by a different probe is a duplicate; one probe's repeats are real.
@@ -298,6 +301,10 @@ export function createCaptureSession(opts: CaptureSessionOptions) {
         rule: `signals.${ev.kind}`, message: `sentinel signal '${ev.kind}' from pid ${ev.pid ?? "?"}: ${JSON.stringify(ev.detail).slice(0, 300)}.${enforced}`,
         suggestion: `If this is expected for this program, set 'signals: { ${ev.kind}: ignore }' in the policy; otherwise investigate what changed.`,
       });
+    },
+    /** A destination answered for the whole session (learning mode), for judges outside it (the proxy). */
+    learnedVerdict(host: string | null, ip: string, port: number, proto: "tcp" | "udp"): Verdict | undefined {
+      return learnedOnce.get(destKey(host, ip, port, proto));
     },
     /** Connects to this endpoint are TrustRun's own (the proxy), not the target's destinations. */
     exempt(ep: Endpoint): void {

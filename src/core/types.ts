@@ -25,6 +25,19 @@ export interface HttpFacts {
   responseBytes?: number;
   /** Full level only: bodies after redaction, each cut at the capture cap. */
   body?: { request?: string; response?: string };
+  /** Who the request is for, where the host alone cannot tell (AWS account/key, Azure tenant/resource). */
+  tenant?: TenantFacts;
+}
+
+export interface TenantFacts {
+  awsAccount?: string;
+  /** Access key id, masked to its first and last four characters. */
+  awsAccessKey?: string;
+  awsRegion?: string;
+  awsService?: string;
+  /** Entra ID tenant (the `tid` claim of a bearer token). */
+  azureTenant?: string;
+  azureResource?: string;
 }
 
 /** What a probe saw, before policy. */

@@ -4,7 +4,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { CaptureLevel, ObservedConnection } from "../../core/types.ts";
+import type { CaptureLevel, Decision, ObservedConnection, Verdict } from "../../core/types.ts";
 import type { CompiledPolicy } from "../../policy/types.ts";
 import { caPaths, ensureCa, extraCaPem, writeBundle } from "./ca-store.ts";
 import { createLeafIssuer } from "./x509.ts";
@@ -12,6 +12,7 @@ import { startProxy, type ProxyRecord, type ProxyServer } from "./proxy.ts";
 import { proxyEnv } from "./env.ts";
 import { jailPlan, jailUnavailable } from "./jail.ts";
 import { treePids } from "./client-pid.ts";
+import { upstreamProxyChooser } from "./upstream-proxy.ts";
 import { normalizeHost, hostLabelsMatch, patternLabels } from "../../policy/hostname.ts";
 
 export interface InterceptionOptions {
@@ -30,6 +31,15 @@ export interface InterceptionOptions {
 export interface SessionLink {
   observe(conn: ObservedConnection, extra?: { enforcedBy?: string }): void;
   exempt(ep: { ip: string; port: number }): void;
+  learnedVerdict?(host: string | null, ip: string, port: number, proto: "tcp" | "udp"): Verdict | undefined;
+}
+
+/** Answers given during this session (learning mode) override the policy in the proxy too. */
+export function learnedOverride(link: () => SessionLink | null): (host: string, ip: string | null, port: number) => Decision | null {
+  return (host, ip, port) => {
+    const verdict = link()?.learnedVerdict?.(host, ip ?? "", port, "tcp");
+    return verdict ? { verdict, rule: "learned (this session)", reason: `answered '${verdict}' earlier in this session` } : null;
+  };
 }
 
 export interface Interception {
@@ -102,6 +112,7 @@ export async function startInterception(opts: InterceptionOptions): Promise<Inte
     link.observe(toObserved(rec, pid ?? 0), rec.refused ? { enforcedBy: rec.http ? "refused by the TrustRun proxy (403)" : "CONNECT refused by the TrustRun proxy" } : {});
   };
   const upstreamExtra = extraCaPem(opts.env);
+  const upstream = upstreamProxyChooser(opts.env);
   const { rootCertificates } = await import("node:tls");
   let proxy: ProxyServer;
   try {
@@ -115,6 +126,8 @@ export async function startInterception(opts: InterceptionOptions): Promise<Inte
       upstreamCa: upstreamExtra ? [...rootCertificates, upstreamExtra] : undefined,
       unixPath: opts.jail ? join(dir, "proxy.sock") : undefined,
       candidates: () => treePids(rootPid()),
+      override: learnedOverride(() => link),
+      upstreamProxy: upstream ?? undefined,
     });
   } catch (err) {
     rmSync(dir, { recursive: true, force: true });
@@ -123,6 +136,7 @@ export async function startInterception(opts: InterceptionOptions): Promise<Inte
   notes.push(intercepting
     ? `proxy on ${proxy.url}: HTTPS intercepted with the TrustRun CA, capture level ${opts.level}${opts.passthrough.length ? `; passed through uninspected: ${opts.passthrough.join(", ")}` : ""}`
     : `proxy on ${proxy.url}: tunnels judged by host only (capture level metadata)`);
+  if (upstream) notes.push(`the proxy goes out through the proxy in HTTPS_PROXY/HTTP_PROXY (NO_PROXY honoured)`);
   if (opts.level === "full") notes.push("capture level full: request and response bodies (which may contain PHI) are stored, redacted and cut at 64 KiB, in the event database");
   if (opts.jail) notes.push("jail: the command runs in its own network namespace; its only way out is the proxy");
   const jail = opts.jail

@@ -8,6 +8,7 @@ import { loadPolicyText } from "../../policy/load.ts";
 import type { CompiledPolicy } from "../../policy/types.ts";
 import { createCaCertificate, createLeafIssuer } from "./x509.ts";
 import { startProxy, type ProxyRecord, type ProxyServer } from "./proxy.ts";
+import { upstreamProxyChooser } from "./upstream-proxy.ts";
 
 function policy(yaml: string): CompiledPolicy {
   const r = loadPolicyText(yaml, "p.yaml", { cwd: "/nonexistent" });
@@ -138,6 +139,26 @@ describe("proxy (loopback)", () => {
     expect((await curl([`https://api.example.test:${httpsServer.port}/v1/models`])).code).toBe(0);
   });
 
+  test("keep-alive: every request on one tunnel is judged; a denied one after an allowed one never reaches the server", async () => {
+    const before = seen.length;
+    const conns = proxy.stats().connections;
+    const r = await curl(["-sS", `https://api.example.test:${httpsServer.port}/v1/ka-1`, `https://api.example.test:${httpsServer.port}/v1/ka-2`,
+      "--next", "--cacert", proxyCaFile, "-x", proxy.url, "-X", "POST", "--data", "x=1", `https://api.example.test:${httpsServer.port}/v1/files/ka-3`]);
+    expect(r.out).toContain('"path":"/v1/ka-1"');
+    expect(r.out).toContain('"path":"/v1/ka-2"');
+    expect(r.out).toContain("blocked by TrustRun policy");
+    expect(seen.slice(before).map((x) => x.path)).toEqual(["/v1/ka-1", "/v1/ka-2"]);
+    expect(proxy.stats().connections - conns).toBe(1); // one client connection carried all three
+    expect(records.some((x) => x.refused && x.http?.path === "/v1/files/ka-3")).toBe(true);
+  });
+
+  test("a Host header naming another host than the tunnel is refused (421)", async () => {
+    const before = seen.length;
+    const r = await curl(["-i", "-H", "Host: other.example.test", `https://api.example.test:${httpsServer.port}/v1/fronted`]);
+    expect(r.out).toContain("421 Misdirected Request");
+    expect(seen.length).toBe(before);
+  });
+
   test("a denied host's CONNECT is refused", async () => {
     const before = seen.length;
     const r = await curl([`https://blocked.example.test:${httpsServer.port}/`]);
@@ -192,27 +213,113 @@ describe("proxy (loopback)", () => {
     expect(records.some((x) => x.http?.path === "/bun")).toBe(true);
   });
 
-  test("a client that does not trust the CA fails, and the host becomes pass-through", async () => {
+  test("a client that does not trust the CA fails; with path rules on that host later tunnels are refused, not passed through", async () => {
     const r = await spawn(["curl", "-sS", "--max-time", "5", "-x", proxy.url, `https://api.example.test:${httpsServer.port}/untrusted`]);
     expect(r.code).not.toBe(0);
     await Bun.sleep(50);
-    // now passed through: the client sees the real upstream certificate
     const upCa = join(dir, "up.pem");
     writeFileSync(upCa, upstreamCa.certPem);
+    const before = seen.length;
     const r2 = await spawn(["curl", "-sS", "--max-time", "5", "--cacert", upCa, "-x", proxy.url, `https://api.example.test:${httpsServer.port}/pinned`]);
-    expect(r2.err).toBe("");
-    expect(r2.code).toBe(0);
-    expect(records.some((x) => x.mode === "passthrough" && x.host === "api.example.test" && !x.http)).toBe(true);
+    expect(r2.code).not.toBe(0);
+    expect(r2.err).toContain("403");
+    expect(seen.length).toBe(before);
+    expect(records.some((x) => x.refused && x.mode === "passthrough" && x.decision.reason.includes("must be inspected"))).toBe(true);
   });
 
-  test("the proxy answers malformed input without crashing", async () => {
-    const inputs = ["GARBAGE\r\n\r\n", "GET http://x HTTP/1.1\r\nContent-Length: 1\r\nTransfer-Encoding: chunked\r\n\r\n", "CONNECT :::: HTTP/1.1\r\n\r\n", "\x16\x03\x01\x00", "GET / HTTP/1.1\r\n\r\n"];
-    for (const input of inputs) {
-      const sock = await Bun.connect({ hostname: "127.0.0.1", port: proxy.port, socket: { data() {}, open() {} } });
-      sock.write(input);
-      sock.end();
+  test("--passthrough hosts are tunnelled by host decision only, never decrypted", async () => {
+    const passRecords: ProxyRecord[] = [];
+    const pass = await startProxy({
+      level: "headers", policy: policy("name: p\ndefault: alert\n"), issuer: createLeafIssuer(proxyCa),
+      passthrough: (h) => h === "api.example.test", resolve: async (h) => NAMES[h] ?? null, onRecord: (r) => passRecords.push(r),
+    });
+    try {
+      const upCa = join(dir, "up2.pem");
+      writeFileSync(upCa, upstreamCa.certPem);
+      const r = await spawn(["curl", "-sS", "--max-time", "5", "--cacert", upCa, "-x", pass.url, `https://api.example.test:${httpsServer.port}/v1/pass`]);
+      expect(r.err).toBe(""); // the client saw the real server certificate
+      expect(passRecords).toHaveLength(1);
+      expect(passRecords[0]).toMatchObject({ mode: "passthrough", host: "api.example.test", refused: false });
+      expect(passRecords[0].http).toBeUndefined();
+    } finally {
+      await pass.close();
     }
-    await Bun.sleep(100);
-    expect((await curl([`http://api.example.test:${httpServer.port}/alive`])).code).toBe(0);
+  });
+
+  test("without path rules for it, a host whose client refuses TrustRun's certificate passes through afterwards", async () => {
+    const pinRecords: ProxyRecord[] = [];
+    const pin = await startProxy({
+      level: "headers", policy: policy("name: p\ndefault: alert\n"), issuer: createLeafIssuer(proxyCa),
+      resolve: async (h) => NAMES[h] ?? null, onRecord: (r) => pinRecords.push(r), onWarning: () => {},
+    });
+    try {
+      const upCa = join(dir, "up3.pem");
+      writeFileSync(upCa, upstreamCa.certPem);
+      const url = `https://api.example.test:${httpsServer.port}/v1/pin`;
+      const r = await spawn(["curl", "-sS", "--max-time", "5", "--cacert", upCa, "-x", pin.url, url]); // trusts only the real CA: rejects ours
+      expect(r.code).not.toBe(0);
+      await Bun.sleep(50);
+      const r2 = await spawn(["curl", "-sS", "--max-time", "5", "--cacert", upCa, "-x", pin.url, url]);
+      expect(r2.err).toBe("");
+      expect(pinRecords.at(-1)).toMatchObject({ mode: "passthrough", refused: false });
+    } finally {
+      await pin.close();
+    }
+  });
+
+  test("behind the user's own proxy: upstream connections go through it with CONNECT", async () => {
+    const outerRecords: ProxyRecord[] = [];
+    const outer = await startProxy({ level: "metadata", policy: policy("name: o\ndefault: alert\n"), resolve: async (h) => NAMES[h] ?? null, onRecord: (r) => outerRecords.push(r) });
+    const chained: ProxyRecord[] = [];
+    const inner = await startProxy({
+      level: "headers", policy: policy("name: i\ndefault: alert\n"), issuer: createLeafIssuer(proxyCa), upstreamCa: [upstreamCa.certPem],
+      resolve: async () => null, // names resolve only beyond the user's proxy
+      upstreamProxy: upstreamProxyChooser({ HTTPS_PROXY: outer.url, HTTP_PROXY: outer.url, NO_PROXY: "nothing.example" })!,
+      onRecord: (r) => chained.push(r),
+    });
+    try {
+      const r = await spawn(["curl", "-sS", "--max-time", "5", "--cacert", proxyCaFile, "-x", inner.url, `https://api.example.test:${httpsServer.port}/v1/chained`, `http://api.example.test:${httpServer.port}/v1/chained-plain`]);
+      expect(r.err).toBe("");
+      expect(r.out).toContain('"path":"/v1/chained"');
+      expect(r.out).toContain('"path":"/v1/chained-plain"');
+      expect(chained.map((c) => c.http?.path).sort()).toEqual(["/v1/chained", "/v1/chained-plain"]);
+      expect(outerRecords.map((c) => c.port).sort()).toEqual([httpServer.port!, httpsServer.port!].sort());
+      expect(outerRecords.every((c) => c.mode === "passthrough" && !c.http)).toBe(true);
+    } finally {
+      await inner.close();
+      await outer.close();
+    }
+  });
+
+  test("the proxy answers malformed input without crashing, and garbage never switches a host to pass-through", async () => {
+    const fz = await startProxy({
+      level: "headers", policy: policy("name: f\ndefault: alert\n"), issuer: createLeafIssuer(proxyCa), upstreamCa: [upstreamCa.certPem],
+      resolve: async (h) => NAMES[h] ?? null, onRecord: () => {}, onWarning: () => {},
+    });
+    try {
+      const inputs = ["GARBAGE\r\n\r\n", "GET http://x HTTP/1.1\r\nContent-Length: 1\r\nTransfer-Encoding: chunked\r\n\r\n", "CONNECT :::: HTTP/1.1\r\n\r\n", "\x16\x03\x01\x00", "GET / HTTP/1.1\r\n\r\n"];
+      let seed = 7;
+      const rnd = () => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff);
+      const garbage = () => Uint8Array.from({ length: 1 + Math.floor(rnd() * 300) }, () => Math.floor(rnd() * 256));
+      for (let i = 0; i < 70; i++) {
+        const sock = await Bun.connect({ hostname: "127.0.0.1", port: fz.port, socket: { data() {}, open() {} } });
+        if (i < inputs.length) sock.write(inputs[i]!);
+        else {
+          // random bytes, and random bytes inside a valid CONNECT tunnel (some shaped like a TLS record)
+          if (i % 2) sock.write(`CONNECT api.example.test:${httpsServer.port} HTTP/1.1\r\n\r\n`);
+          sock.write(i % 3 === 0 ? Uint8Array.from([0x16, 0x03, 0x01, ...garbage()]) : garbage());
+        }
+        sock.end();
+      }
+      await Bun.sleep(200);
+      const via = ["curl", "-sS", "--max-time", "5", "--cacert", proxyCaFile, "-x", fz.url];
+      const plain = await spawn([...via, `http://api.example.test:${httpServer.port}/alive`]);
+      expect(plain.err).toBe("");
+      const tlsAlive = await spawn([...via, `https://api.example.test:${httpsServer.port}/alive-tls`]);
+      expect(tlsAlive.err).toBe(""); // still intercepted with our CA: not pinned by garbage
+      expect(tlsAlive.out).toContain("alive-tls");
+    } finally {
+      await fz.close();
+    }
   });
 });

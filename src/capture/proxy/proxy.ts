@@ -22,6 +22,10 @@ import { createReader, writeAll, type StreamReader } from "./stream-reader.ts";
 import { createBodyCapture, DEFAULT_BODY_CAP, renderBody } from "./body.ts";
 import type { LeafIssuer } from "./x509.ts";
 import { pidForClient } from "./client-pid.ts";
+import { tenantFacts } from "./tenant.ts";
+import { inspectClientHello } from "../tls.ts";
+import { hostLabelsMatch, normalizeHost, patternLabels } from "../../policy/hostname.ts";
+import { tunnelThrough, type UpstreamProxy } from "./upstream-proxy.ts";
 
 export interface ProxyRecord {
   ts: number;
@@ -53,6 +57,10 @@ export interface ProxyOptions {
   bodyCap?: number;
   /** Pids to search first when attributing a client (the target's tree). */
   candidates?: () => number[];
+  /** The proxy this one goes out through, per destination (the user's HTTPS_PROXY/HTTP_PROXY), or null for direct. */
+  upstreamProxy?: (host: string, tls: boolean) => UpstreamProxy | null;
+  /** A decision that replaces the policy's for a destination (answers given in learning mode). */
+  override?: (host: string, ip: string | null, port: number) => Decision | null;
   /** Also listen on this unix socket (the --jail relay connects here). */
   unixPath?: string;
   host?: string;
@@ -127,6 +135,13 @@ function replayDuplex(sock: net.Socket, buffered: Buffer[]): Duplex {
 }
 
 /** Whether some allow rule needs the method or path: then a host-level default cannot refuse a tunnel. */
+/** Whether a deny rule with a method or path matcher could apply to host (rules without host matchers count). */
+export function httpDenyApplies(policy: CompiledPolicy, host: string): boolean {
+  const labels = normalizeHost(host)?.split(".") ?? null;
+  return policy.rules.some((r) => r.kind === "deny" && (r.methods || r.paths) &&
+    (!r.hosts || (labels !== null && r.hosts.some((p) => hostLabelsMatch(patternLabels(p), labels)))));
+}
+
 function hasHttpAllowRules(policy: CompiledPolicy): boolean {
   return policy.rules.some((r) => r.kind === "allow" && (r.methods || r.paths));
 }
@@ -154,15 +169,19 @@ export async function startProxy(opts: ProxyOptions): Promise<ProxyServer> {
     }
   }
 
-  function connectUpstream(host: string, ip: string | null, port: number, useTls: boolean): Promise<net.Socket> {
+  async function connectUpstream(host: string, ip: string | null, port: number, useTls: boolean): Promise<net.Socket> {
+    const via = opts.upstreamProxy?.(host, useTls) ?? null;
+    const raw = via ? await tunnelThrough(via, host, port, connectTimeoutMs) : null;
     return new Promise((resolveSock, reject) => {
       const addr = ip ?? host;
+      const tlsOptions = {
+        servername: isIpLiteral(host) ? undefined : host, ALPNProtocols: ["http/1.1"],
+        ...(opts.upstreamCa ? { ca: opts.upstreamCa } : {}),
+      };
       const sock = useTls
-        ? tls.connect({
-          host: addr, port, servername: isIpLiteral(host) ? undefined : host, ALPNProtocols: ["http/1.1"],
-          ...(opts.upstreamCa ? { ca: opts.upstreamCa } : {}),
-        })
-        : net.connect({ host: addr, port });
+        ? tls.connect(raw ? { socket: raw, ...tlsOptions } : { host: addr, port, ...tlsOptions })
+        : raw ?? net.connect({ host: addr, port });
+      if (raw && !useTls) return resolveSock(raw);
       const timer = setTimeout(() => {
         sock.destroy();
         reject(Object.assign(new Error(`${host}:${port} did not answer within ${connectTimeoutMs} ms`), { timeout: true }));
@@ -174,6 +193,7 @@ export async function startProxy(opts: ProxyOptions): Promise<ProxyServer> {
       });
       const onError = (err: Error) => {
         clearTimeout(timer);
+        raw?.destroy();
         reject(err);
       };
       sock.once("error", onError);
@@ -275,11 +295,14 @@ export async function startProxy(opts: ProxyOptions): Promise<ProxyServer> {
       return false;
     }
     const ip = tunnel ? tunnel.ip : await resolve(dest.host);
-    const decision = evaluate({ host: dest.host, ip, port: dest.port, proto: "tcp", http: { method: head.method, path: dest.path } }, opts.policy);
+    const decision = opts.override?.(dest.host, ip, dest.port)
+      ?? evaluate({ host: dest.host, ip, port: dest.port, proto: "tcp", http: { method: head.method, path: dest.path } }, opts.policy);
+    const tenant = tenantFacts(dest.host, dest.path, head.headers);
     const http: HttpFacts = {
       method: head.method,
       path: redactText(dest.path),
       headers: redactHeaders(headerRecord(head.headers)),
+      ...(tenant ? { tenant } : {}),
     };
     const base = { ts, pid, host: dest.host, ip, port: dest.port, mode, decision };
     if (blocking(decision)) {
@@ -448,7 +471,7 @@ export async function startProxy(opts: ProxyOptions): Promise<ProxyServer> {
     const { host, port } = auth;
     const ip = await resolve(host);
     const passthrough = !intercepting || pinned.has(host) || (opts.passthrough?.(host) ?? false);
-    const decision = evaluate({ host, ip, port, proto: "tcp" }, opts.policy);
+    const decision = opts.override?.(host, ip, port) ?? evaluate({ host, ip, port, proto: "tcp" }, opts.policy);
     // An intercepted tunnel is judged again per request; only a deny rule, or a default with no
     // path-level allow that could still apply, refuses the tunnel itself.
     if (blocking(decision) && (passthrough || decision.rule !== null || !httpAllow)) {
@@ -457,7 +480,17 @@ export async function startProxy(opts: ProxyOptions): Promise<ProxyServer> {
       record({ ts, pid, host, ip, port, mode: passthrough ? "passthrough" : "intercept", decision, refused: true });
       return;
     }
-    if (ip === null) {
+    // Inspection is what enforces method/path deny rules: a tunnel that would skip them is refused
+    // (fail closed) rather than passed through, whether pinned or named with --passthrough.
+    if (passthrough && intercepting && httpDenyApplies(opts.policy, host)) {
+      const closed: Decision = { verdict: "block", rule: null, reason: `${host} must be inspected: the policy has method/path deny rules for it, and the client refuses TrustRun's certificate or the host is set to pass through` };
+      await writeAll(client, simpleResponse(403, "Forbidden", refusalText(closed)));
+      client.end();
+      record({ ts, pid, host, ip, port, mode: "passthrough", decision: closed, refused: true });
+      return;
+    }
+    // Behind an upstream proxy the name may only resolve there.
+    if (ip === null && !opts.upstreamProxy?.(host, true)) {
       await writeAll(client, simpleResponse(502, "Bad Gateway", `TrustRun proxy: cannot resolve ${host}\n`));
       client.end();
       record({ ts, pid, host, ip, port, mode: passthrough ? "passthrough" : "intercept", decision, refused: false, error: `cannot resolve ${host}` });
@@ -495,10 +528,23 @@ export async function startProxy(opts: ProxyOptions): Promise<ProxyServer> {
       return;
     }
     await writeAll(client, "HTTP/1.1 200 Connection established\r\n\r\n");
-    const first = await reader.read();
+    let first = await reader.read();
     if (!first) return;
+    // A TLS client: read its whole ClientHello first (bounded), so that a genuine client refusing
+    // our certificate can be told from garbage, which must never switch a host to pass-through.
+    let hello = inspectClientHello(first);
+    for (let i = 0; i < 16 && hello.state === "need-more" && first.length < 65536; i++) {
+      const more = await reader.read();
+      if (!more) break;
+      first = Buffer.concat([first, more]);
+      hello = inspectClientHello(first);
+    }
     reader.unshift(first);
     if (first[0] === 0x16) {
+      if (hello.state !== "complete" || !hello.hello) {
+        client.destroy(); // not a ClientHello we can answer
+        return;
+      }
       const buffered = reader.detach();
       const secure = new tls.TLSSocket(replayDuplex(client, buffered) as unknown as net.Socket, {
         isServer: true,

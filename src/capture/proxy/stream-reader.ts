@@ -38,6 +38,7 @@ export function createReader(stream: Duplex): StreamReader {
   stream.on("end", onEnd);
   stream.on("close", onEnd);
   stream.on("error", onEnd);
+  stream.resume(); // a socket paused by an earlier reader (detach) flows again
 
   async function read(): Promise<Buffer | null> {
     while (queue.length === 0 && !ended) await new Promise<void>((r) => (wake = r));
