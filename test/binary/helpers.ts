@@ -13,10 +13,10 @@ export interface Result {
 }
 
 /** Runs the binary from an empty directory, so nothing of the source tree can help it. */
-export async function trustrun(args: string[], opts: { env?: Record<string, string>; cwd?: string; timeoutMs?: number; stdin?: string } = {}): Promise<Result> {
+export async function trustrun(args: string[], opts: { env?: Record<string, string>; cwd?: string; timeoutMs?: number; stdin?: string; wrap?: string[] } = {}): Promise<Result> {
   const cwd = opts.cwd ?? mkdtempSync(join(tmpdir(), "trustrun-bin-"));
   const home = opts.env?.TRUSTRUN_HOME ?? mkdtempSync(join(tmpdir(), "trustrun-home-"));
-  const proc = Bun.spawn([BIN, ...args], {
+  const proc = Bun.spawn([...(opts.wrap ?? []), BIN, ...args], {
     cwd,
     env: { PATH: process.env.PATH ?? "/usr/bin:/bin", HOME: home, TRUSTRUN_HOME: home, ...opts.env },
     stdin: opts.stdin !== undefined ? new TextEncoder().encode(opts.stdin) : "ignore",

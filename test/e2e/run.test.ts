@@ -29,7 +29,7 @@ for (const probe of probes) {
       const url = `http://127.0.0.1:${server.port}/`;
       const script = [
         `curl -s -o /dev/null ${url}`,
-        `python3 -c "import urllib.request; urllib.request.urlopen('${url}').read()"`,
+        `python3 -c "import requests; requests.get('${url}').raise_for_status()"`,
         `node -e "fetch('${url}').then(r => r.text())"`,
         `sh -c 'sh -c "curl -s -o /dev/null ${url}?grandchild" & wait'`,
       ].join("; ");

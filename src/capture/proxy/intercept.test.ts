@@ -1,4 +1,7 @@
 import { expect, test } from "bun:test";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import type { ConnectionEvent, TrustRunEvent } from "../../core/types.ts";
 import { loadPolicyText } from "../../policy/load.ts";
 import { createCaptureSession } from "../session.ts";
@@ -85,4 +88,17 @@ test("a deny-always answer in learning mode makes the proxy refuse that destinat
   expect(asked).toEqual(["api.example.com"]);
   expect(override("api.example.com", "10.0.0.1", 443)).toMatchObject({ verdict: "block", rule: "learned (this session)" });
   expect(override("other.example.com", "10.0.0.1", 443)).toBeNull();
+});
+
+test("where user namespaces are disabled, --jail says so and how to enable them", () => {
+  const dir = mkdtempSync(join(tmpdir(), "trustrun-fake-unshare-"));
+  writeFileSync(join(dir, "unshare"), "#!/bin/sh\necho 'unshare: unshare failed: Operation not permitted' >&2\nexit 1\n", { mode: 0o755 });
+  writeFileSync(join(dir, "ip"), "#!/bin/sh\nexit 0\n", { mode: 0o755 });
+  const path = `${dir}:${process.env.PATH}`;
+  const why = jailUnavailable(false, path)!;
+  expect(why).toContain("unprivileged user namespaces are disabled");
+  expect(why).toContain("Operation not permitted");
+  expect(why).toContain("kernel.unprivileged_userns_clone=1");
+  expect(jailUnavailable(true, path)).toContain("cannot create a network namespace");
+  expect(jailUnavailable(false, "/nonexistent")).toContain("needs unshare");
 });

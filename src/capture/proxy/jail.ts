@@ -19,11 +19,12 @@ const JAIL_SCRIPT = [
 ].join("\n");
 
 /** Why --jail cannot run here, or null. Tries the namespace for real: sysctls alone do not tell. */
-export function jailUnavailable(isRoot: boolean): string | null {
-  if (!Bun.which("unshare")) return "--jail needs unshare (util-linux)";
-  if (!Bun.which("ip")) return "--jail needs ip (iproute2) to bring up loopback inside the namespace";
-  const argv = isRoot ? ["unshare", "-n", "true"] : ["unshare", "-r", "-n", "true"];
-  const r = Bun.spawnSync(argv, { stdout: "ignore", stderr: "pipe" });
+export function jailUnavailable(isRoot: boolean, path = process.env.PATH ?? "/usr/bin:/bin"): string | null {
+  const unshare = Bun.which("unshare", { PATH: path });
+  if (!unshare) return "--jail needs unshare (util-linux)";
+  if (!Bun.which("ip", { PATH: path })) return "--jail needs ip (iproute2) to bring up loopback inside the namespace";
+  const argv = isRoot ? [unshare, "-n", "true"] : [unshare, "-r", "-n", "true"];
+  const r = Bun.spawnSync(argv, { stdout: "ignore", stderr: "pipe", env: { ...process.env, PATH: path } });
   if (r.exitCode === 0) return null;
   const err = r.stderr.toString().trim();
   if (isRoot) return `--jail: cannot create a network namespace: ${err}`;
