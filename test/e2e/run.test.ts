@@ -52,7 +52,7 @@ for (const probe of probes) {
       expect(new Set(conns.map((c) => c.pid)).size).toBe(conns.length);
     });
 
-    test("UDP: a DNS query to a local server is a udp connection and a dns event", async () => {
+    test("UDP: a DNS-shaped datagram sent without connect() is a udp connection", async () => {
       const dir = workdir();
       const log = join(dir, "log.ndjson");
       const dns = Bun.udpSocket ? await Bun.udpSocket({ hostname: "127.0.0.1", port: 0 }) : null;
