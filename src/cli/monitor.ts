@@ -11,6 +11,7 @@ import { createSessionCgroup, type SessionCgroup } from "../capture/enforce/cgro
 import type { Probe, ProbeFactory, ProbeTarget } from "../capture/probe.ts";
 import { createOutput, type Output, type OutputMode } from "./output/sink.ts";
 import { CliError } from "./command.ts";
+import { redactArgv } from "../core/redact.ts";
 
 export interface MonitorOptions {
   mode: "run" | "watch";
@@ -132,7 +133,8 @@ export async function createMonitor(opts: MonitorOptions): Promise<Monitor> {
       const attributed = statuses.some((s) => !s.note && s.name !== "pcap");
       if (!attributed) return false; // nothing recorded: the caller retries or gives up
       startEvent = {
-        type: "session", phase: "start", session: id, ts: Date.now(), target: targetInfo,
+        type: "session", phase: "start", session: id, ts: Date.now(),
+        target: { ...targetInfo, ...(targetInfo.argv ? { argv: redactArgv(targetInfo.argv) ?? undefined } : {}) },
         policy: opts.policy.name, probes: statuses, complete,
       };
       store.startSession(startEvent);

@@ -32,6 +32,13 @@ test("secret headers are replaced, others kept", () => {
   });
 });
 
+test("JSON-style quoted keys are redacted too", () => {
+  const out = redactText(`{"api-key": "abc123secret", "Authorization":"Token zz", "model": "gpt-4o"}`);
+  expect(out).not.toContain("abc123secret");
+  expect(out).not.toContain("zz\"");
+  expect(out).toContain('"model": "gpt-4o"');
+});
+
 test("plain text is left alone", () => {
   for (const s of ["hello world", "https://api.example.com/v1/chat", "--verbose", "python3 app.py"]) expect(redactText(s)).toBe(s);
 });

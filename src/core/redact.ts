@@ -17,7 +17,8 @@ const tokenPatterns: RegExp[] = [
 
 // key=value / key: value / --key value where the key names a secret.
 const secretKey = "(?:pass(?:word|wd)?|secret|token|api[_-]?key|apikey|access[_-]?key|auth(?:orization)?|credential|private[_-]?key|session[_-]?id|cookie|sig(?:nature)?)";
-const assignment = new RegExp(`(\\b[\\w.-]*${secretKey}[\\w.-]*\\s*[=:]\\s*)("[^"]*"|'[^']*'|[^\\s&;,]+)`, "gi");
+// The key may be quoted (JSON: "api-key": "…").
+const assignment = new RegExp(`(\\b[\\w.-]*${secretKey}[\\w.-]*["']?\\s*[=:]\\s*)("[^"]*"|'[^']*'|[^\\s&;,]+)`, "gi");
 const bearer = /\b(Bearer|Basic|Token)\s+[A-Za-z0-9._~+/=-]{8,}/gi;
 const urlCredentials = /\b([a-z][a-z0-9+.-]*:\/\/)([^/\s:@]+):([^/\s@]+)@/gi;
 const secretQueryParam = new RegExp(`([?&][\\w.-]*${secretKey}[\\w.-]*=)[^&#\\s]+`, "gi");
