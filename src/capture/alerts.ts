@@ -2,7 +2,7 @@ import type { AlertEvent, ConnectionEvent } from "../core/types.ts";
 
 /** The alert a person reads for one judged connection, with what to do about it. */
 export function alertFor(ev: ConnectionEvent, severity: AlertEvent["severity"]): AlertEvent {
-  const dest = `${ev.host ?? ev.dst.ip}:${ev.dst.port}`;
+  const dest = `${ev.host ?? (ev.dst.ip.includes(":") ? `[${ev.dst.ip}]` : ev.dst.ip)}:${ev.dst.port}`;
   const who = `${ev.exe ? ev.exe.split("/").pop() : "pid"} (pid ${ev.pid})`;
   const did = ev.verdict === "block" ? (ev.enforced?.startsWith("not enforced") ? "should have been blocked" : "was blocked")
     : ev.verdict === "kill" ? "led to the process tree being killed" : "is not allowed by the policy";

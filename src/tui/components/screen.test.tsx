@@ -161,4 +161,5 @@ test("a connection the sentinel attributed names the npm package that made it", 
   expect(frame).toContain("own.example:443 ");
   expect(destinationText({ host: "api.openai.com", dst: { ip: "1.2.3.4", port: 443 }, package: "some-telemetry-lib" })).toBe("api.openai.com:443 from package some-telemetry-lib");
   expect(destinationText({ host: null, dst: { ip: "1.2.3.4", port: 80 }, package: "app" })).toBe("1.2.3.4:80");
+  expect(destinationText({ host: null, dst: { ip: "::1", port: 80 } })).toBe("[::1]:80");
 });

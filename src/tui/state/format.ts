@@ -28,6 +28,7 @@ export const severityColor: Record<string, string> = { low: "gray", medium: "yel
 
 /** "host:port", plus "from package X" when the sentinel saw a dependency (not the app) make the call. */
 export function destinationText(ev: { host: string | null; dst: { ip: string; port: number }; package?: string }): string {
-  const dest = `${ev.host ?? ev.dst.ip}:${ev.dst.port}`;
+  const where = ev.host ?? (ev.dst.ip.includes(":") ? `[${ev.dst.ip}]` : ev.dst.ip);
+  const dest = `${where}:${ev.dst.port}`;
   return ev.package && ev.package !== "app" ? `${dest} from package ${ev.package}` : dest;
 }
