@@ -29,7 +29,11 @@ export function redactText(text: string): string {
   let out = text.replace(urlCredentials, (_m, scheme, user) => `${scheme}${user}:${REDACTED}@`);
   out = out.replace(secretQueryParam, (_m, key) => `${key}${REDACTED}`);
   out = out.replace(bearer, (_m, kind) => `${kind} ${REDACTED}`);
-  out = out.replace(assignment, (_m, key) => `${key}${REDACTED}`);
+  // A quoted value keeps its quotes so that redacted JSON stays JSON.
+  out = out.replace(assignment, (_m, key: string, value: string) => {
+    const q = value[0] === '"' || value[0] === "'" ? value[0] : "";
+    return `${key}${q}${REDACTED}${q}`;
+  });
   for (const re of tokenPatterns) out = out.replace(re, REDACTED);
   return out;
 }
