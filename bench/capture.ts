@@ -33,6 +33,29 @@ while True:
 let port = 0;
 const listener = { stop(_: boolean) {} };
 
+// An HTTP client making one request per new connection (a connect-heavy program that does
+// something with each connection), against a local HTTP server in its own process.
+async function httpServer(): Promise<{ port: number; stop(): void }> {
+  const proc = Bun.spawn(["python3", "-c", `import http.server, socketserver
+class H(http.server.BaseHTTPRequestHandler):
+    def do_GET(self):
+        self.send_response(200); self.send_header("content-length", "2"); self.end_headers(); self.wfile.write(b"ok")
+    def log_message(self, *a): pass
+class S(socketserver.ThreadingMixIn, http.server.HTTPServer):
+    daemon_threads = True
+    request_queue_size = 4096
+s = S(("127.0.0.1", 0), H)
+print(s.server_address[1], flush=True)
+s.serve_forever()`], { stdout: "pipe" });
+  const { value } = await proc.stdout.getReader().read();
+  return { port: Number(new TextDecoder().decode(value).trim()), stop: () => proc.kill("SIGKILL") };
+}
+const httpWorkload = (n: number, httpPort: number) => ["python3", "-c", `import http.client, time
+start = time.time()
+for i in range(${n}):
+    c = http.client.HTTPConnection("127.0.0.1", ${httpPort}); c.request("GET", "/"); c.getresponse().read(); c.close()
+print("elapsed_ms=%.3f" % ((time.time() - start) * 1000))`];
+
 // Connect-heavy workload: N connections that close at once, from 4 child processes.
 const workload = (n: number, rate = 0, procs = 4) => [
   "python3", "-c",
@@ -136,5 +159,22 @@ for (const probe of probes) {
       ` · whole \`trustrun run\` vs bare command ${(run / bare).toFixed(2)}x (${run.toFixed(0)} vs ${bare.toFixed(0)} ms, of which ${fixed.toFixed(0)} ms fixed monitor start-up/shutdown)` +
       ` · at ${RATE}/s for ${seconds}s: monitor CPU ${((load.cpuMs / load.ms) * 100).toFixed(1)}% of one core, peak RSS ${(load.rssKb / 1024).toFixed(0)} MB, captured ${captured(paced)}/${RATE * seconds}`,
   );
+}
+// The same comparison for the HTTP client (new connection per request).
+const web = await httpServer();
+const HTTP_N = Math.min(N, 1000);
+const httpTimes: Record<string, number[]> = {};
+for (let round = 0; round < ROUNDS; round++) {
+  for (const name of ["bare", ...probes]) {
+    const dir = mkdtempSync(join(tmpdir(), "trustrun-bench-"));
+    const argv = name === "bare" ? httpWorkload(HTTP_N, web.port) : [BIN, "run", "--probe", name, "--", ...httpWorkload(HTTP_N, web.port)];
+    (httpTimes[name] ??= []).push((await timed(() => argv, { TRUSTRUN_HOME: dir })).workMs);
+  }
+}
+web.stop();
+const httpBare = median(httpTimes.bare);
+for (const probe of probes) {
+  const t = median(httpTimes[probe]);
+  console.log(`${probe}, HTTP client, ${HTTP_N} requests each on a new connection: ${t.toFixed(1)} vs ${httpBare.toFixed(1)} ms bare: overhead ${((t / httpBare - 1) * 100).toFixed(1)}%`);
 }
 listener.stop(true);
