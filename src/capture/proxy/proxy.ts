@@ -563,19 +563,8 @@ export async function startProxy(opts: ProxyOptions): Promise<ProxyServer> {
       secure.on("secure", async () => {
         established = true;
         const r = createReader(secure);
-        const got = await r.readHead();
-        if (got === null) return void secure.destroy();
-        if (got === "too-large") {
-          await writeAll(secure, simpleResponse(431, "Request Header Fields Too Large", "TrustRun proxy: request head too large\n"));
-          return void secure.end();
-        }
-        const rq = parseRequestHead(got.head);
-        r.unshift(got.rest);
-        if (!rq) {
-          await writeAll(secure, simpleResponse(400, "Bad Request", "TrustRun proxy: malformed request\n"));
-          return void secure.end();
-        }
-        await serveRequests(secure, r, rq, { host, port, ip, tls: true }, pid);
+        const rq = await readFirstRequest(secure, r);
+        if (rq) await serveRequests(secure, r, rq, { host, port, ip, tls: true }, pid);
       });
       return;
     }
@@ -592,6 +581,28 @@ export async function startProxy(opts: ProxyOptions): Promise<ProxyServer> {
     record({ ts, pid, host, ip, port, mode: "passthrough", decision, refused: false, ...(err ? { error: err } : {}) });
   }
 
+  /** The first request head on a connection; answers 431/400 itself (or drops the socket) and returns null. */
+  async function readFirstRequest(socket: net.Socket | tls.TLSSocket, reader: ReturnType<typeof createReader>) {
+    const got = await reader.readHead();
+    if (got === null) {
+      socket.destroy();
+      return null;
+    }
+    if (got === "too-large") {
+      await writeAll(socket, simpleResponse(431, "Request Header Fields Too Large", "TrustRun proxy: request head too large\n"));
+      socket.end();
+      return null;
+    }
+    const head = parseRequestHead(got.head);
+    reader.unshift(got.rest);
+    if (!head) {
+      await writeAll(socket, simpleResponse(400, "Bad Request", "TrustRun proxy: malformed request\n"));
+      socket.end();
+      return null;
+    }
+    return head;
+  }
+
   async function handleClient(client: net.Socket, viaUnix: boolean): Promise<void> {
     stats.connections++;
     const reader = createReader(client);
@@ -605,18 +616,8 @@ export async function startProxy(opts: ProxyOptions): Promise<ProxyServer> {
     } else if (client.remotePort) {
       pid = pidForClient(client.remotePort, listenPort, opts.candidates, { client: client.remoteAddress ?? "127.0.0.1", server: client.localAddress ?? "127.0.0.1" });
     }
-    const got = await reader.readHead();
-    if (got === null) return void client.destroy();
-    if (got === "too-large") {
-      await writeAll(client, simpleResponse(431, "Request Header Fields Too Large", "TrustRun proxy: request head too large\n"));
-      return void client.end();
-    }
-    const head = parseRequestHead(got.head);
-    reader.unshift(got.rest);
-    if (!head) {
-      await writeAll(client, simpleResponse(400, "Bad Request", "TrustRun proxy: malformed request\n"));
-      return void client.end();
-    }
+    const head = await readFirstRequest(client, reader);
+    if (!head) return;
     if (head.method === "CONNECT") return handleConnect(client, reader, head, pid);
     return serveRequests(client, reader, head, null, pid);
   }
