@@ -27,7 +27,7 @@ if (why) {
   banner(`demo on loopback (${why}; the full demo needs root for its network namespace)`);
   const server = Bun.serve({ hostname: "127.0.0.1", port: 0, fetch: () => new Response("ok") });
   const code = await Bun.spawn(
-    [bin, "run", "--log", log, "--", "sh", "-c", `curl -s -o /dev/null http://127.0.0.1:${server.port}/ && echo "job done"`],
+    [bin, "run", "--output", "text", "--log", log, "--", "sh", "-c", `curl -s -o /dev/null http://127.0.0.1:${server.port}/ && echo "job done"`],
     { env, stdio: ["inherit", "inherit", "inherit"] },
   ).exited;
   server.stop(true);
@@ -45,9 +45,9 @@ const lab = await createLab({
 });
 let code = 1;
 try {
-  banner("trustrun run --policy demo/trustrun.yaml -- python3 demo/clinical_notes.py");
+  banner("trustrun run --output text --policy demo/trustrun.yaml -- python3 demo/clinical_notes.py");
   const proc = Bun.spawn(
-    [...lab.exec, bin, "run", "--policy", join(root, "demo/trustrun.yaml"), "--log", log, "--", "python3", join(root, "demo/clinical_notes.py")],
+    [...lab.exec, bin, "run", "--output", "text", "--policy", join(root, "demo/trustrun.yaml"), "--log", log, "--", "python3", join(root, "demo/clinical_notes.py")],
     { env: { ...env, DEMO_CA_FILE: lab.caFile! }, stdio: ["inherit", "inherit", "inherit"] },
   );
   code = await proc.exited;
