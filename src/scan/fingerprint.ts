@@ -1,6 +1,6 @@
 // Stable identity of a finding across edits that move it: rule, file, value and the how-many-th
-// occurrence of that triple in the file (not the line number).
-import { createHash } from "node:crypto";
+// occurrence of that triple in the file (not the line number). SHA-256 in one call: a few times
+// faster than a hasher object per finding, same digest.
 import type { Finding } from "./types.ts";
 
 export function addFingerprints(findings: Finding[]): void {
@@ -9,6 +9,6 @@ export function addFingerprints(findings: Finding[]): void {
     const key = `${f.rule}\u0000${f.file}\u0000${f.kind}\u0000${f.value}`;
     const n = seen.get(key) ?? 0;
     seen.set(key, n + 1);
-    f.fingerprint = createHash("sha256").update(`${key}\u0000${n}`).digest("hex").slice(0, 20);
+    f.fingerprint = Bun.SHA256.hash(`${key}\u0000${n}`, "hex").slice(0, 20);
   }
 }

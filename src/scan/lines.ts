@@ -6,19 +6,25 @@ export interface LineIndex {
 }
 
 export function lineIndex(text: string): LineIndex {
-  let starts: number[] | null = null;
-  const build = () => {
-    const s = [0];
-    let i = text.indexOf("\n");
-    while (i !== -1) {
-      s.push(i + 1);
-      i = text.indexOf("\n", i + 1);
+  // Line starts are found lazily and only as far as asked: most files have no finding at all,
+  // and a finding near the top of a big file never pays for the rest of it.
+  const starts = [0];
+  let scanned = 0; // every "\n" before this offset is in `starts`
+  const extendTo = (offset: number) => {
+    while (scanned <= offset && scanned < text.length) {
+      const i = text.indexOf("\n", scanned);
+      if (i === -1) {
+        scanned = text.length;
+        break;
+      }
+      starts.push(i + 1);
+      scanned = i + 1;
     }
-    return s;
   };
+  const complete = () => scanned >= text.length;
   return {
     position(offset) {
-      starts ??= build();
+      extendTo(offset);
       let lo = 0;
       let hi = starts.length - 1;
       while (lo < hi) {
@@ -29,7 +35,7 @@ export function lineIndex(text: string): LineIndex {
       return { line: lo + 1, column: offset - starts[lo] + 1 };
     },
     lineText(line) {
-      starts ??= build();
+      while (starts.length <= line && !complete()) extendTo(scanned);
       const s = starts[line - 1];
       if (s === undefined) return "";
       const e = line < starts.length ? starts[line] - 1 : text.length;

@@ -24,8 +24,10 @@ export function matchRule(rule: SecretRule, text: string): Array<{ value: string
     if (++n > 10_000) break; // bound pathological inputs
     const s = secretOf(rule, m);
     if (!s) continue;
-    if (rule.entropy !== undefined && shannonEntropy(s.value) < rule.entropy) continue;
+    // Both are pure filters; the rule's own check first, as it rejects most candidates cheaply
+    // (the generic rule's secret-name test) where entropy always reads the whole value.
     if (rule.validate && !rule.validate(s.value, m)) continue;
+    if (rule.entropy !== undefined && shannonEntropy(s.value) < rule.entropy) continue;
     out.push(s);
   }
   return out;

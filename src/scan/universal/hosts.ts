@@ -21,7 +21,8 @@ export function normalizeHost(host: string): string {
 }
 
 export function isIp(host: string): boolean {
-  return ipaddr.isValid(host) && (host.includes(":") || /^\d{1,3}(\.\d{1,3}){3}$/.test(host));
+  // The cheap shape test first: most hosts are names, and ipaddr.js tries several parsers.
+  return (host.includes(":") || /^\d{1,3}(\.\d{1,3}){3}$/.test(host)) && ipaddr.isValid(host);
 }
 
 /** A syntactically valid host name for a URL: dotted name, localhost or an IP literal. */

@@ -1,6 +1,6 @@
 import { describe, expect, test } from "bun:test";
 import { lineIndex } from "../lines.ts";
-import { extractEndpoints, parseUrl } from "./urls.ts";
+import { extractEndpoints, mayHoldFullV6, parseUrl } from "./urls.ts";
 
 function scan(text: string) {
   const idx = lineIndex(text);
@@ -85,4 +85,25 @@ describe("fuzz", () => {
     expect(() => scan(":".repeat(100_000) + "::1")).not.toThrow();
     expect(performance.now() - started).toBeLessThan(10_000);
   });
+});
+
+test("mayHoldFullV6 answers exactly as the regex it replaces, on random hex-and-colon texts", () => {
+  const re = /[0-9a-fA-F]:[0-9a-fA-F]{1,4}:[0-9a-fA-F]{1,4}:[0-9a-fA-F]/;
+  let seed = 11;
+  const rand = (n: number) => {
+    seed = (seed * 1103515245 + 12345) & 0x7fffffff;
+    return seed % n;
+  };
+  const alphabet = "0aF1b::g ";
+  let positives = 0;
+  for (let round = 0; round < 5000; round++) {
+    let text = "";
+    const len = rand(24);
+    for (let i = 0; i < len; i++) text += alphabet[rand(alphabet.length)];
+    expect([text, mayHoldFullV6(text)]).toEqual([text, re.test(text)]);
+    if (re.test(text)) positives++;
+  }
+  expect(positives).toBeGreaterThan(50);
+  expect(mayHoldFullV6("addr = 2001:db8:85a3:0:0:8a2e:370:7334")).toBe(true);
+  expect(mayHoldFullV6("a:12345:1:1")).toBe(false);
 });

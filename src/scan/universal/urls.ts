@@ -10,9 +10,41 @@ const urlBodyRe = /[^\s"'<>`\\{}|^\uFFFD]+/y;
 const schemeChar = (c: number) => (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 43;
 const wordChar = (c: number) => schemeChar(c) || c === 95;
 const ipv4Re = /(?<![\w.\-@/])((?:25[0-5]|2[0-4]\d|1\d\d|[1-9]\d?)(?:\.(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3})(?![\w.]|-\w)/g;
+// Cheap supersets of the patterns below, tested once per text: most files hold no dotted quad and
+// no host setting, and the full patterns (look-behind, alternation) cost more than the gate.
+const ipv4Gate = /\d\.\d{1,3}\.\d{1,3}\.\d/;
+const keyedGate = /(?:host(?:name)?|endpoint|server|domain|base_?url)\s*[:=]/i;
 const fullV6Re = /[0-9a-fA-F]{1,4}(?::[0-9a-fA-F]{1,4}){7}/g;
 const hexOrColon = (c: number) => (c >= 48 && c <= 58) || (c >= 97 && c <= 102) || (c >= 65 && c <= 70);
-const quotedHostRe = /(["'`])([A-Za-z0-9][A-Za-z0-9_-]*(?:\.[A-Za-z0-9_-]+)+)(?::(\d{1,5}))?\1/g;
+const isHex = (c: number) => (c >= 48 && c <= 57) || (c >= 97 && c <= 102) || (c >= 65 && c <= 70);
+
+/** Length of the run of hex digits at i, counted up to 5 (enough to tell "1 to 4"). */
+function hexRun(text: string, i: number): number {
+  let k = 0;
+  while (k < 5 && i + k < text.length && isHex(text.charCodeAt(i + k))) k++;
+  return k;
+}
+
+/**
+ * Same answer as /[0-9a-fA-F]:[0-9a-fA-F]{1,4}:[0-9a-fA-F]{1,4}:[0-9a-fA-F]/.test(text), the gate
+ * for the full 8-group IPv6 form: a loop over the colons is about twice as fast as that regex,
+ * which tries every hex digit of the text as a start.
+ */
+export function mayHoldFullV6(text: string): boolean {
+  for (let i = text.indexOf(":"); i !== -1; i = text.indexOf(":", i + 1)) {
+    if (i === 0 || !isHex(text.charCodeAt(i - 1))) continue;
+    const a = hexRun(text, i + 1);
+    if (a < 1 || a > 4 || text.charCodeAt(i + 1 + a) !== 58) continue;
+    const j = i + 2 + a;
+    const b = hexRun(text, j);
+    if (b < 1 || b > 4 || text.charCodeAt(j + b) !== 58) continue;
+    if (isHex(text.charCodeAt(j + b + 1))) return true;
+  }
+  return false;
+}
+// One alternative per quote rather than a back-reference (same matches, ~25% faster here).
+const quotedHostBody = "([A-Za-z0-9][A-Za-z0-9_-]*(?:\\.[A-Za-z0-9_-]+)+)(?::(\\d{1,5}))?";
+const quotedHostRe = new RegExp(`"${quotedHostBody}"|'${quotedHostBody}'|\`${quotedHostBody}\``, "g");
 const keyedHostRe = /\b(?:host|hostname|endpoint|server|domain|api_host|base_url|baseurl)\s*[:=]\s*([A-Za-z0-9][A-Za-z0-9_-]*(?:\.[A-Za-z0-9_-]+)+)(?::(\d{1,5}))?\s*$/gim;
 
 // `host: name` settings without quotes are looked for in configuration files only.
@@ -91,7 +123,7 @@ function parseUrlUncached(scheme: string, rest: string): ParsedUrl | null {
 
 function count(s: string, ch: string): number {
   let n = 0;
-  for (const c of s) if (c === ch) n++;
+  for (let i = s.indexOf(ch); i !== -1; i = s.indexOf(ch, i + 1)) n++;
   return n;
 }
 
@@ -160,7 +192,7 @@ export function extractEndpoints(
     }
     return hi >= 0 && i < urlSpans[hi][1];
   };
-  for (const m of text.matchAll(ipv4Re)) {
+  for (const m of ipv4Gate.test(text) ? text.matchAll(ipv4Re) : []) {
     const ip = m[1];
     if (!validIpv4(ip) || inUrl(m.index) || onVersionLine(text, m.index)) continue;
     if (/(?:[=<>~!]=|[\^~])\s*$/.test(text.slice(Math.max(0, m.index - 3), m.index))) continue; // pkg==1.2.3.4
@@ -186,23 +218,26 @@ export function extractEndpoints(
     if (!/["'\s=(,]/.test(before) || !/["'\s/%),]/.test(after)) return;
     const ip = text.slice(a, b);
     const groups = ip.split(":").filter(Boolean).length;
-    if (ip.length < 5 || groups < 2 || inUrl(a) || !isIp(ip) || docRanges.test(ip)) return;
-    if (!ip.includes("::") && ip.split(":").length !== 8) return;
+    // Cheap shape tests before ipaddr.js parses it.
+    if (ip.length < 5 || groups < 2 || (!ip.includes("::") && ip.split(":").length !== 8) || inUrl(a)) return;
+    if (!isIp(ip) || docRanges.test(ip)) return;
     push("ip", ip.toLowerCase(), ip.toLowerCase(), a, "ip/v6", null);
   };
   for (let i = text.indexOf("::"); i !== -1; i = text.indexOf("::", Math.max(i + 2, v6Candidate(i))));
-  if (/[0-9a-fA-F]:[0-9a-fA-F]{1,4}:[0-9a-fA-F]{1,4}:[0-9a-fA-F]/.test(text)) {
+  if (mayHoldFullV6(text)) {
     for (const m of text.matchAll(fullV6Re)) v6Candidate(m.index);
   }
   const seenHost = new Set<number>();
   for (const m of text.matchAll(quotedHostRe)) {
     const offset = m.index + 1;
-    const host = normalizeHost(m[2]);
+    const name = m[1] ?? m[3] ?? m[5];
+    const port = m[2] ?? m[4] ?? m[6];
+    const host = normalizeHost(name);
     if (inUrl(offset) || !isLikelyHostname(host) || isReservedExample(host)) continue;
     seenHost.add(offset);
-    push("host", m[3] ? `${host}:${m[3]}` : host, host, offset, "host/string", m[3] ? Number(m[3]) : null);
+    push("host", port ? `${host}:${port}` : host, host, offset, "host/string", port ? Number(port) : null);
   }
-  for (const m of configLanguages.has(language) ? text.matchAll(keyedHostRe) : []) {
+  for (const m of configLanguages.has(language) && keyedGate.test(text) ? text.matchAll(keyedHostRe) : []) {
     const offset = m.index + m[0].indexOf(m[1]);
     const host = normalizeHost(m[1]);
     if (seenHost.has(offset) || inUrl(offset) || !isLikelyHostname(host) || isReservedExample(host)) continue;
