@@ -402,12 +402,12 @@ function start() {
   let policy = null;
   try { policy = jsonParse(fs.readFileSync(dir + '/policy.json', 'utf8')); } catch (_) { policy = null; }
   const decisions = new SafeMap();
-  function decideCached(host, port) {
+  function decideCached(host, port, pkg) {
     const key = host + ':' + port;
     let d = decisions.get(key);
     if (d) return d;
     d = decide(policy, host, port);
-    if (d.verdict === 'ask') d = ask(host, port);
+    if (d.verdict === 'ask') d = ask(host, port, pkg);
     if (decisions.size >= CACHE_MAX) decisions.clear();
     decisions.set(key, d);
     return d;
@@ -418,13 +418,13 @@ function start() {
   let respFd = -1;
   let askId = 0;
   const sleeper = typeof SharedArrayBuffer === 'function' ? new Int32Array(new SharedArrayBuffer(4)) : null;
-  function ask(host, port) {
+  function ask(host, port, pkg) {
     const fallback = policy && policy.askFallback === 'deny'
       ? { verdict: 'deny', rule: 'default', reason: 'no answer from TrustRun' }
       : { verdict: 'allow', rule: null, reason: 'no answer from TrustRun' };
     if (dead || !sleeper) return fallback;
     const id = ++askId;
-    send({ t: 'ask', pid: pid, ts: dateNow(), id: id, host: host, port: port, pkg: currentPackage() }, true);
+    send({ t: 'ask', pid: pid, ts: dateNow(), id: id, host: host, port: port, pkg: pkg || currentPackage() }, true);
     if (dead) return fallback;
     try {
       if (respFd < 0) {
@@ -533,7 +533,8 @@ function start() {
   }
 
   // Repeated destinations are sampled: the first 8 calls to a host:port pay for a stack capture,
-  // then one in 16; the calls in between reuse the last attribution for that destination.
+  // then one in 64 (a capture costs 20–40 µs inside fetch); the calls in between reuse the last
+  // attribution for that destination.
   const destAttr = new SafeMap();
   function sampledAttribute(destKey, above) {
     let e = destAttr.get(destKey);
@@ -543,7 +544,7 @@ function start() {
       destAttr.set(destKey, e);
     }
     e[0]++;
-    if (e[1] === null || e[0] <= 8 || (e[0] & 15) === 0) e[1] = quickAttribute(above);
+    if (e[1] === null || e[0] <= 8 || (e[0] & 63) === 0) e[1] = quickAttribute(above);
     return e[1];
   }
   function destKeyOf(a0) {
@@ -608,19 +609,22 @@ function start() {
     return [first, chain];
   }
 
-  // fetch connects later, from undici's pool: carry the caller's package in AsyncLocalStorage.
-  let als = null;
-  if (!isBun) {
-    try {
-      const ah = require('async_hooks');
-      if (ah && typeof ah.AsyncLocalStorage === 'function') als = new ah.AsyncLocalStorage();
-    } catch (_) { als = null; }
+  // fetch (undici on Node) and Node's WebSocket connect later, from a pool, with no caller on the
+  // stack: the wrapper leaves the caller's attribution under the destination it is about to reach.
+  // (AsyncLocalStorage would carry it exactly, but on Node 20/22 it installs an async hook that
+  // taxes every promise of the program.)
+  const carriedByDest = new SafeMap();
+  let httpsPatched = false; // see patchHttps
+  let wsPending = false; // see wrapWebSocketNow
+  let loadListSeen = 0;
+  function carryFor(host, port, carried) {
+    if (!carried || !carried[0]) return;
+    if (carriedByDest.size >= CACHE_MAX) carriedByDest.clear();
+    carriedByDest.set(host + ':' + port, carried);
   }
   function currentPackage() {
     const a = attribute();
-    if (a[0]) return a[0];
-    const carried = als ? als.getStore() : undefined;
-    return carried ? carried[0] : 'unknown';
+    return a[0] || 'unknown';
   }
 
   // ---- outbound: net.Socket.prototype.connect covers http, https, fetch (undici), net, tls, http2, ws ----
@@ -650,17 +654,19 @@ function start() {
   function sentinelConnect() {
     let target = null;
     let d = null;
+    if (!httpsPatched && this.encrypted) { try { patchHttps(require('https')); } catch (_) { httpsPatched = true; } }
+    if (wsPending) { try { if (undiciLoaded()) wrapWebSocketNow(); } catch (_) { wsPending = false; } }
     try {
       target = connectTarget(arguments);
       if (target && target.port > 0) {
         // Inside http.request the wrapper has attributed the call already (from a shallow stack);
-        // inside fetch the caller's package was carried in AsyncLocalStorage.
+        // inside fetch the caller's package was left under the destination (carryFor).
         let a = httpCtx;
-        if (!a && als) a = als.getStore() || null;
         if (!a || !a[0]) a = attribute();
+        if (!a[0] && carriedByDest.size > 0) a = carriedByDest.get(target.host + ':' + target.port) || a;
         const pkg = a[0];
         const chain = a[1];
-        d = decideCached(target.host, target.port);
+        d = decideCached(target.host, target.port, pkg);
         const n = countConnect(target.host, target.port, pkg, d.verdict);
         if (d.verdict !== 'allow' || n <= 16 || (n & 15) === 0) {
           const o = { t: 'connect', pid: pid, ts: dateNow(), host: target.host, port: target.port, pkg: pkg || 'unknown', chain: chain, via: this.encrypted ? 'tls' : 'net', n: n };
@@ -720,8 +726,20 @@ function start() {
     } catch (e) { internalError('request', e); }
   }
 
+  // Cached per Host header: a regex match per request shows on the keep-alive path.
+  const hostPortCache = [new SafeMap(), new SafeMap()]; // plain, secure
   function hostPortFromHeader(h, secure) {
     if (typeof h !== 'string') return null;
+    const cache = hostPortCache[secure ? 1 : 0];
+    let hp = cache.get(h);
+    if (hp === undefined) {
+      hp = parseHostHeader(h, secure);
+      if (cache.size >= CACHE_MAX) cache.clear();
+      cache.set(h, hp);
+    }
+    return hp;
+  }
+  function parseHostHeader(h, secure) {
     const m = /^(\[[^\]]+\]|[^:]+)(?::(\d+))?$/.exec(h);
     if (!m) return null;
     return [m[1].charCodeAt(0) === 91 ? m[1].slice(1, -1) : m[1], m[2] ? +m[2] : (secure ? 443 : 80)];
@@ -752,18 +770,87 @@ function start() {
   }
   try {
     const http = require('http');
-    const https = require('https');
     wrapRequest(http, 'request', false);
     wrapRequest(http, 'get', false);
-    wrapRequest(https, 'request', true);
-    wrapRequest(https, 'get', true);
   } catch (e) { internalError('patch-http', e); }
+  // https pulls in tls and crypto (~6 ms on Node), so on Node it is patched when the program
+  // loads it: require() goes through Module._load; an ES-module import does not, so the first
+  // TLS connect patches it too, and syncBuiltinESMExports carries the patch to named imports.
+  // Bun offers no such hook: there it is patched at start.
+  function patchHttps(https) {
+    if (httpsPatched) return;
+    httpsPatched = true;
+    try {
+      wrapRequest(https, 'request', true);
+      wrapRequest(https, 'get', true);
+      if (!isBun) require('module').syncBuiltinESMExports();
+    } catch (e) { internalError('patch-http', e); }
+  }
+  if (isBun) {
+    try { patchHttps(require('https')); } catch (e) { internalError('patch-http', e); }
+  } else {
+    try {
+      const Module = require('module');
+      const origLoad = Module._load;
+      if (typeof origLoad === 'function') {
+        Module._load = function _load(request) {
+          const m = origLoad.apply(this, arguments);
+          if (!httpsPatched && (request === 'https' || request === 'node:https')) patchHttps(m);
+          return m;
+        };
+      }
+    } catch (e) { internalError('patch-load', e); }
+  }
 
   // ---- fetch: on Node undici connects through net; on Bun fetch is native, so decide here ----
-  const origFetch = globalThis.fetch;
+  // A global defined as a JS getter (a lazily loaded implementation) is wrapped on the program's
+  // first read, so that start-up does not pay for loading it; a plain value is wrapped now.
+  const defineProperty = Object.defineProperty;
+  const getOwnPropertyDescriptor = Object.getOwnPropertyDescriptor;
+  const lazyGetters = new SafeMap(); // global name → the agent's getter, while not yet read
+  function installGlobal(name, wrap) {
+    let desc;
+    try { desc = getOwnPropertyDescriptor(globalThis, name); } catch (_) { desc = undefined; }
+    if (!desc) return;
+    const enumerable = !!desc.enumerable;
+    const setValue = (v) => defineProperty(globalThis, name, { value: v, writable: true, configurable: true, enumerable: enumerable });
+    if (typeof desc.get === 'function' && desc.configurable) {
+      const origGet = desc.get;
+      let value;
+      let done = false;
+      const get = function () {
+        if (!done) {
+          done = true;
+          lazyGetters.delete(name);
+          value = origGet.call(globalThis);
+          try { if (typeof value === 'function') value = wrap(value); } catch (e) { internalError('patch-' + name, e); }
+          try { setValue(value); } catch (e) { internalError('patch-' + name, e); }
+        }
+        return value;
+      };
+      const set = function (v) {
+        done = true;
+        lazyGetters.delete(name);
+        value = v;
+        try { setValue(v); } catch (e) { internalError('patch-' + name, e); }
+      };
+      try {
+        defineProperty(globalThis, name, { get: get, set: set, configurable: true, enumerable: enumerable });
+        lazyGetters.set(name, get);
+      } catch (e) { internalError('patch-' + name, e); }
+      return;
+    }
+    if (typeof desc.value !== 'function') return;
+    try { globalThis[name] = wrap(desc.value); } catch (e) { internalError('patch-' + name, e); }
+  }
+
+  // ---- fetch: on Node undici connects through net; on Bun fetch is native, so decide here ----
   let sentinelFetch = null;
-  if (typeof origFetch === 'function') {
+  let origFetchSeen = null;
+  function wrapFetch(origFetch) {
+    origFetchSeen = origFetch;
     sentinelFetch = function fetch(input, init) {
+      if (wsPending) wrapWebSocketNow();
       let d = null;
       let host = null;
       let port = 0;
@@ -784,7 +871,7 @@ function start() {
           carried = sampledAttribute('fetch ' + url.protocol + url.host, sentinelFetch);
           const pkg = carried[0] || 'unknown';
           if (isBun) {
-            d = decideCached(host, port);
+            d = decideCached(host, port, carried[0]);
             const n = countConnect(host, port, pkg, d.verdict);
             const o = { t: 'connect', pid: pid, ts: dateNow(), host: host, port: port, pkg: pkg, chain: carried[1], via: 'fetch', n: n };
             if (url.protocol === 'https:') o.sni = host;
@@ -801,15 +888,15 @@ function start() {
         try { err.cause = blockedError(d, host, port); } catch (_) { /* frozen */ }
         return Promise.reject(err);
       }
-      if (als && carried && carried[0]) return als.run(carried, origFetch, input, init);
+      if (!isBun && host) carryFor(host, port, carried);
       return origFetch.apply(this, arguments);
     };
-    try { globalThis.fetch = sentinelFetch; } catch (e) { internalError('patch-fetch', e); }
+    return sentinelFetch;
   }
-  // ---- WebSocket: on Node (22+) it connects through net later, so the caller's package is carried
-  // in AsyncLocalStorage; on Bun it is native and only reported here (not refused).
-  const OrigWS = globalThis.WebSocket;
-  if (typeof OrigWS === 'function') {
+  installGlobal('fetch', wrapFetch);
+  // ---- WebSocket: on Node (22+) it connects through net later, so the caller's package is left
+  // under the destination (carryFor); on Bun it is native and only reported here (not refused).
+  function wrapWebSocket(OrigWS) {
     const SentinelWebSocket = function WebSocket(url, protocols) {
       const args = arguments.length > 1 ? [url, protocols] : [url];
       if (!new.target) return OrigWS.apply(this, args); // throws as the original does
@@ -820,6 +907,7 @@ function start() {
         const host = u.hostname.charCodeAt(0) === 91 ? u.hostname.slice(1, -1) : u.hostname;
         const port = +u.port || (secure ? 443 : 80);
         carried = sampledAttribute('ws ' + u.protocol + u.host, SentinelWebSocket);
+        if (!isBun) carryFor(host, port, carried);
         const pkg = carried[0] || 'unknown';
         if (isBun) {
           const o = { t: 'connect', pid: pid, ts: dateNow(), host: host, port: port, pkg: pkg, chain: carried[1], via: 'websocket', n: 1 };
@@ -831,15 +919,29 @@ function start() {
         reportRequest('websocket', host, port, 'GET', u.pathname + u.search, [], pkg);
       } catch (e) { internalError('websocket', e); }
       const target = new.target === SentinelWebSocket ? OrigWS : new.target;
-      if (als && carried && carried[0]) return als.run(carried, () => Reflect.construct(OrigWS, args, target));
       return Reflect.construct(OrigWS, args, target);
     };
-    try {
-      SentinelWebSocket.prototype = OrigWS.prototype;
-      Object.setPrototypeOf(SentinelWebSocket, OrigWS); // CONNECTING, OPEN, ... and other statics
-      globalThis.WebSocket = SentinelWebSocket;
-    } catch (e) { internalError('patch-websocket', e); }
+    SentinelWebSocket.prototype = OrigWS.prototype;
+    Object.setPrototypeOf(SentinelWebSocket, OrigWS); // CONNECTING, OPEN, ... and other statics
+    return SentinelWebSocket;
   }
+  // Node 22+ defines WebSocket as a V8 lazy data property: any touch (read, descriptor,
+  // redefinition) loads undici, ~20 ms. So on Node it is wrapped once undici is loaded anyway:
+  // at the program's first fetch, or as soon as a connect or the loop timer sees undici loaded.
+  function undiciLoaded() {
+    const list = process.moduleLoadList;
+    if (!arrayIsArray(list)) return true;
+    for (let i = loadListSeen; i < list.length; i++) if (list[i] === 'NativeModule internal/deps/undici/undici') return true;
+    loadListSeen = list.length;
+    return false;
+  }
+  function wrapWebSocketNow() {
+    if (!wsPending) return;
+    wsPending = false;
+    installGlobal('WebSocket', wrapWebSocket);
+  }
+  if (isBun || undiciLoaded()) installGlobal('WebSocket', wrapWebSocket);
+  else wsPending = true;
 
   function headerKeys(h) {
     const out = [];
@@ -968,7 +1070,7 @@ function start() {
 
   const fnToString = Function.prototype.toString;
   const baseline = new SafeMap([
-    ['fetch', sentinelFetch || origFetch],
+    ['fetch', null], // compared by fetchNow(): it may still be unread (lazy)
     ['JSON.parse', jsonParse],
     ['JSON.stringify', jsonStringify],
     ['Function.prototype.call', Function.prototype.call],
@@ -984,7 +1086,7 @@ function start() {
   const flagged = new SafeSet();
   function currentOf(name) {
     switch (name) {
-      case 'fetch': return globalThis.fetch;
+      case 'fetch': return fetchNow();
       case 'JSON.parse': return JSON.parse;
       case 'JSON.stringify': return JSON.stringify;
       case 'Function.prototype.call': return Function.prototype.call;
@@ -998,10 +1100,26 @@ function start() {
       default: return undefined;
     }
   }
+  // Without reading globalThis.fetch while it is lazy (a read would load undici at exit).
+  const LAZY = {};
+  function fetchNow() {
+    const get = lazyGetters.get('fetch');
+    if (get) {
+      const desc = getOwnPropertyDescriptor(globalThis, 'fetch');
+      if (desc && desc.get === get) return LAZY;
+      return desc ? desc.value : undefined;
+    }
+    return globalThis.fetch;
+  }
+  function fetchExpected() {
+    if (lazyGetters.has('fetch')) return LAZY;
+    return sentinelFetch || origFetchSeen || undefined;
+  }
   function checkIntegrity() {
     try {
       const changes = [];
       baseline.forEach((orig, name) => {
+        if (name === 'fetch') orig = fetchExpected();
         if (currentOf(name) !== orig && !flagged.has(name)) { flagged.add(name); changes.push({ what: name, detail: 'replaced after start' }); }
       });
       const names = Object.getOwnPropertyNames(Object.prototype);
@@ -1026,6 +1144,7 @@ function start() {
   let sinceReport = 0;
   const ticker = setInterval(() => {
     try {
+      if (wsPending && undiciLoaded()) wrapWebSocketNow();
       const now = performanceNow();
       const lag = Math.max(0, now - last - TICK);
       last = now;

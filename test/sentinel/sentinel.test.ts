@@ -205,6 +205,19 @@ for (const rt of runtimes) {
       expect(r.requests.find((q) => q.path === "/tls/get")?.package).toBe("app");
     });
 
+    test("TLS from an ES module that imports node:https by name: connects attributed, requests reported", async () => {
+      if (!tls) return; // no openssl: said in the log above
+      const r = await runWithSentinel({ runtime: rt, args: ["esm-tls.mjs"], env: { TLS_PORT: String(tls.port) } });
+      expect(r.exitCode).toBe(0);
+      expect(appResult(r).results).toEqual({ first: 200, second: 200 });
+      const connects = r.connects.filter((x) => x.port === tls!.port);
+      expect(connects.map((c) => c.package)).toEqual(["app", "app"]);
+      // On Node https is patched lazily (at the first TLS connect for an ES module), so only the
+      // second request is sure to be seen at the request level; on Bun both are.
+      expect(r.requests.find((q) => q.path === "/tls/esm/second")?.package).toBe("app");
+      if (rt.kind === "bun") expect(r.requests.find((q) => q.path === "/tls/esm/first")?.package).toBe("app");
+    });
+
     test("WebSocket connections are attributed to the package that opened them", async () => {
       const wsServer = await countingServer();
       const r = await runWithSentinel({ runtime: rt, args: ["main.js"], env: { ...appEnv(), BLOCKED_PORT: "", WS: "1", WS_PORT: String(wsServer.port) } });
@@ -221,6 +234,28 @@ for (const rt of runtimes) {
       const connects = r.connects.filter((c) => c.port === wsServer.port);
       expect(connects.map((c) => c.package)).toEqual(["telemetry-lib"]);
     });
+
+    if (rt.kind === "node") {
+      test("start-up stays light: https and undici are not loaded by the agent, and are still patched once loaded", async () => {
+        const code = [
+          "const loaded = (m) => process.moduleLoadList.includes('NativeModule ' + m);",
+          "const before = { https: loaded('https'), undici: loaded('internal/deps/undici/undici') };",
+          "const https = require('https');",
+          "new Response('x');", // loads undici the way any fetch-using program does
+          "setTimeout(() => {",
+          "  const ws = typeof WebSocket === 'function' ? WebSocket.name + ':' + String(WebSocket).includes('sampledAttribute') : 'none';",
+          "  console.log(JSON.stringify({ results: { before, httpsWrapped: String(https.request).includes('sampledAttribute'), ws }, errors: {} }));",
+          "}, 250);",
+        ].join("\n");
+        const r = await runWithSentinel({ runtime: rt, args: ["-e", code] });
+        expect(r.exitCode).toBe(0);
+        const res = appResult(r).results as { before: Record<string, boolean>; httpsWrapped: boolean; ws: string };
+        expect(res.before).toEqual({ https: false, undici: false });
+        expect(res.httpsWrapped).toBe(true);
+        // Node 20 has no global WebSocket; on 22+ it is wrapped once undici is loaded (loop timer, 100 ms).
+        if (res.ws !== "none") expect(res.ws).toBe("WebSocket:true");
+      });
+    }
 
     test("a blocked event loop is reported as a stall", async () => {
       const r = await runWithSentinel({ runtime: rt, args: ["main.js"], env: { ...appEnv(), BLOCKED_PORT: "", BUSY_MS: "1300", TRUSTRUN_SENTINEL_INTERVAL_MS: "1000" } });
