@@ -5,6 +5,7 @@ import { openStore, type Store } from "../store/index.ts";
 import { createEventWriter } from "../store/writer.ts";
 import { chooseProbes } from "../capture/select.ts";
 import { linuxProbeFactories } from "../capture/probes.ts";
+import { createPtraceProbeFactory } from "../capture/ptrace/ptrace-probe.ts";
 import { createCaptureSession, type CaptureSession } from "../capture/session.ts";
 import { createEnforcer } from "../capture/enforce/index.ts";
 import { createSessionCgroup, type SessionCgroup } from "../capture/enforce/cgroup.ts";
@@ -103,7 +104,9 @@ export async function createMonitor(opts: MonitorOptions): Promise<Monitor> {
     },
     onError: (err) => output.note(`storing events failed: ${err.message}`),
   });
-  const probes = choice.chosen.map((f) => f.create());
+  // With pcap on the wire, strace need not stop the program on every receive to read DNS answers.
+  const pcapToo = choice.chosen.some((f) => f.name === "pcap");
+  const probes = choice.chosen.map((f) => (f.name === "ptrace" && pcapToo ? createPtraceProbeFactory({ dnsAnswers: false }) : f).create());
   // Holding a process at connect() until its destination is judged is what lets block stop the
   // first connection's data, not only later ones; it is only worth its cost when the policy can act.
   const policyActs = opts.policy.defaultAction === "prompt" || opts.policy.defaultAction === "kill" || policyCanBlock(opts.policy)
