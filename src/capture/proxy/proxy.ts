@@ -443,6 +443,12 @@ export async function startProxy(opts: ProxyOptions): Promise<ProxyServer> {
       client.destroy();
       return (err as Error).message;
     }
+    splice(client, upstream, buffered);
+    return null;
+  }
+
+  /** Joins two sockets byte for byte (what the client sent already goes first); either end closing closes both. */
+  function splice(client: net.Socket, upstream: net.Socket, buffered: Buffer[]): void {
     sockets.add(upstream);
     for (const b of buffered) upstream.write(b);
     client.pipe(upstream);
@@ -452,12 +458,11 @@ export async function startProxy(opts: ProxyOptions): Promise<ProxyServer> {
       upstream.destroy();
       sockets.delete(upstream);
     };
-    upstream.on("close", done);
-    client.on("close", done);
-    upstream.on("error", done);
-    client.on("error", done);
+    for (const sock of [client, upstream]) {
+      sock.on("close", done);
+      sock.on("error", done);
+    }
     client.resume();
-    return null;
   }
 
   async function handleConnect(client: net.Socket, reader: StreamReader, head: RequestHead, pid: number | null): Promise<void> {
@@ -509,21 +514,7 @@ export async function startProxy(opts: ProxyOptions): Promise<ProxyServer> {
         return;
       }
       await writeAll(client, "HTTP/1.1 200 Connection established\r\n\r\n");
-      sockets.add(upstream);
-      const buffered = reader.detach();
-      for (const b of buffered) upstream.write(b);
-      client.pipe(upstream);
-      upstream.pipe(client);
-      const done = () => {
-        client.destroy();
-        upstream.destroy();
-        sockets.delete(upstream);
-      };
-      for (const s of [client, upstream]) {
-        s.on("close", done);
-        s.on("error", done);
-      }
-      client.resume();
+      splice(client, upstream, reader.detach());
       record({ ts, pid, host, ip, port, mode: "passthrough", decision, refused: false });
       return;
     }
