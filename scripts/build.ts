@@ -17,7 +17,7 @@ const args = [
   "--outfile", out,
   `${root}src/index.ts`,
   // Worker entry points must be entry points of the compiled build too (scan's parser workers).
-  `${root}src/scan/treesitter/worker.ts`,
+  `${root}src/scan/worker.ts`,
 ];
 const proc = Bun.spawn([process.execPath, ...args], { cwd: root, stdout: "inherit", stderr: "inherit" });
 const code = await proc.exited;

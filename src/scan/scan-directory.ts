@@ -3,8 +3,7 @@ import { resolve } from "node:path";
 import type { ConnectionFacts } from "../policy/types.ts";
 import { dedupe } from "./file-scan.ts";
 import { addFingerprints } from "./fingerprint.ts";
-import { createReusingReader } from "./read-file.ts";
-import { createScanPool } from "./treesitter/pool.ts";
+import { scanFiles } from "./pool.ts";
 import type { Finding, FindingVerdict, ProgressFn, RawFinding, ScanOptions, ScanResult, SkippedFile } from "./types.ts";
 import { factsOf } from "./verdict.ts";
 import { walk } from "./walker.ts";
@@ -12,13 +11,12 @@ import { walk } from "./walker.ts";
 export const defaultMaxFileSize = 5_000_000;
 
 /**
- * Small trees scan inline: a worker's start (wasm, grammars, JIT warm-up) costs more than it saves.
- * Otherwise one worker per CPU but one, which keeps reading and collecting on the main thread.
- * The regex pass alone always runs inline: measured on 33 MB, a worker (or one sharing the files
- * with this thread) was no faster, as reading, transfer and its own JIT warm-up eat the gain.
+ * Small trees scan on this thread alone: a worker's start (its own module load and JIT warm-up,
+ * and for parsing wasm and grammars) costs more than it saves. Otherwise one worker per CPU but
+ * one, as this thread scans too.
  */
-function defaultWorkers(totalBytes: number, regexOnly: boolean): number {
-  if (regexOnly || totalBytes < 4_000_000) return 0;
+function defaultWorkers(totalBytes: number): number {
+  if (totalBytes < 4_000_000) return 0;
   const n = typeof navigator !== "undefined" ? navigator.hardwareConcurrency : 2;
   return Math.max(1, Math.min(4, (n || 2) - 1));
 }
@@ -33,64 +31,31 @@ export async function scanDirectory(root: string, opts: ScanOptions = {}, onProg
   onProgress?.({ phase: "walk", files: 0, total, bytes: 0 });
 
   const regexOnly = opts.regexOnly === true;
-  const workerCount = opts.workers ?? defaultWorkers(walked.files.reduce((a, f) => a + f.size, 0), regexOnly);
-  const pool = createScanPool(workerCount);
-  // Inline, each file is decoded before the next is read (scanFile reads its bytes before its
-  // first await): one reused buffer and synchronous reads, much faster than Bun.file().bytes().
-  // Files sent to a worker get their own buffer (it is transferred).
-  const read = workerCount <= 0 ? createReusingReader(walked.files.reduce((a, f) => Math.max(a, f.size), 0)) : null;
+  const workerCount = opts.workers ?? defaultWorkers(walked.files.reduce((a, f) => a + f.size, 0));
+  const { results, workers: workersUsed } = await scanFiles(walked.files, {
+    regexOnly,
+    workers: workerCount,
+    workersOnly: opts.workersOnly,
+    onProgress: onProgress && ((done, bytes) => onProgress({ phase: "scan", files: done, total, bytes })),
+  });
   const perFile: Array<{ rel: string; findings: RawFinding[] }> = [];
   let files = 0;
   let bytes = 0;
   let parsed = 0;
-  let done = 0;
-  let lastProgress = 0;
-  let workersUsed = 0;
-  // Bounded read-ahead: at most this many bytes read and not yet scanned.
-  const maxInFlight = 64_000_000;
-  let inFlight = 0;
-  const inFlightJobs = new Set<Promise<void>>();
-  try {
-    for (const file of walked.files) {
-      let data: Uint8Array;
-      try {
-        data = read ? read(file.abs) : await Bun.file(file.abs).bytes();
-      } catch (err) {
-        skipped.push({ file: file.rel, reason: `unreadable: ${(err as NodeJS.ErrnoException).code ?? "error"}` });
-        continue;
-      }
-      const size = data.length;
-      inFlight += size;
-      const job = pool
-        .scan(file.rel, data, regexOnly, () => Bun.file(file.abs).bytes())
-        .then((answer) => {
-          done++;
-          if (answer.skipped === "binary") skipped.push({ file: file.rel, reason: "binary" });
-          else {
-            files++;
-            bytes += size;
-            if (answer.skipped) skipped.push({ file: file.rel, reason: answer.skipped });
-            if (answer.parsed) parsed++;
-            perFile.push({ rel: file.rel, findings: answer.findings });
-          }
-          const now = performance.now();
-          if (onProgress && now - lastProgress > 100) {
-            lastProgress = now;
-            onProgress({ phase: "scan", files: done, total, bytes });
-          }
-        })
-        .finally(() => {
-          inFlight -= size;
-          inFlightJobs.delete(job);
-        });
-      inFlightJobs.add(job);
-      while (inFlight > maxInFlight || inFlightJobs.size >= 256) await Promise.race(inFlightJobs);
+  results.forEach((r, i) => {
+    const rel = walked.files[i].rel;
+    if (!r) return; // unreachable: every file gets a result
+    const { answer } = r;
+    if (answer.skipped === "binary" || answer.skipped?.startsWith("unreadable")) {
+      skipped.push({ file: rel, reason: answer.skipped });
+      return;
     }
-    await Promise.all(inFlightJobs);
-  } finally {
-    workersUsed = pool.size;
-    pool.close();
-  }
+    files++;
+    bytes += r.size;
+    if (answer.skipped) skipped.push({ file: rel, reason: answer.skipped });
+    if (answer.parsed) parsed++;
+    perFile.push({ rel, findings: answer.findings });
+  });
 
   const findings: Finding[] = [];
   const decide = opts.verdict;
@@ -118,7 +83,7 @@ export async function scanDirectory(root: string, opts: ScanOptions = {}, onProg
     }
   }
   addFingerprints(findings);
-  onProgress?.({ phase: "scan", files: done, total, bytes });
+  onProgress?.({ phase: "scan", files: results.length, total, bytes });
   return {
     version: 1,
     root: absRoot,

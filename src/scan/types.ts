@@ -46,6 +46,8 @@ export interface ScanOptions {
   regexOnly?: boolean;
   /** Worker threads for the per-file work; 0 = this thread. Default: 0 under 4 MB, else CPUs - 1 (1 to 4). */
   workers?: number;
+  /** With workers: leave every file to them, none to this thread (a diagnostic for tests). */
+  workersOnly?: boolean;
   /** Honour .gitignore files (default true). */
   gitignore?: boolean;
 }

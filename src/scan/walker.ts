@@ -74,20 +74,23 @@ export async function walk(root: string, opts: WalkOptions): Promise<WalkResult>
   const stack: Array<{ abs: string; rel: string; layers: Layer[] }> = [{ abs: root, rel: "", layers: [{ dirRel: "", ig: rootLayer }] }];
   while (stack.length) {
     const dir = stack.pop()!;
-    let layers = dir.layers;
-    for (const name of ignoreFiles) {
-      if (name === ".gitignore" && !useGit) continue;
-      const text = readIgnore(join(dir.abs, name));
-      if (text === null) continue;
-      if (dir.rel === "") rootLayer.add(text);
-      else layers = [...layers, { dirRel: dir.rel, ig: ignore({ ignorecase: false }).add(text) }];
-    }
     let entries;
     try {
       entries = readdirSync(dir.abs, { withFileTypes: true });
     } catch (err) {
       skipped.push({ file: dir.rel || ".", reason: `unreadable directory: ${(err as NodeJS.ErrnoException).code ?? "error"}` });
       continue;
+    }
+    let layers = dir.layers;
+    for (const name of ignoreFiles) {
+      if (name === ".gitignore" && !useGit) continue;
+      // Only read what the listing holds: a failed read per directory (an exception each) cost
+      // more than the rest of the walk.
+      if (!entries.some((e) => e.name === name)) continue;
+      const text = readIgnore(join(dir.abs, name));
+      if (text === null) continue;
+      if (dir.rel === "") rootLayer.add(text);
+      else layers = [...layers, { dirRel: dir.rel, ig: ignore({ ignorecase: false }).add(text) }];
     }
     entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
     const subdirs: typeof stack = [];

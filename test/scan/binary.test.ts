@@ -24,12 +24,15 @@ describe.skipIf(!haveBinary)("compiled binary: scan", () => {
     dirs.push(py, binDir);
     const proc = Bun.spawn([bin, "scan", py, "--json", "--preset", "public-ai-apis", "--workers", "2"], {
       cwd: binDir,
-      env: { PATH: process.env.PATH ?? "/usr/bin:/bin", HOME: binDir, TRUSTRUN_HOME: binDir, TRUSTRUN_DEBUG: "1" },
+      env: { PATH: process.env.PATH ?? "/usr/bin:/bin", HOME: binDir, TRUSTRUN_HOME: binDir, TRUSTRUN_DEBUG: "1", TRUSTRUN_SCAN_MAIN: "0" },
       stdout: "pipe",
       stderr: "pipe",
     });
     const [out, err, code] = await Promise.all([new Response(proc.stdout).text(), new Response(proc.stderr).text(), proc.exited]);
-    expect(err).not.toContain("workers unavailable");
+    expect(err).not.toContain("worker unavailable");
+    expect(err).not.toContain("worker failed");
+    // Every file went to the workers: what they found is what the checks below see.
+    expect(err).toContain("scan: 0 of ");
     expect(code).toBe(1);
     const j = JSON.parse(out);
     expect(j.stats.workers).toBe(2);

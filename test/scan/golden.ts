@@ -17,7 +17,7 @@ export function fixturePolicy() {
 export async function scanFixture(name: string, workers = 0): Promise<ScanResult> {
   const dir = materialize(name);
   try {
-    return await scanDirectory(dir, { verdict: policyVerdict(evaluate, fixturePolicy()), workers, ...fixtureOptions(name) });
+    return await scanDirectory(dir, { verdict: policyVerdict(evaluate, fixturePolicy()), workers, workersOnly: workers > 0, ...fixtureOptions(name) });
   } finally {
     cleanup(dir);
   }

@@ -2,9 +2,9 @@ import type { Command, CommandIO } from "../command.ts";
 import { CliError, UsageError } from "../command.ts";
 import { policyFromArgs } from "./policy.ts";
 import { monitorArgs, monitorOptionSpecs } from "./monitor-options.ts";
-import { createMonitor, type Monitor } from "../monitor.ts";
+import type { Monitor } from "../monitor.ts";
 import { launchTarget, LaunchError, resolveCommand, type LaunchedTarget } from "../../capture/launch.ts";
-import { startTui, type TuiController } from "../../tui/controller.tsx";
+import type { TuiController } from "../../tui/controller.tsx";
 import { learnedFile, learningPolicy, reportLearning } from "./policy-learn.ts";
 import { interceptOptionSpecs, openInterception } from "./ca.ts";
 import { openSentinel, sentinelOptionSpecs } from "../sentinel-wiring.ts";
@@ -57,7 +57,9 @@ firewall; without root the ptrace probe (strace) sees every connection but block
     const intercept = await openInterception(args.values, policy);
     // Node/Bun targets: the in-process sentinel (package attribution, pre-connect refusal, signals).
     const sentinel = await openSentinel(args.values, argv, policy);
-    const tui = m.output === "tui" ? startTui({ mode: "run", learn: m.learn, stdout: stream, defaultAction: loaded.defaultAction }) : null;
+    // Loaded on use: the monitor and the screen (Ink, React) are most of the start-up of every other command.
+    const { createMonitor } = await import("../monitor.ts");
+    const tui = m.output === "tui" ? (await import("../../tui/controller.tsx")).startTui({ mode: "run", learn: m.learn, stdout: stream, defaultAction: loaded.defaultAction }) : null;
     try {
       for (let attempt = 0; ; attempt++) {
         const monitor = await createMonitor({

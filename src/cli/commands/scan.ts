@@ -11,7 +11,6 @@ import { policyVerdict } from "../../scan/verdict.ts";
 import { CliError, UsageError, flag, intOption, list, oneOf, str, type Command, type CommandIO } from "../command.ts";
 import { version } from "../version.ts";
 import { openStore } from "../../store/index.ts";
-import { browseScan } from "../../tui/scan/browse.tsx";
 import { policyFromArgs, policyOptionSpecs } from "./policy.ts";
 
 /** Keeps the scan for the web view and history; a store that cannot be written never fails the scan. */
@@ -126,6 +125,8 @@ export const scanCommand: Command = {
           regexOnly: flag(v, "regex-only"),
           gitignore: !flag(v, "no-gitignore"),
           workers,
+          // A diagnostic: every file to the workers, so what they find can be checked.
+          workersOnly: process.env.TRUSTRUN_SCAN_MAIN === "0",
         },
         progress.onProgress,
       );
@@ -140,10 +141,14 @@ export const scanCommand: Command = {
       io.stderr(`wrote ${result.findings.length} fingerprints to ${writeBaseline}\n`);
     }
     if (accepted) result = { ...result, findings: withoutBaseline(result.findings, accepted) };
+    const storeStarted = performance.now();
     if (!flag(v, "no-store")) storeScan(result, str(v, "db"), policy.name, scanStarted, io);
+    const storeMs = performance.now() - storeStarted;
     // On a terminal with no format asked for, an interactive browser; --format output stays plain.
     const plainAsked = str(v, "format") !== undefined || flag(v, "json") || str(v, "output") !== undefined;
     if (!plainAsked && process.stdin.isTTY && process.stdout.isTTY && process.env.TERM !== "dumb") {
+      // Loaded on use: Ink and React cost more start-up than a small scan.
+      const { browseScan } = await import("../../tui/scan/browse.tsx");
       if (await browseScan(result)) return failTriggered(result, failOn) ? 1 : 0;
     }
     const report =
@@ -156,6 +161,9 @@ export const scanCommand: Command = {
         throw new CliError(`cannot write ${out}: ${(err as Error).message}`, 2);
       }
     } else io.stdout(report);
+    if (process.env.TRUSTRUN_DEBUG) {
+      io.stderr(`scan: ${result.stats.ms} ms scanning, ${storeMs.toFixed(0)} ms storing, ${(performance.now() - storeStarted - storeMs).toFixed(0)} ms reporting; ${Math.round(performance.now() + performance.timeOrigin - scanStarted)} ms since the command started, ${Math.round(performance.now())} ms since the process started\n`);
+    }
     return failTriggered(result, failOn) ? 1 : 0;
   },
 };

@@ -2,7 +2,6 @@ import type { Command, ParsedArgs } from "../command.ts";
 import { CliError, flag, intOption, str, UsageError } from "../command.ts";
 import { defaultDbPath, openStore } from "../../store/index.ts";
 import { generateToken, isLoopback, validToken } from "../../web/security.ts";
-import { startServer } from "../../web/server.ts";
 
 export interface ServerSettings {
   host: string;
@@ -78,6 +77,7 @@ after the first visit. The JSON API under /api takes it as 'Authorization: Beare
     } catch (err) {
       throw new CliError(`cannot open ${s.dbPath}: ${(err as Error).message}`);
     }
+    const { startServer } = await import("../../web/server.ts");
     let server;
     try {
       server = startServer({ store, token: s.token, host: s.host, port: s.port });

@@ -3,9 +3,7 @@ import type { Command } from "../command.ts";
 import { CliError, UsageError } from "../command.ts";
 import { policyFromArgs } from "./policy.ts";
 import { monitorArgs, monitorOptionSpecs } from "./monitor-options.ts";
-import { createMonitor } from "../monitor.ts";
 import { descendants, readProcessInfo } from "../../capture/procinfo/procinfo.ts";
-import { startTui } from "../../tui/controller.tsx";
 import { learnedFile, learningPolicy, reportLearning } from "./policy-learn.ts";
 
 function alive(pid: number): boolean {
@@ -49,7 +47,9 @@ Live lines go to stdout.`,
     const loaded = policyFromArgs(args.values, process.cwd());
     const policy = m.learn ? learningPolicy(loaded) : loaded;
     // The live screen (a terminal and --output tui); q leaves it and the process keeps running.
-    const tui = m.output === "tui" ? startTui({ mode: "watch", learn: m.learn, stdout: stream, defaultAction: loaded.defaultAction }) : null;
+    // Loaded on use, as in run.
+    const { createMonitor } = await import("../monitor.ts");
+    const tui = m.output === "tui" ? (await import("../../tui/controller.tsx")).startTui({ mode: "watch", learn: m.learn, stdout: stream, defaultAction: loaded.defaultAction }) : null;
     let monitor;
     try {
       monitor = await createMonitor({

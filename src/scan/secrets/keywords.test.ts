@@ -26,3 +26,14 @@ test("agrees with includes() on random text for the real rule keywords", () => {
     rules.forEach((ks, r) => expect(flags[r]).toBe(ks.some((k) => lower.includes(k.toLowerCase())) ? 1 : 0));
   }
 });
+
+test("a keyword is found wherever it sits, across the middle where the two halves meet", () => {
+  const s = createKeywordScanner([["github_pat_"], ["q~"]]);
+  for (let len = 11; len < 60; len++) {
+    for (let at = 0; at + 11 <= len; at++) {
+      const text = "x".repeat(at) + "github_pat_" + "x".repeat(len - at - 11);
+      expect([...s.scan(text)]).toEqual([1, 0]);
+    }
+  }
+  for (let len = 2; len < 30; len++) for (let at = 0; at + 2 <= len; at++) expect([...s.scan("x".repeat(at) + "Q~" + "x".repeat(len - at - 2))]).toEqual([0, 1]);
+});

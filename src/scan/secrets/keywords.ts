@@ -75,15 +75,30 @@ export function createKeywordScanner(keywordsPerRule: string[][]): KeywordScanne
   const table = new Uint8Array(65536);
   for (let c = 0; c < 128; c++) table[c] = cls[fold(c)];
   const rules = keywordsPerRule.length;
+  const overlap = Math.max(...keywordsPerRule.flat().map((k) => k.length)) - 1;
 
   return {
     scan(text) {
       const flags = new Uint8Array(rules);
-      let s = 0;
       const len = text.length;
-      for (let i = 0; i < len; i++) {
-        s = next[s + table[text.charCodeAt(i)]];
-        if (accept[s] === 1) for (const r of outputs[s / classes]) flags[r] = 1;
+      // Two automata run over the two halves at once: each step waits on its previous table load,
+      // so interleaving two independent chains nearly doubles the throughput. The second half
+      // starts `overlap` characters early, so a keyword across the middle is still seen.
+      const half = len >> 1;
+      const from2 = Math.max(0, half - overlap);
+      let s1 = 0;
+      let s2 = 0;
+      let i = 0;
+      for (let j = from2; i < half; i++, j++) {
+        s1 = next[s1 + table[text.charCodeAt(i)]];
+        s2 = next[s2 + table[text.charCodeAt(j)]];
+        if (accept[s1] === 1) for (const r of outputs[s1 / classes]) flags[r] = 1;
+        if (accept[s2] === 1) for (const r of outputs[s2 / classes]) flags[r] = 1;
+      }
+      // The second chain covered from2 .. from2 + half; the rest of the text from there.
+      for (let j = from2 + half; j < len; j++) {
+        s2 = next[s2 + table[text.charCodeAt(j)]];
+        if (accept[s2] === 1) for (const r of outputs[s2 / classes]) flags[r] = 1;
       }
       return flags;
     },
