@@ -13,5 +13,3 @@ export const linuxProbeFactories: ProbeFactory[] = [
   procProbeFactory,
   pcapProbeFactory,
 ];
-
-export const probeNames = ["auto", ...linuxProbeFactories.map((f) => f.name)];

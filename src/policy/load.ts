@@ -12,7 +12,7 @@ import type { CaptureLevel, DefaultAction } from "../core/types.ts";
 import { compileRules } from "./compile.ts";
 import { DEFAULT_POLICY_FILE, observeOnlyPolicy } from "./default-policy.ts";
 import { getPreset } from "./presets.ts";
-import { policySchema, ruleSchema, type PolicyDoc } from "./schema.ts";
+import { schemas, type PolicyDoc } from "./schema.ts";
 import type { CompiledPolicy, CompiledRule, PolicyError } from "./types.ts";
 import { MAX_POLICY_BYTES, parseYaml, zodErrors } from "./yaml-source.ts";
 
@@ -193,7 +193,7 @@ function loadFile(st: State, abs: string, isRoot: boolean, stack: string[], from
     st.errors.push(...y.errors);
     return;
   }
-  const r = policySchema.safeParse(y.parsed.value);
+  const r = schemas().policySchema.safeParse(y.parsed.value);
   if (!r.success) {
     st.errors.push(...zodErrors(r.error, y.parsed, shown, knownKeys));
     return;
@@ -239,6 +239,7 @@ function loadFile(st: State, abs: string, isRoot: boolean, stack: string[], from
 }
 
 function knownKeys(path: ReadonlyArray<PropertyKey>): string[] {
+  const { policySchema, ruleSchema } = schemas();
   if (path.length === 0) return Object.keys(policySchema.shape);
   if (path[0] === "presets") return ["resources"];
   return Object.keys(ruleSchema.shape);

@@ -1,6 +1,6 @@
 // Built-in presets: embedded YAML, validated with the same parser and schema as user policies.
 import { presetTexts } from "./preset-texts.ts";
-import { presetSchema, ruleSchema, type PresetDoc } from "./schema.ts";
+import { schemas, type PresetDoc } from "./schema.ts";
 import type { PolicyError } from "./types.ts";
 import { parseYaml, zodErrors, type ParsedYaml } from "./yaml-source.ts";
 
@@ -43,6 +43,7 @@ export function getPreset(name: string): { ok: true; preset: LoadedPreset } | { 
 export function parsePreset(text: string, file: string): { ok: true; preset: LoadedPreset } | { ok: false; errors: PolicyError[] } {
   const y = parseYaml(text, file);
   if (!y.ok) return y;
+  const { presetSchema, ruleSchema } = schemas();
   const r = presetSchema.safeParse(y.parsed.value);
   if (!r.success) {
     const keys = (path: ReadonlyArray<PropertyKey>) =>

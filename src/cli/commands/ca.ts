@@ -1,20 +1,22 @@
 import type { Command, OptionSpec, ParsedArgs } from "../command.ts";
 import { CliError, flag, list, oneOf, str, UsageError } from "../command.ts";
 import type { CompiledPolicy } from "../../policy/types.ts";
-import { InterceptionError, startInterception, type Interception } from "../../capture/proxy/intercept.ts";
+import type { Interception } from "../../capture/proxy/intercept.ts";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
-import { caPaths, CaError, defaultCaDir, ensureCa, loadCa, trustEnv, writeBundle } from "../../capture/proxy/ca-store.ts";
-import { describeCertificate } from "../../capture/proxy/x509.ts";
-import { runRelay } from "../../capture/proxy/relay.ts";
+// The CA and proxy code loads when a ca command or an intercepting run needs it: the x509 and TLS
+// modules are a noticeable part of the start-up of every other command.
+const caStore = () => import("../../capture/proxy/ca-store.ts");
 
 const dirOption = { type: "string" as const, arg: "DIR", description: "CA directory (default $TRUSTRUN_HOME/ca, ~/.trustrun/ca)" };
 
-function pathsFrom(values: Record<string, unknown>) {
+async function pathsFrom(values: Record<string, unknown>) {
+  const { caPaths, defaultCaDir } = await caStore();
   return caPaths(str(values as never, "dir") ?? defaultCaDir());
 }
 
-function load(values: Record<string, unknown>) {
-  const paths = pathsFrom(values);
+async function load(values: Record<string, unknown>) {
+  const paths = await pathsFrom(values);
+  const { loadCa, CaError } = await caStore();
   try {
     return { paths, ca: loadCa(paths) };
   } catch (err) {
@@ -34,10 +36,10 @@ command it launches at the bundle. 'trustrun run' creates the CA on first use; r
 ahead of time or, with --force, to replace it (programs that trusted the old one stop trusting).`,
   options: { force: { type: "boolean", description: "Replace an existing CA" }, dir: dirOption },
   examples: ["trustrun ca init", "trustrun ca init --force"],
-  run(args, io) {
-    const paths = pathsFrom(args.values);
+  async run(args, io) {
+    const paths = await pathsFrom(args.values);
     const existed = existsSync(paths.cert);
-    const { created } = ensureCa(paths, { force: flag(args.values, "force") });
+    const { created } = (await caStore()).ensureCa(paths, { force: flag(args.values, "force") });
     io.stdout(created ? `created ${paths.cert}\n  key: ${paths.key} (mode 0600)\n  bundle: ${paths.bundle}\n` : `the CA already exists: ${paths.cert} (use --force to replace it)\n`);
     if (created && existed) io.stderr("trustrun: the previous CA was replaced; anything that trusted it must be given the new one\n");
     return 0;
@@ -50,9 +52,9 @@ export const caShowCommand: Command = {
   usage: "trustrun ca show [--dir DIR]",
   options: { dir: dirOption },
   examples: ["trustrun ca show"],
-  run(args, io) {
-    const { paths, ca } = load(args.values);
-    const d = describeCertificate(ca.certPem);
+  async run(args, io) {
+    const { paths, ca } = await load(args.values);
+    const d = (await import("../../capture/proxy/x509.ts")).describeCertificate(ca.certPem);
     io.stdout([
       `subject:     ${d.subject}`,
       `valid:       ${d.notBefore.toISOString()} to ${d.notAfter.toISOString()}`,
@@ -76,11 +78,11 @@ export const caExportCommand: Command = {
     dir: dirOption,
   },
   examples: ["trustrun ca export > trustrun-ca.pem", "trustrun ca export --bundle --out /tmp/bundle.pem"],
-  run(args, io) {
-    const { paths, ca } = load(args.values);
+  async run(args, io) {
+    const { paths, ca } = await load(args.values);
     let text = ca.certPem;
     if (flag(args.values, "bundle")) {
-      writeBundle(paths.bundle, ca.certPem); // refreshed: the system store may have changed
+      (await caStore()).writeBundle(paths.bundle, ca.certPem); // refreshed: the system store may have changed
       text = readFileSync(paths.bundle, "utf8");
     }
     const out = str(args.values, "out");
@@ -101,8 +103,9 @@ working. Use it to send a program you start yourself through a TrustRun proxy; '
 sets these for its command already.`,
   options: { dir: dirOption },
   examples: ['eval "$(trustrun ca trust-env)"'],
-  run(args, io) {
-    const { paths, ca } = load(args.values);
+  async run(args, io) {
+    const { paths, ca } = await load(args.values);
+    const { writeBundle, trustEnv } = await caStore();
     writeBundle(paths.bundle, ca.certPem);
     const quote = (s: string) => `'${s.replace(/'/g, "'\\''")}'`;
     io.stdout(Object.entries(trustEnv(paths.bundle)).map(([k, v]) => `export ${k}=${quote(v)}\n`).join(""));
@@ -127,6 +130,7 @@ export const jailRelayCommand: Command = {
     const readyFile = str(args.values, "ready");
     if (!unixPath || !readyFile || !Number.isInteger(port) || port < 1 || port > 65535) throw new UsageError("--unix, --port and --ready are required");
     try {
+      const { runRelay } = await import("../../capture/proxy/relay.ts");
       await runRelay({ unixPath, port, readyFile });
     } catch (err) {
       throw new CliError(`jail relay: ${(err as Error).message}`, 1);
@@ -153,6 +157,7 @@ export async function openInterception(values: ParsedArgs["values"], policy: Com
   // The relay runs this same program: the compiled binary, or bun with the entry script.
   const compiled = Bun.main.startsWith("/$bunfs/") || Bun.main.startsWith("B:/~BUN/");
   const relayCommand = compiled ? [process.execPath, "jail", "relay"] : [process.execPath, Bun.main, "jail", "relay"];
+  const { InterceptionError, startInterception } = await import("../../capture/proxy/intercept.ts");
   try {
     return await startInterception({
       level, policy, jail, passthrough: list(values, "passthrough"), relayCommand,

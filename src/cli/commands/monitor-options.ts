@@ -1,7 +1,7 @@
 import type { OptionSpec, ParsedArgs } from "../command.ts";
 import { flag, list, oneOf, str, UsageError } from "../command.ts";
 import { policyOptionSpecs } from "./policy.ts";
-import { probeNames } from "../../capture/probes.ts";
+import { probeNames } from "../../capture/probe-names.ts";
 import type { OutputMode } from "../output/sink.ts";
 
 /** Options `run` and `watch` share, declared once so both explain them the same way. */

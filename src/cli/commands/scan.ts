@@ -1,21 +1,14 @@
 // `trustrun scan DIR`: endpoints, SDK clients and secrets in source, checked against the policy.
 import { existsSync, readFileSync, statSync, writeFileSync } from "node:fs";
-import { evaluate } from "../../policy/evaluate.ts";
-import { makeBaseline, parseBaseline, withoutBaseline } from "../../scan/baseline.ts";
-import { renderJson } from "../../scan/report/json.ts";
-import { renderSarif } from "../../scan/report/sarif.ts";
-import { renderText } from "../../scan/report/text.ts";
-import { scanDirectory } from "../../scan/scan-directory.ts";
 import type { ScanProgress, ScanResult } from "../../scan/types.ts";
-import { policyVerdict } from "../../scan/verdict.ts";
 import { CliError, UsageError, flag, intOption, list, oneOf, str, type Command, type CommandIO } from "../command.ts";
 import { version } from "../version.ts";
-import { openStore } from "../../store/index.ts";
 import { policyFromArgs, policyOptionSpecs } from "./policy.ts";
 
 /** Keeps the scan for the web view and history; a store that cannot be written never fails the scan. */
-function storeScan(result: ScanResult, dbPath: string | undefined, policyName: string, startedAt: number, io: CommandIO): number | null {
+async function storeScan(result: ScanResult, dbPath: string | undefined, policyName: string, startedAt: number, io: CommandIO): Promise<number | null> {
   try {
+    const { openStore } = await import("../../store/index.ts");
     const store = openStore(dbPath);
     try {
       return store.saveScan(result, startedAt, policyName);
@@ -102,6 +95,13 @@ export const scanCommand: Command = {
     const maxFileSize = intOption(v, "max-file-size", 1);
     const workers = intOption(v, "workers", 0, 64);
     const policy = policyFromArgs(v, process.cwd(), io);
+    // The scanner, the reports and the store load here: other commands never pay for them.
+    const [{ evaluate }, { makeBaseline, parseBaseline, withoutBaseline }, { scanDirectory }, { policyVerdict }] = await Promise.all([
+      import("../../policy/evaluate.ts"),
+      import("../../scan/baseline.ts"),
+      import("../../scan/scan-directory.ts"),
+      import("../../scan/verdict.ts"),
+    ]);
     const scanStarted = Date.now();
     let accepted: Set<string> | null = null;
     const baselineFile = str(v, "baseline");
@@ -142,7 +142,7 @@ export const scanCommand: Command = {
     }
     if (accepted) result = { ...result, findings: withoutBaseline(result.findings, accepted) };
     const storeStarted = performance.now();
-    if (!flag(v, "no-store")) storeScan(result, str(v, "db"), policy.name, scanStarted, io);
+    if (!flag(v, "no-store")) await storeScan(result, str(v, "db"), policy.name, scanStarted, io);
     const storeMs = performance.now() - storeStarted;
     // On a terminal with no format asked for, an interactive browser; --format output stays plain.
     const plainAsked = str(v, "format") !== undefined || flag(v, "json") || str(v, "output") !== undefined;
@@ -152,7 +152,11 @@ export const scanCommand: Command = {
       if (await browseScan(result)) return failTriggered(result, failOn) ? 1 : 0;
     }
     const report =
-      format === "json" ? renderJson(result) : format === "sarif" ? renderSarif(result, version) : renderText(result, { color: !str(v, "output") && process.stdout.isTTY === true });
+      format === "json"
+        ? (await import("../../scan/report/json.ts")).renderJson(result)
+        : format === "sarif"
+          ? (await import("../../scan/report/sarif.ts")).renderSarif(result, version)
+          : (await import("../../scan/report/text.ts")).renderText(result, { color: !str(v, "output") && process.stdout.isTTY === true });
     const out = str(v, "output");
     if (out) {
       try {
