@@ -1,6 +1,6 @@
 // The YAML policy format as a zod schema. Objects are strict: an unknown key (a typo such as
 // `hots:`) is an error, because silently ignoring it could widen a policy.
-import { z } from "zod";
+import type { z as Z } from "zod";
 import { normalizeHostPattern } from "./hostname.ts";
 import { normalizeCidr } from "./ip.ts";
 
@@ -14,6 +14,8 @@ export const httpMethods = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OP
 // Built on first use, not at import: constructing the schemas costs several milliseconds that a
 // command with no policy file (a scan on the built-in default, --help) never needs to pay.
 function build() {
+  // Required here, not imported at the top: evaluating zod itself is part of that cost.
+  const { z } = require("zod") as { z: typeof Z };
   const hostPattern = z
     .string()
     .min(1)
@@ -142,7 +144,7 @@ export function schemas(): Schemas {
   return (built ??= build());
 }
 
-export type PolicyDoc = z.infer<Schemas["policySchema"]>;
-export type RuleDoc = z.infer<Schemas["ruleSchema"]>;
-export type PresetDoc = z.infer<Schemas["presetSchema"]>;
-export type PresetParams = z.infer<Schemas["presetParams"]>;
+export type PolicyDoc = Z.infer<Schemas["policySchema"]>;
+export type RuleDoc = Z.infer<Schemas["ruleSchema"]>;
+export type PresetDoc = Z.infer<Schemas["presetSchema"]>;
+export type PresetParams = Z.infer<Schemas["presetParams"]>;

@@ -4,7 +4,6 @@ import { CliError, UsageError, flag, list, oneOf, str, type Command, type Comman
 import { evaluate } from "../../policy/evaluate.ts";
 import { loadPolicy } from "../../policy/load.ts";
 import { listPresets } from "../../policy/presets.ts";
-import { policyJsonSchema } from "../../policy/schema-json.ts";
 import { policyToYaml } from "../../policy/show.ts";
 import type { CompiledPolicy, PolicyError } from "../../policy/types.ts";
 import { normalizeIp } from "../../policy/ip.ts";
@@ -173,7 +172,9 @@ const schema: Command = {
   usage: "trustrun policy schema",
   options: {},
   examples: ["trustrun policy schema > trustrun.schema.json"],
-  run(_args, io) {
+  async run(_args, io) {
+    // zod's JSON Schema support is a large module only this command needs.
+    const { policyJsonSchema } = await import("../../policy/schema-json.ts");
     io.stdout(JSON.stringify(policyJsonSchema(), null, 2) + "\n");
     return 0;
   },
