@@ -13,6 +13,17 @@ describe.skipIf(!haveBinary)("compiled binary: CLI contract", () => {
     expect(r.stdout).toMatch(/^trustrun \d+\.\d+\.\d+ \(/);
   });
 
+  test("a reader that closes the pipe early ends the output quietly", async () => {
+    // Far more output than a pipe holds (~1 MB of JSON) into a reader that stops after one line.
+    const dir = mkdtempSync(join(tmpdir(), "trustrun-epipe-"));
+    writeFileSync(join(dir, "urls.txt"), Array.from({ length: 3000 }, (_, i) => `https://h${i}.acme.io/x\n`).join(""));
+    const proc = Bun.spawn(["sh", "-c", `'${BIN}' scan '${dir}' --json --no-store --fail-on none | head -n 1`], { stdout: "pipe", stderr: "pipe" });
+    const [out, err] = await Promise.all([new Response(proc.stdout).text(), new Response(proc.stderr).text(), proc.exited]);
+    expect(out).toBe("{\n");
+    expect(err).not.toContain("EPIPE");
+    expect(err).not.toContain("Bun v");
+  });
+
   test("--help lists every command with examples", async () => {
     const r = await trustrun(["--help"]);
     expect(r.code).toBe(0);
