@@ -5,6 +5,7 @@ import { embeddedBlocks } from "./embedded.ts";
 import { languageOf } from "./languages.ts";
 import { lineIndex } from "./lines.ts";
 import { looksMinified, mightCallNetwork } from "./prefilter.ts";
+import { addFingerprints } from "./fingerprint.ts";
 import { detectSecrets } from "./secrets/detect.ts";
 import type { RawFinding } from "./types.ts";
 import { extractEndpoints } from "./universal/urls.ts";
@@ -29,6 +30,15 @@ export function dedupe(findings: RawFinding[]): RawFinding[] {
   });
 }
 
+/** A file's findings as reported: duplicates dropped, in position order, fingerprinted. */
+export function finishFindings(rel: string, findings: RawFinding[]): RawFinding[] {
+  const out = dedupe(findings).sort(
+    (a, b) => a.line - b.line || a.column - b.column || a.kind.localeCompare(b.kind) || a.rule.localeCompare(b.rule) || a.value.localeCompare(b.value),
+  );
+  addFingerprints(rel, out);
+  return out;
+}
+
 export interface FileJob {
   id: number;
   rel: string;
@@ -50,14 +60,14 @@ export async function scanFile(job: FileJob): Promise<FileAnswer> {
   const text = decodeText(bytes);
   const { language, grammar } = languageOf(rel);
   const findings = regexPass(text, language);
-  if (job.regexOnly) return { id, findings, parsed: false };
+  if (job.regexOnly) return { id, findings: finishFindings(rel, findings), parsed: false };
   // Notebooks and R Markdown / Quarto: their code blocks, mapped back to the file's positions
   // (a notebook's size and long lines are mostly outputs, so the limits apply to the code).
   const blocks = grammar
     ? [{ grammar, source: text, position: (line: number, column: number) => ({ line, column }) }]
     : embeddedBlocks(text, language);
   const todo = blocks.filter((b) => b.source.length <= maxParseSize && !looksMinified(b.source) && mightCallNetwork(b.source, b.grammar));
-  if (!todo.length) return { id, findings, parsed: false };
+  if (!todo.length) return { id, findings: finishFindings(rel, findings), parsed: false };
   try {
     // Imported on demand: a regex-only scan never loads tree-sitter.
     const { analyzeSource } = await import("./treesitter/analyze.ts");
@@ -66,8 +76,8 @@ export async function scanFile(job: FileJob): Promise<FileAnswer> {
         findings.push({ ...f, ...b.position(f.line, f.column) });
       }
     }
-    return { id, findings, parsed: true };
+    return { id, findings: finishFindings(rel, findings), parsed: true };
   } catch (err) {
-    return { id, findings, parsed: false, skipped: `parse failed: ${(err as Error)?.message ?? err}` };
+    return { id, findings: finishFindings(rel, findings), parsed: false, skipped: `parse failed: ${(err as Error)?.message ?? err}` };
   }
 }

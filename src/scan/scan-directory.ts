@@ -1,8 +1,6 @@
 // scanDirectory: walk → read → regex pass → (tree-sitter on network-looking source) → verdicts.
 import { resolve } from "node:path";
 import type { ConnectionFacts } from "../policy/types.ts";
-import { dedupe } from "./file-scan.ts";
-import { addFingerprints } from "./fingerprint.ts";
 import { scanFiles } from "./pool.ts";
 import type { Finding, FindingVerdict, ProgressFn, RawFinding, ScanOptions, ScanResult, SkippedFile } from "./types.ts";
 import { factsOf } from "./verdict.ts";
@@ -72,17 +70,16 @@ export async function scanDirectory(root: string, opts: ScanOptions = {}, onProg
     return v;
   };
   perFile.sort((a, b) => (a.rel < b.rel ? -1 : a.rel > b.rel ? 1 : 0));
+  // Each file's findings come deduplicated, sorted and fingerprinted from the scan threads.
   for (const { rel, findings: raw } of perFile) {
-    const sorted = dedupe(raw).sort((a, b) => a.line - b.line || a.column - b.column || a.kind.localeCompare(b.kind) || a.rule.localeCompare(b.rule) || a.value.localeCompare(b.value));
-    for (const f of sorted) {
+    for (const f of raw) {
       // Field order as in the scan JSON contract.
       findings.push({
         kind: f.kind, value: f.value, host: f.host, file: rel, line: f.line, column: f.column,
-        language: f.language, analyzer: f.analyzer, rule: f.rule, verdict: verdictOf(f),
+        language: f.language, analyzer: f.analyzer, rule: f.rule, verdict: verdictOf(f), fingerprint: f.fingerprint,
       });
     }
   }
-  addFingerprints(findings);
   onProgress?.({ phase: "scan", files: results.length, total, bytes });
   return {
     version: 1,

@@ -65,4 +65,6 @@ export type ProgressFn = (p: ScanProgress) => void;
 export type RawFinding = Omit<Finding, "verdict" | "fingerprint" | "file"> & {
   /** Port for the policy check when the source says it (URL port or scheme default). */
   port?: number | null;
+  /** Set once the file's findings are final (fingerprint.ts). */
+  fingerprint?: string;
 };
