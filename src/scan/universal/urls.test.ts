@@ -1,6 +1,6 @@
 import { describe, expect, test } from "bun:test";
 import { lineIndex } from "../lines.ts";
-import { extractEndpoints, mayHoldFullV6, parseUrl } from "./urls.ts";
+import { extractEndpoints, mayHoldFullV6, parseUrl, quotedNames } from "./urls.ts";
 
 function scan(text: string) {
   const idx = lineIndex(text);
@@ -106,4 +106,38 @@ test("mayHoldFullV6 answers exactly as the regex it replaces, on random hex-and-
   expect(positives).toBeGreaterThan(50);
   expect(mayHoldFullV6("addr = 2001:db8:85a3:0:0:8a2e:370:7334")).toBe(true);
   expect(mayHoldFullV6("a:12345:1:1")).toBe(false);
+});
+
+describe("quoted names", () => {
+  // The straightforward pattern, anchored on every quote: quotedNames must agree with it on every
+  // name whose last label starts with a letter (no other can be a hostname).
+  const body = "([A-Za-z0-9][A-Za-z0-9_-]*(?:\\.[A-Za-z0-9_-]+)+)(?::(\\d{1,5}))?";
+  const reference = new RegExp(`"${body}"|'${body}'|\`${body}\``, "g");
+  const referenceNames = (text: string) =>
+    [...text.matchAll(reference)]
+      .map((m) => ({ offset: m.index + 1, name: m[1] ?? m[3] ?? m[5], port: m[2] ?? m[4] ?? m[6] }))
+      .filter((n) => /\.[A-Za-z][^.]*$/.test(n.name));
+
+  test("finds names between matching quotes, with ports", () => {
+    expect(quotedNames(`a = "api.acme.io"; b = 'db.internal:5432'; c = \`x.y.com\`; d = "nope"; e = "a..b.com"; f = "1.2.3.4"`)).toEqual([
+      { offset: 5, name: "api.acme.io", port: undefined },
+      { offset: 24, name: "db.internal", port: "5432" },
+      { offset: 48, name: "x.y.com", port: undefined },
+    ]);
+  });
+
+  test("agrees with the reference pattern on random text", () => {
+    let seed = 7;
+    const rnd = () => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff), seed);
+    const alphabet = `"'\`ab.c1-_: x.com:80io`;
+    for (let i = 0; i < 3000; i++) {
+      let text = "";
+      for (let j = 0, n = rnd() % 40; j < n; j++) text += alphabet[rnd() % alphabet.length];
+      // Names that the reference consumed but that cannot be hostnames (last label not a letter)
+      // may hide a following name from it; compare only texts where that does not happen.
+      const all = [...text.matchAll(reference)];
+      if (all.some((m) => !/\.[A-Za-z][^.]*$/.test(m[1] ?? m[3] ?? m[5]))) continue;
+      expect(quotedNames(text)).toEqual(referenceNames(text));
+    }
+  });
 });

@@ -42,9 +42,31 @@ export function mayHoldFullV6(text: string): boolean {
   }
   return false;
 }
-// One alternative per quote rather than a back-reference (same matches, ~25% faster here).
-const quotedHostBody = "([A-Za-z0-9][A-Za-z0-9_-]*(?:\\.[A-Za-z0-9_-]+)+)(?::(\\d{1,5}))?";
-const quotedHostRe = new RegExp(`"${quotedHostBody}"|'${quotedHostBody}'|\`${quotedHostBody}\``, "g");
+// A quoted dotted name ("api.acme.io", 'db.internal:5432') is found from its end: a dot, a last
+// label starting with a letter, an optional port and the closing quote. Anchoring there rather
+// than on every quote of a source file halves the time; quotedHostAt then reads back to the
+// opening quote.
+const quotedHostEndRe = /[A-Za-z0-9_-]\.[A-Za-z][A-Za-z0-9_-]*(?::(\d{1,5}))?["'`]/g;
+const hostChar = (c: number) => (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 95 || c === 45 || c === 46;
+const alnum = (c: number) => (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57);
+
+/**
+ * For a match of quotedHostEndRe: the name between matching quotes, as
+ * /(["'`])[A-Za-z0-9][A-Za-z0-9_-]*(?:\.[A-Za-z0-9_-]+)+(?::\d{1,5})?\1/ would take it,
+ * or null. `from` is the first offset the opening quote may sit at (after the previous name).
+ */
+function quotedHostAt(text: string, m: RegExpExecArray, from: number): { open: number; name: string } | null {
+  const close = m.index + m[0].length - 1;
+  const nameEnd = m[1] === undefined ? close : close - m[1].length - 1;
+  let start = m.index + 1; // the dot
+  while (start > 0 && hostChar(text.charCodeAt(start - 1))) start--;
+  const open = start - 1;
+  if (open < from || text.charCodeAt(open) !== text.charCodeAt(close) || !alnum(text.charCodeAt(start))) return null;
+  const name = text.slice(start, nameEnd);
+  // No empty label: "a..b" and a trailing dot are not names.
+  if (name.includes("..")) return null;
+  return { open, name };
+}
 const keyedHostRe = /\b(?:host|hostname|endpoint|server|domain|api_host|base_url|baseurl)\s*[:=]\s*([A-Za-z0-9][A-Za-z0-9_-]*(?:\.[A-Za-z0-9_-]+)+)(?::(\d{1,5}))?\s*$/gim;
 
 // `host: name` settings without quotes are looked for in configuration files only.
@@ -151,6 +173,21 @@ function validIpv4(ip: string): boolean {
   return true;
 }
 
+/** Dotted names between matching quotes, with their port: candidates for bare hostnames. */
+export function quotedNames(text: string): Array<{ offset: number; name: string; port: string | undefined }> {
+  const out: Array<{ offset: number; name: string; port: string | undefined }> = [];
+  let nextOpen = 0;
+  quotedHostEndRe.lastIndex = 0;
+  for (let m = quotedHostEndRe.exec(text); m !== null; m = quotedHostEndRe.exec(text)) {
+    const found = quotedHostAt(text, m, nextOpen);
+    if (!found) continue;
+    // Names do not overlap: the next opening quote comes after this closing one.
+    nextOpen = quotedHostEndRe.lastIndex;
+    out.push({ offset: found.open + 1, name: found.name, port: m[1] });
+  }
+  return out;
+}
+
 /** Finds URLs, IPs and hostnames in any text. `at(offset)` converts offsets to line/column. */
 export function extractEndpoints(
   text: string,
@@ -228,10 +265,7 @@ export function extractEndpoints(
     for (const m of text.matchAll(fullV6Re)) v6Candidate(m.index);
   }
   const seenHost = new Set<number>();
-  for (const m of text.matchAll(quotedHostRe)) {
-    const offset = m.index + 1;
-    const name = m[1] ?? m[3] ?? m[5];
-    const port = m[2] ?? m[4] ?? m[6];
+  for (const { offset, name, port } of quotedNames(text)) {
     const host = normalizeHost(name);
     if (inUrl(offset) || !isLikelyHostname(host) || isReservedExample(host)) continue;
     seenHost.add(offset);
