@@ -27,6 +27,28 @@ function ruleText(id: string): string {
   return `Network endpoint used through ${b} (${a})`;
 }
 
+/** What the rule means and what to do about a result: code-scanning UIs show it beside each alert. */
+function ruleHelp(id: string): { full: string; help: string } {
+  if (id.startsWith("secret/")) {
+    return {
+      full: `${ruleText(id)}. A credential in the source is readable by anyone with the code, its history and its builds.`,
+      help:
+        "Remove the secret from the code and its history, rotate it at the provider (treat it as leaked), and load it at run time " +
+        "from the environment or a secret manager. If the value is a placeholder or test data, add the finding to a baseline " +
+        "(trustrun scan --write-baseline) so it no longer fails the scan.",
+    };
+  }
+  const [kind] = id.split("/");
+  const what = kind === "url" || kind === "ip" || kind === "host" ? "An endpoint written in the source" : "An endpoint this code calls through a network client or SDK";
+  return {
+    full: `${ruleText(id)}. ${what}: the program may connect to it at run time.`,
+    help:
+      "Check the destination against your network policy. If the program is meant to reach it (for example a BAA-covered " +
+      "service), allow it with a rule in trustrun.yaml; if not, remove the call or point it at an approved endpoint. The " +
+      "result's verdict says what the policy given to the scan decided: violation, allowed, or not covered.",
+  };
+}
+
 export function renderSarif(result: ScanResult, toolVersion = "0.0.0"): string {
   const ids = [...new Set(result.findings.map((f) => f.rule))].sort();
   const index = new Map(ids.map((id, i) => [id, i]));
@@ -45,6 +67,8 @@ export function renderSarif(result: ScanResult, toolVersion = "0.0.0"): string {
               id,
               name: id.replace(/[^A-Za-z0-9]+(.)?/g, (_, ch: string | undefined) => (ch ? ch.toUpperCase() : "")),
               shortDescription: { text: ruleText(id) },
+              fullDescription: { text: ruleHelp(id).full },
+              help: { text: ruleHelp(id).help },
               defaultConfiguration: { level: id.startsWith("secret/") ? "error" : "note" },
               properties: { tags: [id.startsWith("secret/") ? "security" : "network", "trustrun"] },
             })),
