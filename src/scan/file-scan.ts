@@ -44,6 +44,8 @@ export interface FileJob {
   rel: string;
   bytes: Uint8Array;
   regexOnly: boolean;
+  /** Do not parse here: answer parseLater instead (parsing stays on one thread, see pool.ts). */
+  deferParse?: boolean;
 }
 
 export interface FileAnswer {
@@ -52,6 +54,8 @@ export interface FileAnswer {
   /** Set when the file was not scanned (binary) or only partly (parse failed). */
   skipped?: string;
   parsed: boolean;
+  /** The file needs parsing, left to the thread that parses (no findings given). */
+  parseLater?: boolean;
 }
 
 export async function scanFile(job: FileJob): Promise<FileAnswer> {
@@ -68,6 +72,7 @@ export async function scanFile(job: FileJob): Promise<FileAnswer> {
     : embeddedBlocks(text, language);
   const todo = blocks.filter((b) => b.source.length <= maxParseSize && !looksMinified(b.source) && mightCallNetwork(b.source, b.grammar));
   if (!todo.length) return { id, findings: finishFindings(rel, findings), parsed: false };
+  if (job.deferParse) return { id, findings: [], parsed: false, parseLater: true };
   try {
     // Imported on demand: a regex-only scan never loads tree-sitter.
     const { analyzeSource } = await import("./treesitter/analyze.ts");

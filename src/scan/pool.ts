@@ -1,7 +1,9 @@
 // Runs the per-file work over a list of files on this thread and on Workers at once. Every thread
 // takes the next file from a shared counter and reads it itself: no bytes cross threads, and a
 // thread that finishes early simply takes more. Workers that fail to start or die leave their
-// files to this thread.
+// files to this thread. Parsing stays on this thread: each thread that parses compiles the
+// tree-sitter wasm and grammars itself, which cost more CPU than parallel parsing saved (measured
+// on 2 cores: 0.7 CPU-seconds more and a slower scan), so workers hand those files back.
 import { scanFile, type FileAnswer } from "./file-scan.ts";
 import { createReusingReader } from "./read-file.ts";
 
@@ -36,7 +38,13 @@ export type WorkerMessage = { type: "results"; results: FileResult[] } | { type:
  * Takes files from the shared counter until none is left, scanning each; `emit` receives every
  * result. Used by this thread and by the workers alike.
  */
-export async function drain(files: PoolFile[], regexOnly: boolean, counters: Int32Array, emit: (r: FileResult) => void, tick?: () => void): Promise<void> {
+export async function drain(
+  files: PoolFile[],
+  regexOnly: boolean,
+  counters: Int32Array,
+  emit: (r: FileResult) => void,
+  opts: { tick?: () => void; deferParse?: boolean } = {},
+): Promise<void> {
   const read = createReusingReader(files.reduce((a, f) => Math.max(a, f.size), 0));
   for (let i = Atomics.add(counters, NEXT, 1); i < files.length; i = Atomics.add(counters, NEXT, 1)) {
     const file = files[i];
@@ -53,14 +61,15 @@ export async function drain(files: PoolFile[], regexOnly: boolean, counters: Int
     const size = bytes.length;
     let answer: FileAnswer;
     try {
-      answer = await scanFile({ id: i, rel: file.rel, bytes, regexOnly });
+      answer = await scanFile({ id: i, rel: file.rel, bytes, regexOnly, deferParse: opts.deferParse });
     } catch (err) {
       answer = { id: i, findings: [], parsed: false, skipped: `scan failed: ${(err as Error)?.message ?? err}` };
     }
     emit({ index: i, size, answer });
+    if (answer.parseLater) continue; // counted when it is parsed
     Atomics.add(counters, DONE, 1);
     Atomics.add(counters, DONE_KB, size >> 10);
-    tick?.();
+    opts.tick?.();
   }
 }
 
@@ -85,8 +94,9 @@ export interface ScanFilesOptions {
 export async function scanFiles(files: PoolFile[], opts: ScanFilesOptions): Promise<{ results: Array<FileResult | undefined>; workers: number }> {
   const results: Array<FileResult | undefined> = new Array(files.length);
   const counters = new Int32Array(new SharedArrayBuffer(12));
+  // A file handed back for parsing stays without a result: it is scanned below, with the missing.
   const keep = (r: FileResult) => {
-    results[r.index] = r;
+    if (!r.answer.parseLater) results[r.index] = r;
   };
   let lastProgress = 0;
   const tick = opts.onProgress
@@ -135,19 +145,20 @@ export async function scanFiles(files: PoolFile[], opts: ScanFilesOptions): Prom
       await drain(files, opts.regexOnly, counters, (r) => {
         here++;
         keep(r);
-      }, tick);
+      }, { tick });
     }
     await Promise.all(finished);
   } finally {
     for (const w of threads) w.terminate();
   }
   if (process.env.TRUSTRUN_DEBUG) process.stderr.write(`scan: ${here} of ${files.length} files on the main thread, ${threads.length} workers\n`);
-  // Files a dead worker had taken and not reported.
+  // Files handed back for parsing, and any a dead worker had taken and not reported.
   const missing = files.map((_, i) => i).filter((i) => results[i] === undefined);
   if (missing.length) {
-    const again = new Int32Array(new SharedArrayBuffer(12));
+    // The workers are gone: the counter of files taken can start over on the subset.
+    Atomics.store(counters, NEXT, 0);
     const subset = missing.map((i) => files[i]);
-    await drain(subset, opts.regexOnly, again, (r) => keep({ ...r, index: missing[r.index], answer: { ...r.answer, id: missing[r.index] } }));
+    await drain(subset, opts.regexOnly, counters, (r) => keep({ ...r, index: missing[r.index], answer: { ...r.answer, id: missing[r.index] } }), { tick });
   }
   return { results, workers: threads.length };
 }

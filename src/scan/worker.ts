@@ -15,10 +15,16 @@ self.onmessage = async (ev: MessageEvent<WorkerStart>) => {
     batch = [];
   };
   try {
-    await drain(files, regexOnly, new Int32Array(counters), (r) => {
-      batch.push(r);
-      if (batch.length >= batchSize) flush();
-    });
+    await drain(
+      files,
+      regexOnly,
+      new Int32Array(counters),
+      (r) => {
+        batch.push(r);
+        if (batch.length >= batchSize) flush();
+      },
+      { deferParse: true },
+    );
   } finally {
     flush();
     self.postMessage({ type: "finished" } satisfies WorkerMessage);

@@ -13,7 +13,7 @@ afterAll(() => {
 });
 
 describe.skipIf(!haveBinary)("compiled binary: scan", () => {
-  test("tree-sitter in workers finds the SDK default and the AWS host", async () => {
+  test("with parser workers the binary finds the SDK default and the AWS host", async () => {
     // A copy outside the repository: nothing next to it can supply node_modules.
     const binDir = mkdtempSync(join(tmpdir(), "trustrun-binonly-"));
     const bin = join(binDir, "trustrun");
