@@ -7,6 +7,8 @@ import { lineIndex } from "./lines.ts";
 import { looksMinified, mightCallNetwork } from "./prefilter.ts";
 import { addFingerprints } from "./fingerprint.ts";
 import { detectSecrets } from "./secrets/detect.ts";
+import { secretRules } from "./secrets/rules/index.ts";
+import { textFlags } from "./text-flags.ts";
 import type { RawFinding } from "./types.ts";
 import { extractEndpoints } from "./universal/urls.ts";
 
@@ -16,7 +18,8 @@ export const maxParseSize = 1_000_000;
 export function regexPass(text: string, language: string): RawFinding[] {
   const idx = lineIndex(text);
   const at = (o: number) => idx.position(o);
-  return [...extractEndpoints(text, at, language), ...detectSecrets(text, at, language)];
+  const flags = textFlags(text);
+  return [...extractEndpoints(text, at, language, flags), ...detectSecrets(text, at, language, secretRules, flags.rules)];
 }
 
 /** Same kind, value and position reported twice (regex and an analyzer): keep the first. */

@@ -48,10 +48,11 @@ export function detectSecrets(
   at: (offset: number) => { line: number; column: number },
   language: string,
   rules: SecretRule[] = secretRules,
+  /** The keyword flags of `rules` for this text, when an earlier pass has them (text-flags.ts). */
+  present: Uint8Array = scannerFor(rules).scan(text),
 ): RawFinding[] {
   const out: RawFinding[] = [];
   const taken: Array<[number, number]> = [];
-  const present = scannerFor(rules).scan(text);
   for (let r = 0; r < rules.length; r++) {
     const rule = rules[r];
     if (present[r] === 0) continue;

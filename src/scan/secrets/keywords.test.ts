@@ -22,8 +22,10 @@ test("agrees with includes() on random text for the real rule keywords", () => {
       text += rnd() % 4 === 0 ? pieces[rnd() % pieces.length].slice(0, 1 + (rnd() % 6)) : String.fromCharCode(32 + (rnd() % 95));
     }
     const flags = s.scan(text);
-    const lower = text.toLowerCase();
-    rules.forEach((ks, r) => expect(flags[r]).toBe(ks.some((k) => lower.includes(k.toLowerCase())) ? 1 : 0));
+    // Folded: case, and every digit as "0".
+    const norm = (s: string) => s.toLowerCase().replace(/[0-9]/g, "0");
+    const lower = norm(text);
+    rules.forEach((ks, r) => expect(flags[r]).toBe(ks.some((k) => lower.includes(norm(k))) ? 1 : 0));
   }
 });
 

@@ -1,13 +1,14 @@
 // One pass over a text finds which rules' keywords occur (Aho-Corasick over case-folded ASCII),
-// instead of one full-text search per keyword. Case-sensitive keywords are matched folded: a
-// superset, which the rule's own pattern then narrows.
+// instead of one full-text search per keyword. Case-sensitive keywords are matched folded and all
+// digits are one character ("A3T" matches "a7t", "0.0" any digit, dot, digit): a superset, which
+// the rule's own pattern then narrows.
 
 export interface KeywordScanner {
   /** flags[i] = 1 when a keyword of rule i occurs in the text. */
   scan(text: string): Uint8Array;
 }
 
-const fold = (c: number) => (c >= 65 && c <= 90 ? c + 32 : c);
+const fold = (c: number) => (c >= 65 && c <= 90 ? c + 32 : c >= 49 && c <= 57 ? 48 : c);
 
 export function createKeywordScanner(keywordsPerRule: string[][]): KeywordScanner {
   // Character classes: each folded ASCII char used by a keyword gets its own; everything else is 0.

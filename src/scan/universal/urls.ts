@@ -188,11 +188,19 @@ export function quotedNames(text: string): Array<{ offset: number; name: string;
   return out;
 }
 
+/** What a text can hold, known from an earlier pass (text-flags.ts); without it each is looked for. */
+export interface EndpointGates {
+  scheme: boolean; // "://"
+  doubleColon: boolean; // "::"
+  dottedQuad: boolean; // /\d\.\d{1,3}\.\d{1,3}\.\d/
+}
+
 /** Finds URLs, IPs and hostnames in any text. `at(offset)` converts offsets to line/column. */
 export function extractEndpoints(
   text: string,
   at: (offset: number) => { line: number; column: number },
   language: string,
+  gates?: EndpointGates,
 ): RawFinding[] {
   const out: RawFinding[] = [];
   const urlSpans: Array<[number, number]> = [];
@@ -201,7 +209,7 @@ export function extractEndpoints(
     out.push({ kind, value, host, line, column, language, analyzer: "regex", rule, port });
   };
   // Anchored on "://" (one fast indexOf pass) rather than a regex over every position.
-  for (let i = text.indexOf("://"); i !== -1; i = text.indexOf("://", i + 3)) {
+  for (let i = gates && !gates.scheme ? -1 : text.indexOf("://"); i !== -1; i = text.indexOf("://", i + 3)) {
     let s = i;
     while (s > 0 && s > i - 12 && schemeChar(text.charCodeAt(s - 1))) s--;
     if (s === i || (s > 0 && wordChar(text.charCodeAt(s - 1)))) continue;
@@ -229,7 +237,7 @@ export function extractEndpoints(
     }
     return hi >= 0 && i < urlSpans[hi][1];
   };
-  for (const m of ipv4Gate.test(text) ? text.matchAll(ipv4Re) : []) {
+  for (const m of (gates ? gates.dottedQuad : ipv4Gate.test(text)) ? text.matchAll(ipv4Re) : []) {
     const ip = m[1];
     if (!validIpv4(ip) || inUrl(m.index) || onVersionLine(text, m.index)) continue;
     if (/(?:[=<>~!]=|[\^~])\s*$/.test(text.slice(Math.max(0, m.index - 3), m.index))) continue; // pkg==1.2.3.4
@@ -260,7 +268,7 @@ export function extractEndpoints(
     if (!isIp(ip) || docRanges.test(ip)) return;
     push("ip", ip.toLowerCase(), ip.toLowerCase(), a, "ip/v6", null);
   };
-  for (let i = text.indexOf("::"); i !== -1; i = text.indexOf("::", Math.max(i + 2, v6Candidate(i))));
+  for (let i = gates && !gates.doubleColon ? -1 : text.indexOf("::"); i !== -1; i = text.indexOf("::", Math.max(i + 2, v6Candidate(i))));
   if (mayHoldFullV6(text)) {
     for (const m of text.matchAll(fullV6Re)) v6Candidate(m.index);
   }

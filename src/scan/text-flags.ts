@@ -1,0 +1,25 @@
+// One pass of the keyword automaton per text answers both detectors' cheap questions: which secret
+// rules can match, and whether the text holds "://", "::" or a dotted quad at all, so the endpoint
+// pass skips what cannot be there instead of searching every text again.
+import { createKeywordScanner } from "./secrets/keywords.ts";
+import { secretRules } from "./secrets/rules/index.ts";
+import type { EndpointGates } from "./universal/urls.ts";
+
+// Digits are one class in the automaton ("0" stands for any digit): the nine shapes of
+// /\d\.\d{1,3}\.\d{1,3}\.\d/.
+const dottedQuads = ["0", "00", "000"].flatMap((b) => ["0", "00", "000"].map((c) => `0.${b}.${c}.0`));
+const gateKeywords = [["://"], ["::"], dottedQuads];
+
+export interface TextFlags extends EndpointGates {
+  /** rules[i] = 1 when a keyword of secretRules[i] occurs. */
+  rules: Uint8Array;
+}
+
+let scanner: ReturnType<typeof createKeywordScanner> | null = null;
+
+export function textFlags(text: string): TextFlags {
+  scanner ??= createKeywordScanner([...secretRules.map((r) => r.keywords), ...gateKeywords]);
+  const all = scanner.scan(text);
+  const n = secretRules.length;
+  return { rules: all.subarray(0, n), scheme: all[n] === 1, doubleColon: all[n + 1] === 1, dottedQuad: all[n + 2] === 1 };
+}
