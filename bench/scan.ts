@@ -1,6 +1,6 @@
 // Scan throughput: builds a tree from installed npm packages plus the Python standard library in
 // a temp dir, then times `trustrun scan` in regex-only and full (regex + tree-sitter) modes.
-//   bun bench/scan.ts [--with-secretlint] [--binary dist/trustrun] [--keep]
+//   bun bench/scan.ts [--with-secretlint] [--binary dist/trustrun] [--keep] [--rounds N (default 3)]
 // --with-secretlint installs secretlint + the recommended preset into a temp dir (never the
 // project) and runs it over the same tree: time ratio and findings of each tool.
 import { $ } from "bun";
@@ -12,6 +12,7 @@ const root = new URL("..", import.meta.url).pathname;
 const args = process.argv.slice(2);
 const withSecretlint = args.includes("--with-secretlint");
 const keep = args.includes("--keep");
+const rounds = args.includes("--rounds") ? Math.max(1, Math.min(21, Number(args[args.indexOf("--rounds") + 1]) || 3)) : 3;
 // Absolute: the scans run with the tree as their working directory.
 const binArg = args.includes("--binary") ? resolve(args[args.indexOf("--binary") + 1]) : join(root, "dist/trustrun");
 
@@ -114,14 +115,25 @@ console.log(`load average: ${(await import("node:os")).loadavg().map((x) => x.to
 console.log(`reading every file alone: ${(size.bytes / 1e6 / (readMs / 1000)).toFixed(0)} MB/s`);
 console.log("MB/s below = bytes scanned (binary and oversized files excluded) / wall time");
 console.log(`scanner: ${existsSync(binArg) ? binArg : "bun src/index.ts"} (wall time includes process start)`);
-const regex = await runScan("regex-only", ["--regex-only"]);
-show(regex);
-// Without the SQLite write of every finding: the scan itself.
-show(await runScan("regex-only, --no-store", ["--regex-only", "--no-store"]));
-show(await runScan("full, no workers", ["--workers", "0"]));
-show(await runScan("full, 2 workers", ["--workers", "2"]));
-const full = await runScan(`full (default workers)`, []);
-show(full);
+// Modes run interleaved, `rounds` times each; the median run of each mode is shown.
+const modes: Array<[string, string[]]> = [
+  ["regex-only", ["--regex-only"]],
+  // Without the SQLite write of every finding: the scan itself.
+  ["regex-only, --no-store", ["--regex-only", "--no-store"]],
+  ["regex-only, main thread", ["--regex-only", "--workers", "0"]],
+  ["full, main thread", ["--workers", "0"]],
+  ["full (default workers)", []],
+];
+const runs = new Map<string, Run[]>(modes.map(([label]) => [label, []]));
+for (let r = 0; r < rounds; r++) for (const [label, extra] of modes) runs.get(label)!.push(await runScan(label, extra));
+const median = (label: string): Run => {
+  const sorted = [...runs.get(label)!].sort((a, b) => a.ms - b.ms);
+  return sorted[Math.floor(sorted.length / 2)];
+};
+console.log(`medians of ${rounds} interleaved rounds:`);
+for (const [label] of modes) show(median(label));
+const regex = median("regex-only");
+const full = median("full (default workers)");
 
 if (withSecretlint) {
   const dir = mkdtempSync(join(tmpdir(), "trustrun-bench-secretlint-"));
