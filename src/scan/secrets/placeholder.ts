@@ -8,5 +8,10 @@ export function isPlaceholder(v: string): boolean {
   if (/^(.)\1+$/.test(v)) return true;
   if (/(?:^|[_-])(?:your|my|insert|replace|enter|put|paste|some|example|sample|dummy|fake|placeholder|redacted|xxxx|test)(?:[_-]|$)/i.test(v)) return true;
   if (/^(?:x{3,}|X{3,})|(?:x{4,}|X{4,})$/.test(v)) return true;
+  // AWS's documented example values (AKIA...EXAMPLE, ...EXAMPLEKEY, ...-EXAMPLE11111), masked
+  // runs (XXXXXX) and elided values (sk-...).
+  if (/example|XXXXXX|xxxxxx|\.\.\.|…/i.test(v)) return true;
+  // Keyboard and counting runs that test fixtures use (token-0123456789, sk-abcdefghijklmnop).
+  if (/0123456|1234567|2345678|abcdefg|qwerty/i.test(v)) return true;
   return false;
 }

@@ -13,15 +13,29 @@ export const azureCognitiveKey: SecretRule = {
   falsePositives: [`AZURE_OPENAI_API_KEY=${"0".repeat(32)}`, "azure_endpoint = 'https://x.openai.azure.com'"],
 };
 
+// Storage (and Cosmos DB) account keys in a connection string; a key assigned to a name on its own
+// (AZURE_STORAGE_KEY=...) is the generic rule's.
 export const azureStorageKey: SecretRule = {
   id: "azure-storage-account-key",
-  description: "Azure storage account key in a connection string",
+  description: "Azure storage or Cosmos DB account key in a connection string",
   regex: /AccountKey=([A-Za-z0-9+/]{86,88}={0,2})/g,
   group: 1,
   keywords: ["AccountKey="],
   entropy: 4.5,
   truePositives: [`DefaultEndpointsProtocol=https;AccountName=acct;${fake("AccountKey=", body(86, b64, 33), "==")};EndpointSuffix=core.windows.net`],
   falsePositives: ["AccountKey=<your-key>", `AccountKey=${"A".repeat(86)}==`],
+};
+
+// Service Bus, Event Hubs, IoT Hub, SignalR, Relay: SharedAccessKey=<32 bytes, base64>.
+export const azureSharedAccessKey: SecretRule = {
+  id: "azure-shared-access-key",
+  description: "Azure Service Bus / Event Hubs / IoT Hub shared access key",
+  regex: /SharedAccessKey=([A-Za-z0-9+/]{42,43}=)(?![A-Za-z0-9+/=])/g,
+  group: 1,
+  keywords: ["SharedAccessKey="],
+  entropy: 4,
+  truePositives: [`Endpoint=sb://acme.servicebus.windows.net/;SharedAccessKeyName=RootManageSharedAccessKey;${fake("SharedAccess", "Key=", body(43, b64, 38), "=")}`],
+  falsePositives: ["Endpoint=sb://x.servicebus.windows.net/;SharedAccessKeyName=Root;SharedAccessKey=<key>", `SharedAccessKey=${"A".repeat(43)}=`],
 };
 
 export const azureAdClientSecret: SecretRule = {
@@ -46,4 +60,4 @@ export const azureSasToken: SecretRule = {
   falsePositives: ["?sv=2022-11-02&sig=REDACTED"],
 };
 
-export const rules = [azureCognitiveKey, azureStorageKey, azureAdClientSecret, azureSasToken];
+export const rules = [azureCognitiveKey, azureStorageKey, azureSharedAccessKey, azureAdClientSecret, azureSasToken];

@@ -1,6 +1,7 @@
 import { body, fake } from "../fake.ts";
 import type { SecretRule } from "../types.ts";
 import { isPlaceholder } from "../placeholder.ts";
+import { plausibleSecret } from "./generic.ts";
 
 const urlSchemes = /(?:^|[^A-Za-z0-9+])(?:postgres(?:ql)?|mysql|mariadb|mongodb(?:\+srv)?|rediss?|amqps?|mssql|sqlserver|ftps?|sftp|https?|clickhouse|snowflake)(?:\+\w+)?$/;
 
@@ -8,7 +9,8 @@ export const urlPassword: SecretRule = {
   id: "connection-string-password",
   description: "Password in a database or broker URL",
   // Anchored on "://" (fast); the scheme is checked in validate.
-  regex: /:\/\/[^\s:/@"'`]{1,64}:([^\s@/"'`]{3,128})@[A-Za-z0-9.[\]-]+/g,
+  // The user may be empty (redis://:password@host).
+  regex: /:\/\/[^\s:/@"'`]{0,64}:([^\s@/"'`]{3,128})@[A-Za-z0-9.[\]-]+/g,
   group: 1,
   keywords: ["://"],
   validate: (s, m) => {
@@ -18,6 +20,7 @@ export const urlPassword: SecretRule = {
   truePositives: [
     `DATABASE_URL=postgres://app:${fake("Zr8", body(12, undefined, 91))}@db.internal:5432/prod`,
     `mongodb+srv://svc:${fake("Qm2", body(10, undefined, 92))}@cluster0.abcd.mongodb.net/`,
+    `REDIS_URL=redis://:${fake("Bh-", body(10, undefined, 95))}@cache.internal:6379/0`,
   ],
   falsePositives: [
     "postgres://user:password@localhost/db",
@@ -40,4 +43,56 @@ export const adoPassword: SecretRule = {
   falsePositives: ["Server=x;User Id=u;Password={your_password};", "Server=x;Password=${PW};"],
 };
 
-export const rules = [urlPassword, adoPassword];
+// Secrets in a URL's query: JDBC ...?user=app&password=..., REST ...?api_key=...&format=json.
+export const querySecret: SecretRule = {
+  id: "url-query-secret",
+  description: "Password, key or token in a URL query (JDBC and other connection URLs, API calls)",
+  regex: /[?&]([A-Za-z_][\w.-]{0,40})=([^&\s"'`#;<>]{3,200})/g,
+  group: 2,
+  // A secret word ending a query parameter's name: ?password=, &api_key=, ?access_token=...
+  keywords: ["?", "&", "_", "-"].flatMap((p) => ["password=", "passwd=", "pwd=", "key=", "token=", "secret="].map((w) => p + w)).concat(["apikey="]),
+  validate: (_s, m) => {
+    const [, name, value] = m;
+    if (/[{}$%]/.test(value)) return false;
+    const ok = /^(?:password|passwd|pwd)$/i.test(name) ? !isPlaceholder(value) : plausibleSecret(name, value);
+    if (!ok) return false;
+    // in a URL on the same line, and not an image's (badge tokens are meant to be public)
+    const text = m.input ?? "";
+    const at = m.index ?? 0;
+    const lineStart = text.lastIndexOf("\n", at - 1) + 1;
+    const url = Math.max(text.lastIndexOf("://", at), text.lastIndexOf("jdbc:", at));
+    return url >= lineStart && !/[\s"'`]/.test(text.slice(url, at)) && !/\.(?:svg|png|gif|jpe?g|webp)$/i.test(text.slice(url, at));
+  },
+  truePositives: [
+    `spring.datasource.url=jdbc:postgresql://db.internal:5432/app?user=app&${fake("password=", "Xbs", body(10, undefined, 96))}`,
+    `url = "https://api.example.com/v1/data?private_token=${body(32, "0123456789abcdef", 97)}&format=json"`,
+  ],
+  falsePositives: ["jdbc:mysql://db/app?user=root&password=${DB_PASSWORD}", "https://x.io/login?user=a&password=password", "?password=%s", "see ?password= in the docs", "https://x.io/cb?state=abc&token_type=bearer", `https://cdn.example.com/app.js?key=${"v1-2-3"}`, `[![codecov](https://codecov.io/gh/acme/x/graph/badge.svg?token=${body(10, undefined, 98)})]`],
+};
+
+// curl -u user:password (the password is the secret); placeholders and $VARS are not.
+export const curlUserPassword: SecretRule = {
+  id: "curl-user-password",
+  description: "Password in a curl -u / --user option",
+  regex: /\bcurl\b[^\n]*?[ \t](?:-u|--user)(?:[ \t]+|=)["']?([^\s"':]{1,64}):([^\s"'`,]{3,128})["']?/g,
+  group: 2,
+  keywords: [" -u", "--user"],
+  entropy: 2,
+  validate: (s) => !isPlaceholder(s) && !/^(?:\$|\[|<|\{)|^(?:token|pass|password|pwd|test|secret)$/i.test(s),
+  truePositives: [`curl -u admin:${fake("Op", "DL7sNC_-r", "pXBA0")} https://jenkins.internal/api/json`, `curl -s --user "svc-etl:${fake("Mi", "HFtLr~0pk1gO")}" https://nexus.internal/`],
+  falsePositives: ['curl -u "$USER:$PASS" https://x', "curl -u user:password https://x", "curl --user neo4j:[PASSWORD] http://x", "curl -u <user>:<password> https://x", "curl -u username:token", "and `curl -u user:pass`, in the docs"],
+};
+
+// Database and registry clients given a password on the command line.
+export const cliPassword: SecretRule = {
+  id: "cli-password",
+  description: "Password on a mysql / docker login / twine / sshpass command line",
+  regex: /\b(?:mysql|mysqldump|mysqladmin|mariadb)\b[^\n]*?[ \t]-p([^\s"'`$-][^\s"'`]{3,127})|\b(?:(?:docker|podman|helm registry|oras)[ \t]+login|twine[ \t]+upload|sshpass)\b[^\n]*?[ \t](?:-p|--password)(?:[ \t]+|=)["']?([^\s"'`$-][^\s"'`]{3,127})/g,
+  keywords: ["mysql", "mariadb", "docker login", "podman login", "registry login", "oras login", "twine upload", "sshpass"],
+  entropy: 2,
+  validate: (s) => !isPlaceholder(s) && !/^(?:\[|<|\{)/.test(s),
+  truePositives: [`mysql -h db.internal -u root -p${fake("Tq", "t9~cY6-U6Oo2")} warehouse`, `docker login -u deploy -p ${fake("Dz", "WmdeSs-wd14")} registry.acme.io`],
+  falsePositives: ["mysql -u root -p", "docker login -u x -p $TOKEN registry", "docker run -p 8080:8080 app", "mysql -u root -p<password> db", "sshpass -p password ssh host"],
+};
+
+export const rules = [urlPassword, adoPassword, querySecret, curlUserPassword, cliPassword];

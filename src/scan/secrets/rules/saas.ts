@@ -87,4 +87,133 @@ export const sentryToken: SecretRule = {
   falsePositives: ["sntrys_short"],
 };
 
-export const rules = [databricksToken, postmanKey, newRelicKey, shopifyToken, linearKey, telegramBotToken, sentryToken];
+// Sentry DSNs: the client key (32 hex) before "@", and in the legacy form a secret key after ":".
+// Sentry treats the client key as safe for browser code, but a DSN in a repository still lets
+// anyone send events to the project; the legacy secret key is a credential.
+export const sentryDsn: SecretRule = {
+  id: "sentry-dsn",
+  description: "Sentry DSN (client key, or legacy secret key)",
+  regex: /\bhttps?:\/\/([0-9a-f]{32})(?::([0-9a-f]{32}))?@(?:o\d+\.ingest\.(?:[a-z]{2}\.)?sentry\.io|(?:app\.)?sentry\.io|sentry\.[a-z0-9.-]+)\/\d+/g,
+  keywords: ["sentry"],
+  entropy: 3,
+  truePositives: [
+    `SENTRY_DSN="https://${body(32, hex, 129)}@o${"4871234"}.ingest.us.sentry.io/${"4878430"}"`,
+    `sentry_sdk.init(dsn="https://${body(32, hex, 130)}:${body(32, hex, 131)}@sentry.io/${"12345"}")`,
+  ],
+  falsePositives: ["SENTRY_DSN=https://examplePublicKey@o0.ingest.sentry.io/0", `https://${"0".repeat(32)}@o1.ingest.sentry.io/1`],
+};
+
+export const herokuKey: SecretRule = {
+  id: "heroku-api-key",
+  description: "Heroku API key (HRKU- token, or a UUID named as a Heroku key)",
+  regex: /\b(HRKU-AA[0-9A-Za-z_-]{58})(?![0-9A-Za-z_-])|[Hh][Ee][Rr][Oo][Kk][Uu][\w.-]{0,30}["'`\]]{0,2}[ \t]*(?::=|=>|<-|[:=]|[ \t])[ \t]*["'`]?([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\b/g,
+  keywords: ["HRKU-", "heroku"],
+  entropy: 3,
+  showPrefix: 5,
+  truePositives: [
+    `HEROKU_API_KEY=${fake("HR", "KU-AA", body(58, undefined, 136))}`,
+    `heroku_api_key = "${body(8, hex, 137)}-${body(4, hex, 138)}-4${body(3, hex, 139)}-a${body(3, hex, 140)}-${body(12, hex, 141)}"`,
+  ],
+  falsePositives: ['heroku_app_name = "acme-web"', "HRKU-AAxxxxxx", `heroku_key = "12345678-ABCD-ABCD-ABCD-1234567890AB"`],
+};
+
+export const vaultToken: SecretRule = {
+  id: "vault-token",
+  description: "HashiCorp Vault service or batch token",
+  regex: /\b(hv[sb]\.[A-Za-z0-9_-]{90,300})(?![A-Za-z0-9_-])/g,
+  group: 1,
+  keywords: ["hvs.", "hvb."],
+  entropy: 4,
+  showPrefix: 4,
+  truePositives: [`VAULT_TOKEN=${fake("hv", "s.", body(96, undefined, 142))}`],
+  falsePositives: [`hvs.${"x".repeat(96)}`, "hvs.short"],
+};
+
+export const dopplerToken: SecretRule = {
+  id: "doppler-token",
+  description: "Doppler service or personal token",
+  regex: /\b(dp\.(?:pt|st|sa|ct|scim|audit)\.[A-Za-z0-9]{40,44})(?![A-Za-z0-9])/g,
+  group: 1,
+  keywords: ["dp.pt.", "dp.st.", "dp.sa.", "dp.ct.", "dp.scim.", "dp.audit."],
+  entropy: 3.5,
+  showPrefix: 6,
+  truePositives: [`DOPPLER_TOKEN="${fake("dp", ".pt.", body(43, undefined, 143))}"`],
+  falsePositives: [`dp.pt.${"x".repeat(43)}`],
+};
+
+export const notionToken: SecretRule = {
+  id: "notion-token",
+  description: "Notion integration token",
+  regex: /\b(ntn_\d{11}[A-Za-z0-9]{35}|secret_[A-Za-z0-9]{43})(?![A-Za-z0-9])/g,
+  group: 1,
+  keywords: ["ntn_", "secret_"],
+  entropy: 4,
+  showPrefix: 4,
+  truePositives: [`NOTION_TOKEN=${fake("nt", "n_", "52289332330", body(35, undefined, 144))}`],
+  falsePositives: ["ntn_12345", `secret_${"a".repeat(43)}`],
+};
+
+export const brevoKey: SecretRule = {
+  id: "brevo-api-key",
+  description: "Brevo (Sendinblue) API key",
+  regex: /\b(xkeysib-[a-f0-9]{64}-[A-Za-z0-9]{16})(?![A-Za-z0-9])/g,
+  group: 1,
+  keywords: ["xkeysib-"],
+  entropy: 3,
+  showPrefix: 8,
+  truePositives: [fake("xkey", "sib-", body(64, hex, 145), "-", body(16, undefined, 146))],
+  falsePositives: ["xkeysib-xxxx"],
+};
+
+export const ageKey: SecretRule = {
+  id: "age-secret-key",
+  description: "age encryption secret key",
+  regex: /\b(AGE-SECRET-KEY-1[QPZRY9X8GF2TVDW0S3JN54KHCE6MUA7L]{58})(?![A-Z0-9])/g,
+  group: 1,
+  keywords: ["AGE-SECRET-KEY-1"],
+  entropy: 3.5,
+  showPrefix: 15,
+  truePositives: [fake("AGE-SECRET", "-KEY-1", body(58, "QPZRY9X8GF2TVDW0S3JN54KHCE6MUA7L", 147))],
+  falsePositives: ["AGE-SECRET-KEY-1QQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQ", "# age public key: age1ql3z7hjy54pw3hyww5ayyfg7zqgvc7w3j2elw8zmrj2kg5sfn9aqmcac8p"],
+};
+
+export const digitaloceanToken: SecretRule = {
+  id: "digitalocean-token",
+  description: "DigitalOcean personal access, OAuth or refresh token",
+  regex: /\b(do[opr]_v1_[a-f0-9]{64})(?![A-Za-z0-9])/g,
+  group: 1,
+  keywords: ["dop_v1_", "doo_v1_", "dor_v1_"],
+  entropy: 3,
+  showPrefix: 7,
+  truePositives: [fake("do", "p_v1_", body(64, hex, 148))],
+  falsePositives: [`dop_v1_${"0".repeat(64)}`],
+};
+
+export const grafanaToken: SecretRule = {
+  id: "grafana-token",
+  description: "Grafana service-account token or Grafana Cloud token",
+  regex: /\b(glsa_[A-Za-z0-9]{32}_[A-Fa-f0-9]{8}|glc_[A-Za-z0-9+/]{32,400}={0,3})(?![A-Za-z0-9+/=_])/g,
+  group: 1,
+  keywords: ["glsa_", "glc_"],
+  entropy: 3.5,
+  showPrefix: 5,
+  truePositives: [fake("gl", "sa_", body(32, undefined, 149), "_", body(8, hex, 150)), `GRAFANA_TOKEN=${fake("gl", "c_", body(80, undefined, 151))}`],
+  falsePositives: ["glsa_short", `glc_${"A".repeat(40)}`],
+};
+
+export const pulumiToken: SecretRule = {
+  id: "pulumi-access-token",
+  description: "Pulumi access token",
+  regex: /\b(pul-[a-f0-9]{40})(?![A-Za-z0-9])/g,
+  group: 1,
+  keywords: ["pul-"],
+  entropy: 3,
+  showPrefix: 4,
+  truePositives: [`PULUMI_ACCESS_TOKEN=${fake("pu", "l-", body(40, hex, 152))}`],
+  falsePositives: [`pul-${"0".repeat(40)}`, "pul-request"],
+};
+
+export const rules = [
+  databricksToken, postmanKey, newRelicKey, shopifyToken, linearKey, telegramBotToken, sentryToken, sentryDsn, herokuKey,
+  vaultToken, dopplerToken, notionToken, brevoKey, ageKey, digitaloceanToken, grafanaToken, pulumiToken,
+];

@@ -11,7 +11,7 @@ export const slackToken: SecretRule = {
   entropy: 3,
   validate: (s) => !isPlaceholder(s.slice(5)),
   showPrefix: 5,
-  truePositives: [fake("xo", "xb-", "1234567890123-1234567890123-", body(24, undefined, 61))],
+  truePositives: [fake("xo", "xb-", body(13, "0123456789", 63), "-", body(13, "0123456789", 64), "-", body(24, undefined, 61))],
   falsePositives: ["xoxb-your-token", "xoxb-xxxxxxxxxx-xxxxxxxxxxxx"],
 };
 
