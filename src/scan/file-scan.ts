@@ -19,7 +19,7 @@ export function regexPass(text: string, language: string): RawFinding[] {
   const idx = lineIndex(text);
   const at = (o: number) => idx.position(o);
   const flags = textFlags(text);
-  return [...extractEndpoints(text, at, language, flags), ...detectSecrets(text, at, language, secretRules, flags.rules)];
+  return [...extractEndpoints(text, at, language, flags), ...detectSecrets(text, at, language, secretRules, flags.keywords)];
 }
 
 /** Same kind, value and position reported twice (regex and an analyzer): keep the first. */

@@ -1,6 +1,7 @@
 // One pass of the keyword automaton per text answers both detectors' cheap questions: which secret
 // rules can match, and whether the text holds "://", "::" or a dotted quad at all, so the endpoint
 // pass skips what cannot be there instead of searching every text again.
+import { hitArrays } from "./secrets/detect.ts";
 import { createKeywordScanner } from "./secrets/keywords.ts";
 import { secretRules } from "./secrets/rules/index.ts";
 import type { EndpointGates } from "./universal/urls.ts";
@@ -11,15 +12,16 @@ const dottedQuads = ["0", "00", "000"].flatMap((b) => ["0", "00", "000"].map((c)
 const gateKeywords = [["://"], ["::"], dottedQuads];
 
 export interface TextFlags extends EndpointGates {
-  /** rules[i] = 1 when a keyword of secretRules[i] occurs. */
-  rules: Uint8Array;
+  /** For detectSecrets: present[i] = 1 when a keyword of secretRules[i] occurs; where the line-scoped rules' keywords end. */
+  keywords: { present: Uint8Array; hits: Array<number[] | undefined> };
 }
 
 let scanner: ReturnType<typeof createKeywordScanner> | null = null;
 
 export function textFlags(text: string): TextFlags {
   scanner ??= createKeywordScanner([...secretRules.map((r) => r.keywords), ...gateKeywords]);
-  const all = scanner.scan(text);
+  const hits = hitArrays(secretRules);
+  const all = scanner.scan(text, hits);
   const n = secretRules.length;
-  return { rules: all.subarray(0, n), scheme: all[n] === 1, doubleColon: all[n + 1] === 1, dottedQuad: all[n + 2] === 1 };
+  return { keywords: { present: all.subarray(0, n), hits }, scheme: all[n] === 1, doubleColon: all[n + 1] === 1, dottedQuad: all[n + 2] === 1 };
 }

@@ -15,12 +15,45 @@ function secretOf(rule: SecretRule, m: RegExpMatchArray): { value: string; offse
   return { value, offset: (m.index ?? 0) + Math.max(0, rel) };
 }
 
-/** Matches of one rule in a text (used by the rule tests as well). */
-export function matchRule(rule: SecretRule, text: string): Array<{ value: string; offset: number }> {
+/**
+ * Where a line-scoped rule can match: from the start of each keyword's line to the end of the line
+ * `lines` below, merged, in text order.
+ */
+export function keywordRegions(text: string, hits: number[], lines: number): Array<[number, number]> {
+  const regions: Array<[number, number]> = [];
+  for (const h of [...hits].sort((a, b) => a - b)) {
+    const last = regions[regions.length - 1];
+    const start = text.lastIndexOf("\n", h) + 1;
+    let end = h;
+    for (let k = 0; k <= lines && end !== -1; k++) end = text.indexOf("\n", k === 0 ? end : end + 1);
+    const stop = end === -1 ? text.length : end;
+    if (last && start <= last[1]) last[1] = Math.max(last[1], stop);
+    else regions.push([start, stop]);
+  }
+  return regions;
+}
+
+/**
+ * Matches of one rule in a text (used by the rule tests as well); with `regions`, only matches
+ * that start inside one of them.
+ */
+export function matchRule(rule: SecretRule, text: string, regions?: Array<[number, number]>): Array<{ value: string; offset: number }> {
   const out: Array<{ value: string; offset: number }> = [];
-  rule.regex.lastIndex = 0;
+  const re = rule.regex;
   let n = 0;
-  for (const m of text.matchAll(rule.regex)) {
+  let region = 0;
+  re.lastIndex = regions ? (regions[0]?.[0] ?? text.length + 1) : 0;
+  for (let m = re.exec(text); m !== null; m = re.exec(text)) {
+    if (m[0].length === 0) re.lastIndex++; // never loop on an empty match
+    if (regions) {
+      while (region < regions.length && m.index >= regions[region][1]) region++;
+      if (region >= regions.length) break;
+      if (m.index < regions[region][0]) {
+        // Past the end of a region: go on from the next one.
+        re.lastIndex = Math.max(re.lastIndex, regions[region][0]);
+        continue;
+      }
+    }
     if (++n > 10_000) break; // bound pathological inputs
     const s = secretOf(rule, m);
     if (!s) continue;
@@ -30,6 +63,7 @@ export function matchRule(rule: SecretRule, text: string): Array<{ value: string
     if (rule.entropy !== undefined && shannonEntropy(s.value) < rule.entropy) continue;
     out.push(s);
   }
+  re.lastIndex = 0;
   return out;
 }
 
@@ -43,20 +77,32 @@ function scannerFor(rules: SecretRule[]): KeywordScanner {
   return s;
 }
 
+/** Hit arrays for the line-scoped rules (undefined for the others). */
+export function hitArrays(rules: SecretRule[]): Array<number[] | undefined> {
+  return rules.map((r) => (r.keywordLines === undefined ? undefined : []));
+}
+
+function scanKeywords(rules: SecretRule[], text: string): { present: Uint8Array; hits: Array<number[] | undefined> } {
+  const hits = hitArrays(rules);
+  return { present: scannerFor(rules).scan(text, hits), hits };
+}
+
 export function detectSecrets(
   text: string,
   at: (offset: number) => { line: number; column: number },
   language: string,
   rules: SecretRule[] = secretRules,
-  /** The keyword flags of `rules` for this text, when an earlier pass has them (text-flags.ts). */
-  present: Uint8Array = scannerFor(rules).scan(text),
+  /** The keyword flags and hits of `rules` for this text, when an earlier pass has them (text-flags.ts). */
+  keywords: { present: Uint8Array; hits: Array<number[] | undefined> } = scanKeywords(rules, text),
 ): RawFinding[] {
+  const { present, hits } = keywords;
   const out: RawFinding[] = [];
   const taken: Array<[number, number]> = [];
   for (let r = 0; r < rules.length; r++) {
     const rule = rules[r];
     if (present[r] === 0) continue;
-    for (const s of matchRule(rule, text)) {
+    const regions = rule.keywordLines === undefined ? undefined : keywordRegions(text, hits[r] ?? [], rule.keywordLines);
+    for (const s of matchRule(rule, text, regions)) {
       const end = s.offset + s.value.length;
       // One finding per secret: the first (most specific) rule wins overlapping spans.
       if (taken.some(([a, b]) => s.offset < b && end > a)) continue;

@@ -4,8 +4,11 @@
 // the rule's own pattern then narrows.
 
 export interface KeywordScanner {
-  /** flags[i] = 1 when a keyword of rule i occurs in the text. */
-  scan(text: string): Uint8Array;
+  /**
+   * flags[i] = 1 when a keyword of rule i occurs in the text. With `hits`, the offset where each
+   * keyword of rule i ends is pushed to hits[i] too, for the rules that have an array there.
+   */
+  scan(text: string, hits?: Array<number[] | undefined>): Uint8Array;
 }
 
 const fold = (c: number) => (c >= 65 && c <= 90 ? c + 32 : c >= 49 && c <= 57 ? 48 : c);
@@ -79,9 +82,15 @@ export function createKeywordScanner(keywordsPerRule: string[][]): KeywordScanne
   const overlap = Math.max(...keywordsPerRule.flat().map((k) => k.length)) - 1;
 
   return {
-    scan(text) {
+    scan(text, hits) {
       const flags = new Uint8Array(rules);
       const len = text.length;
+      const found = (rs: number[], at: number) => {
+        for (const r of rs) {
+          flags[r] = 1;
+          hits?.[r]?.push(at);
+        }
+      };
       // Two automata run over the two halves at once: each step waits on its previous table load,
       // so interleaving two independent chains nearly doubles the throughput. The second half
       // starts `overlap` characters early, so a keyword across the middle is still seen.
@@ -93,13 +102,13 @@ export function createKeywordScanner(keywordsPerRule: string[][]): KeywordScanne
       for (let j = from2; i < half; i++, j++) {
         s1 = next[s1 + table[text.charCodeAt(i)]];
         s2 = next[s2 + table[text.charCodeAt(j)]];
-        if (accept[s1] === 1) for (const r of outputs[s1 / classes]) flags[r] = 1;
-        if (accept[s2] === 1) for (const r of outputs[s2 / classes]) flags[r] = 1;
+        if (accept[s1] === 1) found(outputs[s1 / classes], i);
+        if (accept[s2] === 1) found(outputs[s2 / classes], j);
       }
       // The second chain covered from2 .. from2 + half; the rest of the text from there.
       for (let j = from2 + half; j < len; j++) {
         s2 = next[s2 + table[text.charCodeAt(j)]];
-        if (accept[s2] === 1) for (const r of outputs[s2 / classes]) flags[r] = 1;
+        if (accept[s2] === 1) found(outputs[s2 / classes], j);
       }
       return flags;
     },

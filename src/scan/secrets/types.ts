@@ -8,6 +8,12 @@ export interface SecretRule {
   group?: number;
   /** The rule runs only if the text contains one of these (ASCII, compared case-insensitively). */
   keywords: string[];
+  /**
+   * Line-scoped rules: a match starts on a keyword's line or at most this many lines below it, so
+   * the rule runs only there (a secret's name holds the keyword and precedes its value). Without
+   * it the rule runs over the whole text once any keyword occurs.
+   */
+  keywordLines?: number;
   /** Minimum Shannon entropy (bits per char) of the secret. */
   entropy?: number;
   /** Extra check on the secret; false drops the match. */
