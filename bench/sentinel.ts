@@ -1,6 +1,8 @@
 // Sentinel overhead: µs added per local HTTP request (new connection, keep-alive, fetch) with
 // the agent loaded vs without, the agent's memory, and its start-up cost, on every runtime found.
-// Run: ./node_modules/.bin/bun bench/sentinel.ts [--requests 2000] [--rounds 5]
+// Run: ./node_modules/.bin/bun bench/sentinel.ts [--requests 2000] [--rounds 5] [--warmup 3000]
+// Steady state: a client needs ~3,000 requests before its CPU per request settles (JIT tiers;
+// Node 20's first 500 cost ~3x the later ones), so the default warm-up is 3,000 requests.
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -8,14 +10,15 @@ import { parseArgs } from "node:util";
 import { prepareSentinel } from "../src/sentinel/inject.ts";
 import { availableRuntimes, type RuntimeInfo } from "../test/sentinel/harness.ts";
 
-const { values } = parseArgs({ options: { requests: { type: "string", default: "2000" }, rounds: { type: "string", default: "5" }, startups: { type: "string", default: "20" } } });
+const { values } = parseArgs({ options: { requests: { type: "string", default: "2000" }, rounds: { type: "string", default: "5" }, startups: { type: "string", default: "20" }, warmup: { type: "string", default: "3000" } } });
 const N = Math.max(100, Number(values.requests));
+const WARMUP = Math.max(0, Number(values.warmup));
 const ROUNDS = Math.max(1, Number(values.rounds));
 const STARTUPS = Math.max(3, Number(values.startups));
 
 const client = `
 const http = require('http');
-const [mode, port, n] = [process.argv[2], +process.argv[3], +process.argv[4]];
+const [mode, port, n, warm] = [process.argv[2], +process.argv[3], +process.argv[4], +process.argv[5]];
 const keep = new http.Agent({ keepAlive: true, maxSockets: 1 });
 function get(agent) {
   return new Promise((resolve, reject) => {
@@ -31,7 +34,7 @@ async function one() {
   await r.text();
 }
 (async () => {
-  for (let i = 0; i < 200; i++) await one(); // warm-up: JIT, caches, pools
+  for (let i = 0; i < warm; i++) await one(); // warm-up: JIT tiers, caches, pools
   const t0 = performance.now();
   const c0 = process.cpuUsage();
   for (let i = 0; i < n; i++) await one();
@@ -54,7 +57,7 @@ const server = { port: Number(new TextDecoder().decode(portLine).trim()), stop: 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 async function runClient(rt: RuntimeInfo, mode: string, env: Record<string, string>) {
-  const p = Bun.spawn([rt.exe, clientPath, mode, String(server.port), String(N)], { env: { PATH: process.env.PATH ?? "", ...env }, stdout: "pipe", stderr: "pipe" });
+  const p = Bun.spawn([rt.exe, clientPath, mode, String(server.port), String(N), String(WARMUP)], { env: { PATH: process.env.PATH ?? "", ...env }, stdout: "pipe", stderr: "pipe" });
   const [out, err, code] = await Promise.all([new Response(p.stdout).text(), new Response(p.stderr).text(), p.exited]);
   if (code !== 0) throw new Error(`${rt.name} ${mode} failed: ${err.slice(0, 500)}`);
   return JSON.parse(out.trim().split("\n").pop()!) as { usPerReq: number; cpuPerReq: number; rss: number; heap: number };
@@ -78,7 +81,7 @@ async function startupMs(rt: RuntimeInfo, env: Record<string, string>, code = "0
 }
 
 const rows: string[] = [];
-console.log(`sentinel bench: ${N} sequential requests per run, median of ${ROUNDS} rounds, loopback Bun.serve server`);
+console.log(`sentinel bench: ${N} sequential requests per run after ${WARMUP} warm-up requests, median of ${ROUNDS} rounds, loopback Bun.serve server`);
 for (const rt of availableRuntimes()) {
   const prepared = await prepareSentinel({ runtime: rt.kind, baseEnv: {} });
   let signals = 0;
@@ -91,6 +94,7 @@ for (const rt of availableRuntimes()) {
       const rssBase: number[] = [];
       const cpu0: number[] = [];
       const cpu1: number[] = [];
+      const cpuAdded: number[] = []; // per round: the two runs sit next to each other in time
       for (let r = 0; r < ROUNDS; r++) {
         // Alternate the order so drift in machine load does not favour one side.
         let a;
@@ -108,12 +112,13 @@ for (const rt of availableRuntimes()) {
         rss.push(b.rss);
         cpu0.push(a.cpuPerReq);
         cpu1.push(b.cpuPerReq);
+        cpuAdded.push(b.cpuPerReq - a.cpuPerReq);
       }
       const b0 = median(base);
       const b1 = median(withAgent);
       const c0 = median(cpu0);
       const c1 = median(cpu1);
-      const row = `| ${rt.name} | ${mode} | ${b0.toFixed(1)} | ${b1.toFixed(1)} | ${(b1 - b0).toFixed(1)} | x${(b1 / b0).toFixed(2)} | ${c0.toFixed(1)} → ${c1.toFixed(1)} (+${(c1 - c0).toFixed(1)}) | ${((median(rss) - median(rssBase)) / 1e6).toFixed(1)} |`;
+      const row = `| ${rt.name} | ${mode} | ${b0.toFixed(1)} | ${b1.toFixed(1)} | ${(b1 - b0).toFixed(1)} | x${(b1 / b0).toFixed(2)} | ${c0.toFixed(1)} → ${c1.toFixed(1)} (+${(c1 - c0).toFixed(1)}, paired +${median(cpuAdded).toFixed(1)}) | ${((median(rss) - median(rssBase)) / 1e6).toFixed(1)} |`;
       rows.push(row);
       console.log(row);
     }

@@ -19,6 +19,8 @@ export interface AgentHelpers {
   decide(policy: unknown, host: string, port: number): AgentDecision;
   packageFromPath(file: unknown): string | null;
   templatePath(path: unknown): string | null;
+  urlOriginEnd(href: string): number;
+  urlPlainPath(href: string, from: number): string | null;
   flagAnomalies(flags: string[]): Array<{ flag: string; why: string }>;
   splitNodeOptions(text: unknown): string[];
 }

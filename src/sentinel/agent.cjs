@@ -239,6 +239,43 @@ function templatePath(path) {
   return out.length > 512 ? out.slice(0, 512) : out;
 }
 
+/**
+ * Where the origin of an http(s) URL ends (the index of the first / ? or #), or -1 when the URL
+ * is anything else or its authority holds more than a plain host and port (user info, escapes,
+ * upper-case scheme): those go through the URL parser.
+ */
+function urlOriginEnd(s) {
+  let i = s.startsWith('http://') ? 7 : s.startsWith('https://') ? 8 : -1;
+  if (i < 0) return -1;
+  const start = i;
+  for (; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c === 47 || c === 63 || c === 35) break; // / ? #
+    if (!((c >= 97 && c <= 122) || (c >= 48 && c <= 58) || (c >= 65 && c <= 90) || c === 46 || c === 45 || c === 95 || c === 91 || c === 93)) return -1;
+  }
+  return i > start ? i : -1;
+}
+
+/**
+ * The path and query after the origin as the URL parser would give them (pathname + search), or
+ * null when the parser would rewrite them: escapes or dot segments in the path, spaces, quotes,
+ * backslashes, non-ASCII. The fragment is dropped.
+ */
+function urlPlainPath(s, from) {
+  let end = s.length;
+  let query = false;
+  for (let i = from; i < end; i++) {
+    const c = s.charCodeAt(i);
+    if (c === 35) { end = i; break; }
+    if (c <= 32 || c >= 127 || c === 34 || c === 60 || c === 62 || c === 92 || c === 94 || c === 96 || c === 123 || c === 124 || c === 125) return null;
+    if (c === 63) query = true;
+    else if (query ? c === 39 : c === 37 || (c === 46 && s.charCodeAt(i - 1) === 47)) return null;
+  }
+  if (end === from) return '/';
+  const p = s.slice(from, end);
+  return p.charCodeAt(0) === 63 ? '/' + p : p;
+}
+
 /** Runtime flags that weaken or expose the process. Pure: takes the flag strings. */
 function flagAnomalies(flags) {
   const out = [];
@@ -285,10 +322,17 @@ function baseName(file) {
 
 module.exports = {
   normalizeHost, hostMatches, ipLiteral, cidrContains, decide, packageFromPath,
-  templatePath, flagAnomalies, splitNodeOptions,
+  templatePath, urlOriginEnd, urlPlainPath, flagAnomalies, splitNodeOptions,
 };
 
 // ---------- the live agent ----------
+
+// Loading worker_threads costs ~1.5 ms on the main thread, while a worker's bootstrap has always
+// loaded it before preloads run: ask it only when it is already there.
+function mayBeWorker() {
+  const list = process.moduleLoadList;
+  return !arrayIsArray(list) || list.indexOf('NativeModule worker_threads') >= 0;
+}
 
 function start() {
   const env = process.env;
@@ -300,14 +344,13 @@ function start() {
   const isBunRuntime = typeof globalThis.Bun !== 'undefined';
   if (isBunRuntime) {
     if (globalThis.Bun.isMainThread === false) return;
-  } else {
+  } else if (mayBeWorker()) {
     let wt = null;
     try { wt = require('worker_threads'); } catch (_) { /* no workers in this runtime */ }
     if (wt && wt.isMainThread === false) return; // NODE_OPTIONS runs us in every worker too
   }
 
   const fs = require('fs');
-  const net = require('net');
   const isBun = typeof globalThis.Bun !== 'undefined';
   const pid = process.pid;
   const C = fs.constants;
@@ -329,9 +372,21 @@ function start() {
     }
   }
   // Lines are batched: one write per 25 ms or per ~4 KB keeps the target's syscalls and the
-  // monitor's wake-ups off the request path. Each write stays below PIPE_BUF, so it is atomic.
+  // monitor's wake-ups off the request path (waking the monitor costs the target ~25 µs of CPU in
+  // a VM); lines that only carry a running count (sampled repeats) wait up to 1 s. Each write
+  // stays below PIPE_BUF, so it is atomic.
   let queuedBytes = 0;
   let batchTimer = null;
+  let batchLong = false;
+  function scheduleFlush(later) {
+    if (batchTimer !== null) {
+      if (later || !batchLong) return;
+      clearTimeout(batchTimer);
+    }
+    batchLong = later;
+    batchTimer = setTimeout(flush, later ? 1000 : 25);
+    if (batchTimer && typeof batchTimer.unref === 'function') batchTimer.unref();
+  }
   function flush() {
     if (batchTimer) { clearTimeout(batchTimer); batchTimer = null; }
     if (dead) { queue.length = 0; queuedBytes = 0; return; }
@@ -363,31 +418,44 @@ function start() {
     retry = setTimeout(() => { retry = null; flush(); }, 20);
     if (retry && typeof retry.unref === 'function') retry.unref();
   }
-  function send(obj, urgent) {
+  function send(obj, urgent, later) {
     if (dead) return;
+    const line = serialize(obj, 0);
+    if (line !== null) enqueue(line, urgent, later);
+  }
+  /** One JSON line, at most MAX_LINE - 1 - reserve long, or null. */
+  function serialize(obj, reserve) {
+    const max = MAX_LINE - 1 - reserve;
     let line;
     try {
       if (hasOwn(ObjectProto, 'toJSON')) obj = nullProtoCopy(obj);
       line = jsonStringify(obj);
-    } catch (_) { return; }
-    if (line.length > MAX_LINE - 1) {
-      // Trim the bulky optional fields, then give up on the line rather than split it.
-      obj.headerNames = undefined; obj.argv = undefined; obj.chain = undefined; obj.execArgv = undefined;
-      obj.truncated = true;
-      line = jsonStringify(obj);
-      if (line.length > MAX_LINE - 1) return;
-    }
+      if (line.length > max) {
+        // Trim the bulky optional fields, then give up on the line rather than split it.
+        obj.headerNames = undefined; obj.argv = undefined; obj.chain = undefined; obj.execArgv = undefined;
+        obj.truncated = true;
+        line = jsonStringify(obj);
+        if (line.length > max) return null;
+      }
+    } catch (_) { return null; }
+    return line;
+  }
+  function enqueue(line, urgent, later) {
     if (queue.length >= MAX_QUEUE) queuedBytes -= queue.shift().length;
     queue.push(line + '\n');
     queuedBytes += line.length + 1;
     if (retry) return; // the pipe is full: the retry timer writes when it drains
-    // Writes are grouped on the timer: each one wakes the monitor, which costs the target more
-    // CPU than the write itself on a busy machine.
     if (urgent || queuedBytes >= 32768) flush();
-    else if (!batchTimer) {
-      batchTimer = setTimeout(flush, 25);
-      if (batchTimer && typeof batchTimer.unref === 'function') batchTimer.unref();
-    }
+    else scheduleFlush(later === true);
+  }
+  // A repeated fact differs from the previous one of its destination or request shape only in
+  // `ts` and `n`: the rest is serialized once and kept as the head of the line.
+  function factHead(obj) {
+    const json = serialize(obj, 48);
+    return json === null ? null : json.slice(0, -1) + ',"ts":';
+  }
+  function sendCounted(head, n, urgent, later) {
+    if (!dead && head !== null) enqueue(head + dateNow() + ',"n":' + n + '}', urgent, later);
   }
   const reported = new SafeSet();
   function internalError(where, e) {
@@ -398,19 +466,16 @@ function start() {
   // Records are plain literals (JSON.stringify's fast path); only own properties are serialized,
   // so a polluted prototype cannot add fields, and a polluted toJSON is stepped around in send().
 
-  // ---- policy ----
+  // ---- policy: decided once per destination ----
   let policy = null;
   try { policy = jsonParse(fs.readFileSync(dir + '/policy.json', 'utf8')); } catch (_) { policy = null; }
-  const decisions = new SafeMap();
-  function decideCached(host, port, pkg) {
-    const key = host + ':' + port;
-    let d = decisions.get(key);
-    if (d) return d;
-    d = decide(policy, host, port);
-    if (d.verdict === 'ask') d = ask(host, port, pkg);
-    if (decisions.size >= CACHE_MAX) decisions.clear();
-    decisions.set(key, d);
-    return d;
+  function decisionFor(r, pkg) {
+    if (r.d === null) {
+      let d = decide(policy, r.host, r.port);
+      if (d.verdict === 'ask') d = ask(r.host, r.port, pkg);
+      r.d = d;
+    }
+    return r.d;
   }
 
   // Blocking round trip to the monitor (learning mode): ask on the signal pipe, read the answer
@@ -493,7 +558,7 @@ function start() {
   // finds the package chain runs once per call site and is cached.
   const siteCache = new SafeMap();
   function quickAttribute(above) {
-    if (!structured) return attribute();
+    if (!structured) return attribute(above);
     let frames = null;
     const oldLimit = Error.stackTraceLimit;
     const oldPrep = Error.prepareStackTrace;
@@ -511,7 +576,7 @@ function start() {
       try { Error.prepareStackTrace = oldPrep; } catch (_) { /* frozen */ }
       try { if (Error.stackTraceLimit !== oldLimit) Error.stackTraceLimit = oldLimit; } catch (_) { /* frozen */ }
     }
-    if (!arrayIsArray(frames)) return attribute();
+    if (!arrayIsArray(frames)) return attribute(above);
     for (let i = 0; i < frames.length; i++) {
       let file = null;
       let key = null;
@@ -522,44 +587,22 @@ function start() {
       if (!file || !packageOfFile(file.slice(0, 7) === 'file://' ? file.slice(7) : file)) continue;
       let a = siteCache.get(key);
       if (!a) {
-        a = attribute();
+        a = attribute(above);
         if (!a[0]) return a;
         if (siteCache.size >= CACHE_MAX) siteCache.clear();
         siteCache.set(key, a);
       }
       return a;
     }
-    return attribute();
+    return attribute(above);
   }
 
-  // Repeated destinations are sampled: the first 8 calls to a host:port pay for a stack capture,
-  // then one in 64 (a capture costs 20–40 µs inside fetch); the calls in between reuse the last
-  // attribution for that destination.
-  const destAttr = new SafeMap();
-  function sampledAttribute(destKey, above) {
-    let e = destAttr.get(destKey);
-    if (e === undefined) {
-      if (destAttr.size >= CACHE_MAX) destAttr.clear();
-      e = [0, null];
-      destAttr.set(destKey, e);
-    }
-    e[0]++;
-    if (e[1] === null || e[0] <= 8 || (e[0] & 63) === 0) e[1] = quickAttribute(above);
-    return e[1];
-  }
-  function destKeyOf(a0) {
-    if (typeof a0 === 'string') {
-      const end = a0.indexOf('/', a0.indexOf('//') + 2);
-      return end > 0 ? a0.slice(0, end) : a0.slice(0, 200);
-    }
-    if (a0 && typeof a0.origin === 'string') return a0.origin;
-    if (a0 && typeof a0.url === 'string') return destKeyOf(a0.url);
-    if (a0 && typeof a0 === 'object') return String(a0.hostname || a0.host || '') + ':' + String(a0.port || '') + (a0.socketPath ? String(a0.socketPath) : '');
-    return '';
-  }
-
-  /** Returns [package, chain]: the first package on the stack, and up to 4 distinct ones. */
-  function attribute() {
+  /**
+   * Returns [package, chain]: the first package on the stack, and up to 4 distinct ones. `above`
+   * (a function on the stack) starts the walk at its caller, which matters when frozen intrinsics
+   * keep Error.stackTraceLimit at 10.
+   */
+  function attribute(above) {
     let files = null;
     const oldLimit = Error.stackTraceLimit;
     try { Error.stackTraceLimit = 40; } catch (_) { /* frozen Error */ }
@@ -570,7 +613,7 @@ function start() {
           try { Error.prepareStackTrace = callSites; } catch (_) { /* frozen Error: parse text instead */ }
           if (Error.prepareStackTrace !== callSites) { structured = false; } else {
             const holder = {};
-            Error.captureStackTrace(holder, attribute);
+            Error.captureStackTrace(holder, above || attribute);
             const frames = holder.stack;
             if (arrayIsArray(frames)) {
               files = [];
@@ -586,7 +629,9 @@ function start() {
         }
       }
       if (!files) {
-        const stack = String(new Error().stack || '');
+        const holder = {};
+        Error.captureStackTrace(holder, above || attribute);
+        const stack = String(holder.stack || '');
         files = [];
         const re = /\(?((?:file:\/\/)?(?:\/|[A-Za-z]:[\\/])[^():]+):\d+:\d+\)?$/gm;
         let m;
@@ -608,127 +653,248 @@ function start() {
     }
     return [first, chain];
   }
-
-  // fetch (undici on Node) and Node's WebSocket connect later, from a pool, with no caller on the
-  // stack: the wrapper leaves the caller's attribution under the destination it is about to reach.
-  // (AsyncLocalStorage would carry it exactly, but on Node 20/22 it installs an async hook that
-  // taxes every promise of the program.)
-  const carriedByDest = new SafeMap();
-  let httpsPatched = false; // see patchHttps
-  let wsPending = false; // see wrapWebSocketNow
-  let loadListSeen = 0;
-  function carryFor(host, port, carried) {
-    if (!carried || !carried[0]) return;
-    if (carriedByDest.size >= CACHE_MAX) carriedByDest.clear();
-    carriedByDest.set(host + ':' + port, carried);
-  }
   function currentPackage() {
     const a = attribute();
     return a[0] || 'unknown';
   }
 
+  // ---- destinations ----
+  // One record per host:port as the program named it: the policy's answer, the sampled
+  // attribution, connection counts per package, and `carried`, the package a fetch or WebSocket
+  // left for the connection its pool opens later with no caller on the stack (AsyncLocalStorage
+  // would carry it exactly, but on Node 20/22 it installs an async hook that taxes every promise of
+  // the program). The last record found is checked first: in a running program a Map lookup with
+  // a fresh key costs far more than in a tight loop (cold caches), and most calls repeat the
+  // previous one.
+  const dests = new SafeMap();
+  let lastDest = null;
+  function destOf(host, port) {
+    if (lastDest !== null && lastDest.port === port && lastDest.host === host) return lastDest;
+    const key = host + ':' + port;
+    let r = dests.get(key);
+    if (r === undefined) {
+      if (dests.size >= CACHE_MAX) { dests.clear(); origins.clear(); }
+      r = { host: host, port: port, d: null, calls: 0, tick: -1, attr: null, carried: null, pkg: null, n: 0, counts: new SafeMap(), fact: null };
+      dests.set(key, r);
+    }
+    lastDest = r;
+    return r;
+  }
+  // A stack capture costs 20–70 µs in a running program (2–4 µs only in a tight loop), so calls to
+  // a destination are sampled: the first 8 are attributed, then one in 64 but at most one per
+  // 100 ms tick; the calls between reuse the last answer.
+  function sampledAttribute(r, above) {
+    const n = ++r.calls;
+    if (r.attr === null || n <= 8 || ((n & 63) === 0 && r.tick !== ticks)) {
+      r.attr = quickAttribute(above);
+      r.tick = ticks;
+    }
+    return r.attr;
+  }
+  // Connections per (destination, package): the first 16 are sent, then one in 16 with the count;
+  // refusals always. The latest package is counted on the record itself, the others in a Map.
+  function countFor(r, pkg) {
+    if (r.pkg !== pkg) {
+      if (r.pkg !== null) {
+        if (r.counts.size >= 64) r.counts.clear();
+        r.counts.set(r.pkg, r.n);
+      }
+      r.pkg = pkg;
+      r.n = r.counts.get(pkg) || 0;
+    }
+    return ++r.n;
+  }
+  function shouldReport(d, n) { return d.verdict !== 'allow' || n <= 16 || (n & 15) === 0; }
+  // The first call per destination and package is written at once, before the connect syscall:
+  // the monitor may hold the process at connect() and must already know who made the call.
+  function sendConnect(r, a, d, n, via, sni) {
+    let f = r.fact;
+    if (f === null || f.pkg !== a[0] || f.chain !== a[1] || f.d !== d || f.via !== via || f.sni !== sni) {
+      const o = { t: 'connect', pid: pid, host: r.host, port: r.port, pkg: a[0] || 'unknown', chain: a[1], via: via };
+      if (sni) o.sni = sni;
+      const ip = ipLiteral(r.host);
+      if (ip) o.ip = ip;
+      if (d.verdict !== 'allow') { o.verdict = d.verdict === 'deny' ? 'block' : 'alert'; o.rule = d.rule; }
+      f = { pkg: a[0], chain: a[1], d: d, via: via, sni: sni, head: factHead(o) };
+      r.fact = f;
+    }
+    sendCounted(f.head, n, n === 1, n > 16);
+  }
+  const ALLOWED = { verdict: 'allow', rule: null, reason: 'not decided here' };
+
+  // URLs are split at the end of their origin without a URL parser (see urlOriginEnd) and each
+  // origin is parsed once.
+  const origins = new SafeMap(); // "http://host:port" → { r, secure }, or null when not http(s)
+  let urlPath = '/'; // the path and query of the URL last given to httpTarget
+  function httpTarget(href) {
+    const end = urlOriginEnd(href);
+    if (end > 0) {
+      const key = href.slice(0, end);
+      let o = origins.get(key);
+      if (o === undefined) {
+        o = parsedTarget(new URL(key));
+        if (origins.size >= CACHE_MAX) origins.clear();
+        origins.set(key, o);
+      }
+      const p = o === null ? null : urlPlainPath(href, end);
+      if (p !== null) { urlPath = p; return o; }
+    }
+    const u = new URL(href);
+    const o = parsedTarget(u);
+    if (o !== null) urlPath = u.pathname + u.search;
+    return o;
+  }
+  function parsedTarget(u) {
+    const secure = u.protocol === 'https:';
+    if (!secure && u.protocol !== 'http:') return null;
+    const host = u.hostname.charCodeAt(0) === 91 ? u.hostname.slice(1, -1) : u.hostname;
+    return { r: destOf(host, +u.port || (secure ? 443 : 80)), secure: secure };
+  }
+  let ticks = 0; // 100 ms ticks of the event-loop timer: a clock that costs nothing to read
+  let httpsPatched = false; // see patchHttps
+  let wsPending = false; // see wrapWebSocketNow
+  let loadListSeen = 0;
+  const moduleLoadList = process.moduleLoadList; // Node appends to this one array
+  // While an http(s).request wrapper runs: the wrapper (connects inside it are attributed from its
+  // caller's frames) and the attribution its connect found, if any.
+  let httpAbove = null;
+  let httpAttr = null;
+
   // ---- outbound: net.Socket.prototype.connect covers http, https, fetch (undici), net, tls, http2, ws ----
-  function connectTarget(args) {
+  function connectDest(args) {
     let a0 = args[0];
     if (arrayIsArray(a0)) a0 = a0[0]; // net.createConnection passes its normalized [options, cb]
     if (a0 !== null && typeof a0 === 'object') {
       if (typeof a0.path === 'string' && a0.path) return null; // Unix socket
-      return { host: typeof a0.host === 'string' && a0.host ? a0.host : 'localhost', port: +a0.port || 0, servername: typeof a0.servername === 'string' ? a0.servername : null };
+      const port = +a0.port || 0;
+      return port > 0 ? destOf(typeof a0.host === 'string' && a0.host ? a0.host : 'localhost', port) : null;
     }
     if (typeof a0 === 'string' && !/^\d+$/.test(a0)) return null; // a path
-    return { host: typeof args[1] === 'string' && args[1] ? args[1] : 'localhost', port: +a0 || 0, servername: null };
+    const port = +a0 || 0;
+    return port > 0 ? destOf(typeof args[1] === 'string' && args[1] ? args[1] : 'localhost', port) : null;
+  }
+  function servernameOf(args) {
+    let a0 = args[0];
+    if (arrayIsArray(a0)) a0 = a0[0];
+    return a0 !== null && typeof a0 === 'object' && typeof a0.servername === 'string' ? a0.servername : null;
   }
 
-  // Repeated connections are counted: each (destination, package, verdict) is sent for its first
-  // 16 connections, then one in 16 with the running count `n`. Refusals are always sent.
-  const connectCounts = new SafeMap();
-  function countConnect(host, port, pkg, verdict) {
-    const key = host + ':' + port + ' ' + pkg + ' ' + verdict;
-    const n = (connectCounts.get(key) || 0) + 1;
-    if (connectCounts.size >= CACHE_MAX) connectCounts.clear();
-    connectCounts.set(key, n);
-    return n;
-  }
-
-  const origConnect = net.Socket.prototype.connect;
+  let origConnect = null;
   function sentinelConnect() {
-    let target = null;
+    let r = null;
     let d = null;
     if (!httpsPatched && this.encrypted) { try { patchHttps(require('https')); } catch (_) { httpsPatched = true; } }
     if (wsPending) { try { if (undiciLoaded()) wrapWebSocketNow(); } catch (_) { wsPending = false; } }
     try {
-      target = connectTarget(arguments);
-      if (target && target.port > 0) {
-        // Inside http.request the wrapper has attributed the call already (from a shallow stack);
-        // inside fetch the caller's package was left under the destination (carryFor).
-        let a = httpCtx;
-        if (!a || !a[0]) a = attribute();
-        if (!a[0] && carriedByDest.size > 0) a = carriedByDest.get(target.host + ':' + target.port) || a;
-        const pkg = a[0];
-        const chain = a[1];
-        d = decideCached(target.host, target.port, pkg);
-        const n = countConnect(target.host, target.port, pkg, d.verdict);
-        if (d.verdict !== 'allow' || n <= 16 || (n & 15) === 0) {
-          const o = { t: 'connect', pid: pid, ts: dateNow(), host: target.host, port: target.port, pkg: pkg || 'unknown', chain: chain, via: this.encrypted ? 'tls' : 'net', n: n };
-          if (this.encrypted) o.sni = target.servername || target.host;
-          const ip = ipLiteral(target.host);
-          if (ip) o.ip = ip;
-          if (d.verdict !== 'allow') { o.verdict = d.verdict === 'deny' ? 'block' : 'alert'; o.rule = d.rule; }
-          // The first call per destination and package is written before the connect syscall: the
-          // monitor may hold the process at connect() and must already know who made the call.
-          send(o, n === 1);
+      r = connectDest(arguments);
+      if (r !== null) {
+        // Inside http.request the call is attributed from the caller of the wrapper (sampled per
+        // destination); inside fetch's pool the caller's package was left on the record.
+        let a = httpAbove !== null ? sampledAttribute(r, httpAbove) : attribute();
+        if (!a[0] && r.carried !== null) a = r.carried;
+        if (httpAbove !== null) httpAttr = a;
+        d = decisionFor(r, a[0]);
+        const n = countFor(r, a[0] || 'unknown');
+        if (shouldReport(d, n)) {
+          const secure = !!this.encrypted;
+          sendConnect(r, a, d, n, secure ? 'tls' : 'net', secure ? servernameOf(arguments) || r.host : null);
         }
       }
     } catch (e) {
       internalError('connect', e);
       d = null;
     }
-    if (d && d.verdict === 'deny') {
+    if (d !== null && d.verdict === 'deny') {
       const sock = this;
-      const err = blockedError(d, target.host, target.port);
+      const err = blockedError(d, r.host, r.port);
       try { sock.connecting = true; } catch (_) { /* read-only in some runtimes */ }
       process.nextTick(() => { try { sock.destroy(err); } catch (_) { /* already gone */ } });
       return sock;
     }
     return origConnect.apply(this, arguments);
   }
-  try { net.Socket.prototype.connect = sentinelConnect; } catch (e) { internalError('patch-net', e); }
 
   // ---- HTTP request shape: method, templated path, header names (never values) ----
-  const shapeSeen = new SafeMap(); // key → count; repeated shapes are counted, not re-sent
-  const tplCache = new SafeMap();
-  function reportRequest(via, host, port, method, path, headerNames, pkgHint) {
+  // Shapes are counted: the first 4 of each are sent, then one in 64 with the count. A repeated
+  // request is recognised by comparing it with the last few seen on the same raw path, without
+  // building its key; only a new combination is templated, sorted and keyed.
+  const byPath = new SafeMap(); // raw path → { tpl, seen: [{ host, port, method, names, shape }] }
+  const shapes = new SafeMap(); // shape key → { n, names, fact }
+  let lastPath = null; // [raw path, its entry in byPath]
+  function noteRequest(via, host, port, method, rawPath, headerNames, attr, above) {
     try {
-      const raw = path || '/';
-      let tpl = tplCache.get(raw);
-      if (tpl === undefined) {
-        tpl = templatePath(raw);
-        if (tplCache.size >= CACHE_MAX) tplCache.clear();
-        tplCache.set(raw, tpl);
-      }
-      const names = [];
-      if (arrayIsArray(headerNames)) {
-        for (let i = 0; i < headerNames.length && names.length < 64; i++) {
-          const n = String(headerNames[i]).toLowerCase();
-          if (names.indexOf(n) < 0) names.push(n.length > 64 ? n.slice(0, 64) : n);
+      const raw = typeof rawPath === 'string' && rawPath ? rawPath : '/';
+      let p;
+      if (lastPath !== null && lastPath[0] === raw) p = lastPath[1];
+      else {
+        p = byPath.get(raw);
+        if (p === undefined) {
+          if (byPath.size >= CACHE_MAX) byPath.clear();
+          p = { tpl: templatePath(raw), seen: [] };
+          byPath.set(raw, p);
         }
+        lastPath = [raw, p];
       }
-      names.sort();
-      const key = host + ':' + port + ' ' + method + ' ' + tpl + ' ' + names.join(',');
-      const n = shapeSeen.get(key) || 0;
-      // Sample repeated requests: the first few and then one in 64 pay for stack attribution.
+      const seen = p.seen;
+      let shape = null;
+      for (let i = 0; i < seen.length && shape === null; i++) {
+        const s = seen[i];
+        if (s.port === port && s.host === host && s.method === method && sameNames(s.names, headerNames)) shape = s.shape;
+      }
+      if (shape === null) {
+        const names = canonicalNames(headerNames);
+        const key = host + ':' + port + ' ' + method + ' ' + p.tpl + ' ' + names.join(',');
+        shape = shapes.get(key);
+        if (shape === undefined) {
+          if (shapes.size >= CACHE_MAX) shapes.clear();
+          shape = { n: 0, names: names, fact: null };
+          shapes.set(key, shape);
+        }
+        if (seen.length >= 8) seen.length = 0;
+        seen.push({ host: host, port: port, method: method, names: headerNames, shape: shape });
+      }
+      const n = shape.n++;
       if (n < 4 || (n & 63) === 0) {
-        const pkg = pkgHint || currentPackage();
-        send({ t: 'request', pid: pid, ts: dateNow(), via: via, host: host, port: port, method: method, path: tpl, headerNames: names, pkg: pkg, n: n + 1 });
+        const a = attr !== null ? attr : sampledAttribute(destOf(host, port), above);
+        let f = shape.fact;
+        if (f === null || f.pkg !== a[0] || f.via !== via) {
+          f = { pkg: a[0], via: via, head: factHead({ t: 'request', pid: pid, via: via, host: host, port: port, method: method, path: p.tpl, headerNames: shape.names, pkg: a[0] || 'unknown' }) };
+          shape.fact = f;
+        }
+        sendCounted(f.head, n + 1, false, n >= 4);
       }
-      if (shapeSeen.size >= CACHE_MAX) shapeSeen.clear();
-      shapeSeen.set(key, n + 1);
     } catch (e) { internalError('request', e); }
+  }
+  function sameNames(a, b) {
+    if (a === b) return true;
+    if (!arrayIsArray(b) || a.length !== b.length) return false;
+    for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+    return true;
+  }
+  function canonicalNames(headerNames) {
+    const names = [];
+    if (arrayIsArray(headerNames)) {
+      for (let i = 0; i < headerNames.length && names.length < 64; i++) {
+        const n = String(headerNames[i]).toLowerCase();
+        if (names.indexOf(n) < 0) names.push(n.length > 64 ? n.slice(0, 64) : n);
+      }
+    }
+    return names.sort();
   }
 
   // Cached per Host header: a regex match per request shows on the keep-alive path.
   const hostPortCache = [new SafeMap(), new SafeMap()]; // plain, secure
+  let lastHostHeader = null;
+  let lastSecure = false;
+  let lastHostPort = null;
   function hostPortFromHeader(h, secure) {
+    if (h === lastHostHeader && secure === lastSecure && h !== null) return lastHostPort;
+    lastHostHeader = h;
+    lastSecure = secure;
+    lastHostPort = hostPortOf(h, secure);
+    return lastHostPort;
+  }
+  function hostPortOf(h, secure) {
     if (typeof h !== 'string') return null;
     const cache = hostPortCache[secure ? 1 : 0];
     let hp = cache.get(h);
@@ -745,7 +911,8 @@ function start() {
     return [m[1].charCodeAt(0) === 91 ? m[1].slice(1, -1) : m[1], m[2] ? +m[2] : (secure ? 443 : 80)];
   }
 
-  let httpCtx = null; // [package, chain] while an http(s).request call is on the stack
+  // The wrapper itself attributes nothing: a connect made inside it is attributed from the
+  // wrapper's caller, and a request fact that is sent takes that answer or the destination's.
   function wrapRequest(mod, name, secure) {
     const orig = mod[name];
     if (typeof orig !== 'function') return;
@@ -753,30 +920,59 @@ function start() {
     const wrapped = function () {
       if (depth > 0) return orig.apply(this, arguments);
       depth++;
+      const outerAbove = httpAbove;
+      const outerAttr = httpAttr;
+      httpAbove = wrapped;
+      httpAttr = null;
       let req;
-      const outer = httpCtx;
-      try { httpCtx = sampledAttribute((secure ? 'https ' : 'http ') + destKeyOf(arguments[0]), wrapped); } catch (_) { httpCtx = null; }
-      const ctx = httpCtx;
-      try { req = orig.apply(this, arguments); } finally { depth--; httpCtx = outer; }
+      let attr = null;
+      try { req = orig.apply(this, arguments); } finally {
+        depth--;
+        attr = httpAttr;
+        httpAbove = outerAbove;
+        httpAttr = outerAttr;
+      }
       try {
         if (req && typeof req.getHeaderNames === 'function') {
           const hp = hostPortFromHeader(req.getHeader('host'), secure || req.protocol === 'https:') || [req.host || 'localhost', secure ? 443 : 80];
-          reportRequest('http', hp[0], hp[1], String(req.method || 'GET'), req.path, req.getHeaderNames(), ctx && ctx[0]);
+          noteRequest('http', hp[0], hp[1], String(req.method || 'GET'), req.path, req.getHeaderNames(), attr, wrapped);
         }
       } catch (e) { internalError('http', e); }
       return req;
     };
     try { mod[name] = wrapped; } catch (e) { internalError('patch-http', e); }
   }
-  try {
-    const http = require('http');
-    wrapRequest(http, 'request', false);
-    wrapRequest(http, 'get', false);
-  } catch (e) { internalError('patch-http', e); }
+
+  // ---- built-in modules: patched when first loaded (Bun) or at start (Node) ----
+  let netMod = null;
+  let netDone = false;
+  function patchNet() {
+    if (netDone) return;
+    netDone = true;
+    try {
+      netMod = require('net');
+      origConnect = netMod.Socket.prototype.connect;
+      netMod.Socket.prototype.connect = sentinelConnect;
+      markListen(netMod.Server.prototype);
+    } catch (e) { internalError('patch-net', e); }
+    patchDns(); // net resolves names with dns.lookup
+  }
+  let httpDone = false;
+  function patchHttp() {
+    if (httpDone) return;
+    httpDone = true;
+    patchNet();
+    try {
+      const http = require('http');
+      wrapRequest(http, 'request', false);
+      wrapRequest(http, 'get', false);
+      const server = http.Server;
+      if (server && server.prototype && netMod !== null && server.prototype.listen !== netMod.Server.prototype.listen) markListen(server.prototype);
+    } catch (e) { internalError('patch-http', e); }
+  }
   // https pulls in tls and crypto (~6 ms on Node), so on Node it is patched when the program
   // loads it: require() goes through Module._load; an ES-module import does not, so the first
   // TLS connect patches it too, and syncBuiltinESMExports carries the patch to named imports.
-  // Bun offers no such hook: there it is patched at start.
   function patchHttps(https) {
     if (httpsPatched) return;
     httpsPatched = true;
@@ -786,25 +982,24 @@ function start() {
       if (!isBun) require('module').syncBuiltinESMExports();
     } catch (e) { internalError('patch-http', e); }
   }
-  if (isBun) {
-    try { patchHttps(require('https')); } catch (e) { internalError('patch-http', e); }
-  } else {
-    try {
-      const Module = require('module');
-      const origLoad = Module._load;
-      if (typeof origLoad === 'function') {
-        Module._load = function _load(request) {
-          const m = origLoad.apply(this, arguments);
-          if (!httpsPatched && (request === 'https' || request === 'node:https')) patchHttps(m);
-          return m;
-        };
-      }
-    } catch (e) { internalError('patch-load', e); }
+  // Called with the name of each built-in module the program asks for, before it gets it; each
+  // action runs once (the patch functions guard themselves against our own require() too).
+  const onFirstLoad = new SafeMap([
+    ['net', patchNet], ['tls', patchNet], ['http2', patchNet], ['_tls_wrap', patchNet],
+    ['http', patchHttp], ['_http_agent', patchHttp], ['_http_client', patchHttp],
+    ['https', () => { patchHttp(); patchHttps(require('https')); }],
+    ['dns', patchDns], ['child_process', patchChildProcess],
+  ]);
+  function onBuiltin(id) {
+    const name = id.slice(0, 5) === 'node:' ? id.slice(5) : id;
+    const action = onFirstLoad.get(name);
+    if (action === undefined) return;
+    onFirstLoad.delete(name);
+    action();
   }
 
-  // ---- fetch: on Node undici connects through net; on Bun fetch is native, so decide here ----
-  // A global defined as a JS getter (a lazily loaded implementation) is wrapped on the program's
-  // first read, so that start-up does not pay for loading it; a plain value is wrapped now.
+  // ---- globals: one defined as a JS getter (a lazily loaded implementation) is wrapped on the
+  // program's first read, so that start-up does not pay for loading it; a plain value is wrapped now.
   const defineProperty = Object.defineProperty;
   const getOwnPropertyDescriptor = Object.getOwnPropertyDescriptor;
   const lazyGetters = new SafeMap(); // global name → the agent's getter, while not yet read
@@ -847,76 +1042,64 @@ function start() {
   // ---- fetch: on Node undici connects through net; on Bun fetch is native, so decide here ----
   let sentinelFetch = null;
   let origFetchSeen = null;
+  const NO_NAMES = [];
   function wrapFetch(origFetch) {
     origFetchSeen = origFetch;
     sentinelFetch = function fetch(input, init) {
       if (wsPending) wrapWebSocketNow();
       let d = null;
-      let host = null;
-      let port = 0;
-      let carried = null;
+      let r = null;
       try {
-        let url = null;
+        let href = null;
         let method = 'GET';
-        let headerNames = [];
-        if (typeof input === 'string' || (input && typeof input.href === 'string')) url = new URL(String(input.href || input));
-        else if (input && typeof input.url === 'string') { url = new URL(input.url); method = String(input.method || 'GET'); headerNames = headerKeys(input.headers); }
+        let headerNames = NO_NAMES;
+        if (typeof input === 'string') href = input;
+        else if (input && typeof input.href === 'string') href = input.href;
+        else if (input && typeof input.url === 'string') { href = input.url; method = String(input.method || 'GET'); headerNames = headerKeys(input.headers); }
         if (init && typeof init === 'object') {
           if (typeof init.method === 'string') method = init.method.toUpperCase();
-          if (init.headers) headerNames = headerNames.concat(headerKeys(init.headers));
+          if (init.headers) headerNames = headerNames.length ? headerNames.concat(headerKeys(init.headers)) : headerKeys(init.headers);
         }
-        if (url && (url.protocol === 'http:' || url.protocol === 'https:')) {
-          host = url.hostname.charCodeAt(0) === 91 ? url.hostname.slice(1, -1) : url.hostname;
-          port = +url.port || (url.protocol === 'https:' ? 443 : 80);
-          carried = sampledAttribute('fetch ' + url.protocol + url.host, sentinelFetch);
-          const pkg = carried[0] || 'unknown';
+        const target = href === null ? null : httpTarget(href);
+        if (target !== null) {
+          r = target.r;
+          const a = sampledAttribute(r, sentinelFetch);
           if (isBun) {
-            d = decideCached(host, port, carried[0]);
-            const n = countConnect(host, port, pkg, d.verdict);
-            const o = { t: 'connect', pid: pid, ts: dateNow(), host: host, port: port, pkg: pkg, chain: carried[1], via: 'fetch', n: n };
-            if (url.protocol === 'https:') o.sni = host;
-            const ip = ipLiteral(host);
-            if (ip) o.ip = ip;
-            if (d.verdict !== 'allow') { o.verdict = d.verdict === 'deny' ? 'block' : 'alert'; o.rule = d.rule; }
-            send(o, n === 1);
-          }
-          reportRequest('fetch', host, port, method, url.pathname + url.search, headerNames, pkg);
+            d = decisionFor(r, a[0]);
+            const n = countFor(r, a[0] || 'unknown');
+            if (shouldReport(d, n)) sendConnect(r, a, d, n, 'fetch', target.secure ? r.host : null);
+          } else if (a[0]) r.carried = a;
+          noteRequest('fetch', r.host, r.port, method, urlPath, headerNames, a, sentinelFetch);
         }
       } catch (e) { internalError('fetch', e); }
-      if (d && d.verdict === 'deny') {
+      if (d !== null && d.verdict === 'deny') {
         const err = new TypeError('fetch failed');
-        try { err.cause = blockedError(d, host, port); } catch (_) { /* frozen */ }
+        try { err.cause = blockedError(d, r.host, r.port); } catch (_) { /* frozen */ }
         return Promise.reject(err);
       }
-      if (!isBun && host) carryFor(host, port, carried);
       return origFetch.apply(this, arguments);
     };
     return sentinelFetch;
   }
   installGlobal('fetch', wrapFetch);
   // ---- WebSocket: on Node (22+) it connects through net later, so the caller's package is left
-  // under the destination (carryFor); on Bun it is native and only reported here (not refused).
+  // on the destination; on Bun it is native and only reported here (not refused).
   function wrapWebSocket(OrigWS) {
     const SentinelWebSocket = function WebSocket(url, protocols) {
       const args = arguments.length > 1 ? [url, protocols] : [url];
       if (!new.target) return OrigWS.apply(this, args); // throws as the original does
-      let carried = null;
       try {
         const u = new URL(String(url && typeof url.href === 'string' ? url.href : url));
         const secure = u.protocol === 'wss:' || u.protocol === 'https:';
         const host = u.hostname.charCodeAt(0) === 91 ? u.hostname.slice(1, -1) : u.hostname;
-        const port = +u.port || (secure ? 443 : 80);
-        carried = sampledAttribute('ws ' + u.protocol + u.host, SentinelWebSocket);
-        if (!isBun) carryFor(host, port, carried);
-        const pkg = carried[0] || 'unknown';
+        const r = destOf(host, +u.port || (secure ? 443 : 80));
+        const a = sampledAttribute(r, SentinelWebSocket);
+        if (!isBun && a[0]) r.carried = a;
         if (isBun) {
-          const o = { t: 'connect', pid: pid, ts: dateNow(), host: host, port: port, pkg: pkg, chain: carried[1], via: 'websocket', n: 1 };
-          if (secure) o.sni = host;
-          const ip = ipLiteral(host);
-          if (ip) o.ip = ip;
-          send(o);
+          const n = countFor(r, a[0] || 'unknown');
+          if (shouldReport(ALLOWED, n)) sendConnect(r, a, ALLOWED, n, 'websocket', secure ? host : null);
         }
-        reportRequest('websocket', host, port, 'GET', u.pathname + u.search, [], pkg);
+        noteRequest('websocket', host, r.port, 'GET', u.pathname + u.search, NO_NAMES, a, SentinelWebSocket);
       } catch (e) { internalError('websocket', e); }
       const target = new.target === SentinelWebSocket ? OrigWS : new.target;
       return Reflect.construct(OrigWS, args, target);
@@ -929,7 +1112,7 @@ function start() {
   // redefinition) loads undici, ~20 ms. So on Node it is wrapped once undici is loaded anyway:
   // at the program's first fetch, or as soon as a connect or the loop timer sees undici loaded.
   function undiciLoaded() {
-    const list = process.moduleLoadList;
+    const list = moduleLoadList;
     if (!arrayIsArray(list)) return true;
     for (let i = loadListSeen; i < list.length; i++) if (list[i] === 'NativeModule internal/deps/undici/undici') return true;
     loadListSeen = list.length;
@@ -956,11 +1139,15 @@ function start() {
 
   // ---- dns.lookup: names and answers, reported once per new answer set ----
   const dnsSeen = new SafeMap();
-  try {
-    const dns = require('dns');
-    const origLookup = dns.lookup;
-    if (typeof origLookup === 'function') {
-      const lookup = function lookup(hostname, options, callback) {
+  let dnsDone = false;
+  function patchDns() {
+    if (dnsDone) return;
+    dnsDone = true;
+    try {
+      const dns = require('dns');
+      const origLookup = dns.lookup;
+      if (typeof origLookup !== 'function') return;
+      dns.lookup = function lookup(hostname, options, callback) {
         const cb = typeof options === 'function' ? options : callback;
         if (typeof cb !== 'function' || typeof hostname !== 'string') return origLookup.apply(this, arguments);
         const wrappedCb = function (err, address, family) {
@@ -981,9 +1168,8 @@ function start() {
         if (typeof options === 'function') return origLookup.call(this, hostname, wrappedCb);
         return origLookup.call(this, hostname, options, wrappedCb);
       };
-      dns.lookup = lookup;
-    }
-  } catch (e) { internalError('patch-dns', e); }
+    } catch (e) { internalError('patch-dns', e); }
+  }
 
   // ---- child processes ----
   let serving = false;
@@ -994,51 +1180,110 @@ function start() {
       proto.listen = function () { serving = true; return origListen.apply(this, arguments); };
     } catch (e) { internalError('patch-listen', e); }
   }
-  markListen(net.Server.prototype);
-  try {
-    const httpServer = require('http').Server;
-    if (httpServer && httpServer.prototype && httpServer.prototype.listen !== net.Server.prototype.listen) markListen(httpServer.prototype);
-  } catch (e) { internalError('patch-listen', e); }
   if (isBun) {
     try {
       const origServe = globalThis.Bun.serve;
       if (typeof origServe === 'function') globalThis.Bun.serve = function () { serving = true; return origServe.apply(this, arguments); };
     } catch (e) { internalError('patch-serve', e); }
   }
-  try {
-    const cp = require('child_process');
-    let depth = 0;
-    const wrapSpawn = function (name, shellByDefault) {
-      const orig = cp[name];
-      if (typeof orig !== 'function') return;
-      cp[name] = function () {
-        if (depth > 0) return orig.apply(this, arguments);
-        depth++;
-        try {
+  let childDone = false;
+  function patchChildProcess() {
+    if (childDone) return;
+    childDone = true;
+    try {
+      const cp = require('child_process');
+      let depth = 0;
+      const wrapSpawn = function (name, shellByDefault) {
+        const orig = cp[name];
+        if (typeof orig !== 'function') return;
+        cp[name] = function () {
+          if (depth > 0) return orig.apply(this, arguments);
+          depth++;
           try {
-            const file = String(arguments[0]);
-            let args = arrayIsArray(arguments[1]) ? arguments[1] : [];
-            const opts = arrayIsArray(arguments[1]) ? arguments[2] : (arguments[1] && typeof arguments[1] === 'object' ? arguments[1] : null);
-            const shell = shellByDefault || !!(opts && typeof opts === 'object' && Object.prototype.hasOwnProperty.call(opts, 'shell') && opts.shell);
-            const argv = [file];
-            for (let i = 0; i < args.length && argv.length < 32; i++) argv.push(String(args[i]).slice(0, 200));
-            const anomalies = [];
-            const bin = baseName(shellByDefault ? 'sh' : file);
-            if ((shell || SHELLS.has(bin)) && serving) anomalies.push('shell spawned by a process serving network requests');
-            send({ t: 'child', pid: pid, ts: dateNow(), api: name, file: file.slice(0, 300), argv: argv, shell: shell || SHELLS.has(bin), pkg: currentPackage(), serving: serving, anomalies: anomalies });
-          } catch (e) { internalError('child', e); }
-          return orig.apply(this, arguments);
-        } finally { depth--; }
+            try {
+              const file = String(arguments[0]);
+              let args = arrayIsArray(arguments[1]) ? arguments[1] : [];
+              const opts = arrayIsArray(arguments[1]) ? arguments[2] : (arguments[1] && typeof arguments[1] === 'object' ? arguments[1] : null);
+              const shell = shellByDefault || !!(opts && typeof opts === 'object' && Object.prototype.hasOwnProperty.call(opts, 'shell') && opts.shell);
+              const argv = [file];
+              for (let i = 0; i < args.length && argv.length < 32; i++) argv.push(String(args[i]).slice(0, 200));
+              const anomalies = [];
+              const bin = baseName(shellByDefault ? 'sh' : file);
+              if ((shell || SHELLS.has(bin)) && serving) anomalies.push('shell spawned by a process serving network requests');
+              send({ t: 'child', pid: pid, ts: dateNow(), api: name, file: file.slice(0, 300), argv: argv, shell: shell || SHELLS.has(bin), pkg: currentPackage(), serving: serving, anomalies: anomalies });
+            } catch (e) { internalError('child', e); }
+            return orig.apply(this, arguments);
+          } finally { depth--; }
+        };
       };
-    };
-    wrapSpawn('spawn', false);
-    wrapSpawn('spawnSync', false);
-    wrapSpawn('execFile', false);
-    wrapSpawn('execFileSync', false);
-    wrapSpawn('fork', false);
-    wrapSpawn('exec', true);
-    wrapSpawn('execSync', true);
-  } catch (e) { internalError('patch-child', e); }
+      wrapSpawn('spawn', false);
+      wrapSpawn('spawnSync', false);
+      wrapSpawn('execFile', false);
+      wrapSpawn('execFileSync', false);
+      wrapSpawn('fork', false);
+      wrapSpawn('exec', true);
+      wrapSpawn('execSync', true);
+    } catch (e) { internalError('patch-child', e); }
+  }
+
+  // ---- when built-in modules are patched ----
+  // Node: at start (net, http, dns, child_process: 2–3 ms together), except https (see patchHttps).
+  // Bun: loading net, http and https costs it ~12 ms, so each is patched when the program first
+  // asks for it. A require() goes through Module.prototype.require (Bun does not call
+  // Module._load), and an import of a built-in reaches a Bun.plugin resolver in the "node"
+  // namespace before the importing module runs; both patch the module before the program gets it.
+  if (isBun) {
+    try {
+      const Module = require('module');
+      const protoRequire = Module.prototype.require;
+      if (typeof protoRequire === 'function') {
+        Module.prototype.require = function require(id) {
+          if (typeof id === 'string') { try { onBuiltin(id); } catch (_) { /* the program's require goes on */ } }
+          return protoRequire.apply(this, arguments);
+        };
+      }
+    } catch (e) { internalError('patch-require', e); }
+    try {
+      globalThis.Bun.plugin({
+        name: 'trustrun-sentinel',
+        setup(build) {
+          build.onResolve({ filter: /^(?:node:)?(?:net|tls|https?|http2|dns|child_process|_http_agent|_http_client|_tls_wrap)$/, namespace: 'node' }, (args) => {
+            try { onBuiltin(String(args.path)); } catch (e) { internalError('plugin', e); }
+            return undefined;
+          });
+        },
+      });
+    } catch (e) {
+      // No resolver hook: patch everything now, as start-up cost rather than a blind spot.
+      internalError('patch-import', e);
+      try { onBuiltin('https'); onBuiltin('child_process'); } catch (_) { /* reported by the patch */ }
+    }
+  } else {
+    patchNet();
+    patchHttp();
+    patchChildProcess();
+    try {
+      const Module = require('module');
+      const origLoad = Module._load;
+      if (typeof origLoad === 'function') {
+        Module._load = function _load(request) {
+          const m = origLoad.apply(this, arguments);
+          if (!httpsPatched && (request === 'https' || request === 'node:https')) patchHttps(m);
+          return m;
+        };
+      }
+    } catch (e) { internalError('patch-load', e); }
+  }
+  // process.getBuiltinModule (Node 22.3+, Bun) reaches built-ins past both hooks.
+  try {
+    const getBuiltin = process.getBuiltinModule;
+    if (typeof getBuiltin === 'function') {
+      process.getBuiltinModule = function getBuiltinModule(id) {
+        if (typeof id === 'string') { try { onBuiltin(id); } catch (_) { /* the program's call goes on */ } }
+        return getBuiltin.apply(this, arguments);
+      };
+    }
+  } catch (e) { internalError('patch-builtin', e); }
 
   // ---- runtime integrity ----
   const nodeOptions = splitNodeOptions(env.NODE_OPTIONS || '');
@@ -1096,7 +1341,7 @@ function start() {
       case 'eval': return globalThis.eval;
       case 'Function': return globalThis.Function;
       case 'Promise.prototype.then': return Promise.prototype.then;
-      case 'net.Socket.prototype.connect': return net.Socket.prototype.connect;
+      case 'net.Socket.prototype.connect': return netMod !== null ? netMod.Socket.prototype.connect : sentinelConnect;
       default: return undefined;
     }
   }
@@ -1143,6 +1388,7 @@ function start() {
   let last = performanceNow();
   let sinceReport = 0;
   const ticker = setInterval(() => {
+    ticks++;
     try {
       if (wsPending && undiciLoaded()) wrapWebSocketNow();
       const now = performanceNow();

@@ -30,6 +30,31 @@ describe("templatePath", () => {
   });
 });
 
+describe("URL split without a parser (fetch fast path)", () => {
+  const plain = [
+    "http://127.0.0.1:8080/bench/item", "https://api.example.com/v1/chat/completions?stream=true&x=%20y",
+    "http://a.com", "http://a.com?x=1", "http://a.com#frag", "http://A.Example.COM:80/Path/x.json", "http://[::1]:3000/x?y",
+    "https://a.com/users/42/orders?b=2&a=1#top", "http://a_b.internal:9/file.tar.gz",
+  ];
+  test("gives what the URL parser gives for plain URLs", () => {
+    for (const href of plain) {
+      const end = agent.urlOriginEnd(href);
+      expect(end).toBeGreaterThan(0);
+      const u = new URL(href);
+      expect(new URL(href.slice(0, end)).host).toBe(u.host);
+      expect(agent.urlPlainPath(href, end)).toBe(u.pathname + u.search);
+    }
+  });
+  test("leaves to the parser what it would rewrite", () => {
+    for (const href of ["HTTP://a.com/", "http://user:pw@a.com/", "http://a%2ecom/", "ws://a.com/", "http:///x", "/relative", "http://a.com\\x"]) {
+      expect(agent.urlOriginEnd(href)).toBe(-1);
+    }
+    for (const href of ["http://a.com/x/../y", "http://a.com/%2e%2e/y", "http://a.com/.well-known/x", "http://a.com/a b", "http://a.com/a\\b", "http://a.com/x?q='1'", "http://a.com/é", "http://a.com/{x}"]) {
+      expect(agent.urlPlainPath(href, agent.urlOriginEnd(href))).toBeNull();
+    }
+  });
+});
+
 describe("flags and NODE_OPTIONS", () => {
   test("splitNodeOptions follows Node's quoting", () => {
     expect(agent.splitNodeOptions('--require "/tmp/a b/agent.cjs"  --no-warnings')).toEqual(["--require", "/tmp/a b/agent.cjs", "--no-warnings"]);

@@ -244,7 +244,7 @@ for (const rt of runtimes) {
           "new Response('x');", // loads undici the way any fetch-using program does
           "setTimeout(() => {",
           "  const ws = typeof WebSocket === 'function' ? WebSocket.name + ':' + String(WebSocket).includes('sampledAttribute') : 'none';",
-          "  console.log(JSON.stringify({ results: { before, httpsWrapped: String(https.request).includes('sampledAttribute'), ws }, errors: {} }));",
+          "  console.log(JSON.stringify({ results: { before, httpsWrapped: String(https.request).includes('noteRequest'), ws }, errors: {} }));",
           "}, 250);",
         ].join("\n");
         const r = await runWithSentinel({ runtime: rt, args: ["-e", code] });
@@ -254,6 +254,25 @@ for (const rt of runtimes) {
         expect(res.httpsWrapped).toBe(true);
         // Node 20 has no global WebSocket; on 22+ it is wrapped once undici is loaded (loop timer, 100 ms).
         if (res.ws !== "none") expect(res.ws).toBe("WebSocket:true");
+      });
+    }
+
+    if (rt.kind === "bun") {
+      test("start-up stays light: built-ins are patched when the program first asks for them", async () => {
+        // Each way in: a static import (named and default), a dynamic import, require(), getBuiltinModule.
+        const code = [
+          "import { request } from 'node:http';",
+          "import net from 'net';",
+          "const https = await import('node:https');",
+          "const cp = require('child_process');",
+          "const dns = process.getBuiltinModule('node:dns');",
+          "const results = { http: String(request).includes('noteRequest'), net: String(net.Socket.prototype.connect).includes('connectDest'),",
+          "  https: String(https.get).includes('noteRequest'), cp: String(cp.execSync).includes('currentPackage'), dns: String(dns.lookup).includes('dnsSeen') };",
+          "console.log(JSON.stringify({ results, errors: {} }));",
+        ].join("\n");
+        const r = await runWithSentinel({ runtime: rt, args: ["-e", code] });
+        expect(r.exitCode).toBe(0);
+        expect(appResult(r).results).toEqual({ http: true, net: true, https: true, cp: true, dns: true });
       });
     }
 
