@@ -1,9 +1,9 @@
 // One pass of the keyword automaton per text answers both detectors' cheap questions: which secret
 // rules can match, and whether the text holds "://", "::" or a dotted quad at all, so the endpoint
 // pass skips what cannot be there instead of searching every text again.
-import { hitArrays } from "./secrets/detect.ts";
 import { createKeywordScanner } from "./secrets/keywords.ts";
 import { secretRules } from "./secrets/rules/index.ts";
+import type { SecretRule } from "./secrets/types.ts";
 import type { EndpointGates } from "./universal/urls.ts";
 
 // Digits are one class in the automaton ("0" stands for any digit): the nine shapes of
@@ -16,6 +16,12 @@ export interface TextFlags extends EndpointGates {
   keywords: { present: Uint8Array; hits: Array<number[] | undefined> };
 }
 
+/** Hit arrays for the line-scoped rules (undefined for the others). */
+export function hitArrays(rules: SecretRule[]): Array<number[] | undefined> {
+  return rules.map((r) => (r.keywordLines === undefined ? undefined : []));
+}
+
+// The one automaton for the built-in rules (detect.ts uses it too, for maskSecrets).
 let scanner: ReturnType<typeof createKeywordScanner> | null = null;
 
 export function textFlags(text: string): TextFlags {

@@ -4,6 +4,7 @@ import { shannonEntropy } from "./entropy.ts";
 import { createKeywordScanner, type KeywordScanner } from "./keywords.ts";
 import { redactSecret } from "./redact.ts";
 import { secretRules } from "./rules/index.ts";
+import { hitArrays, textFlags } from "../text-flags.ts";
 import type { SecretRule } from "./types.ts";
 
 /** The secret a match holds: the rule's group, else the first defined group, else the match. */
@@ -77,12 +78,9 @@ function scannerFor(rules: SecretRule[]): KeywordScanner {
   return s;
 }
 
-/** Hit arrays for the line-scoped rules (undefined for the others). */
-export function hitArrays(rules: SecretRule[]): Array<number[] | undefined> {
-  return rules.map((r) => (r.keywordLines === undefined ? undefined : []));
-}
-
 function scanKeywords(rules: SecretRule[], text: string): { present: Uint8Array; hits: Array<number[] | undefined> } {
+  // The built-in rules share text-flags' automaton: one per thread, not two.
+  if (rules === secretRules) return textFlags(text).keywords;
   const hits = hitArrays(rules);
   return { present: scannerFor(rules).scan(text, hits), hits };
 }
@@ -128,7 +126,7 @@ export function maskSecrets(text: string): string {
   // Every rule's secret has a run of 16+ token characters (or a key block): skip short texts fast.
   if (!/[A-Za-z0-9_+/=~.-]{16}|PRIVATE KEY|pass|pwd|:\/\/[^\s@]*@/i.test(text)) return text;
   const spans: Array<[number, number]> = [];
-  const present = scannerFor(secretRules).scan(text);
+  const { present } = scanKeywords(secretRules, text);
   for (let r = 0; r < secretRules.length; r++) {
     const rule = secretRules[r];
     if (present[r] === 0) continue;
