@@ -19,3 +19,21 @@ test("rule flags are those of the secret rules", () => {
   expect([...f.keywords.present].some((x) => x === 1)).toBe(true);
   expect([...textFlags("nothing here").keywords.present].every((x) => x === 0)).toBe(true);
 });
+
+test("host settings found with the gates are those found without them", async () => {
+  const { extractEndpoints } = await import("./universal/urls.ts");
+  const at = (o: number) => ({ line: 1, column: o });
+  const texts = [
+    "endpoint: db.acme.io\nserver = api.acme-health.com:8443\n",
+    "# comment\nHOST:\n  cache.acme.io\nother: 1\n",
+    "base_url = svc.acme.io   \nDOMAIN=acme.io\n",
+    "hostname: not a host\nserver: x\n",
+    "nothing here\n",
+  ];
+  for (const text of texts) {
+    const gated = extractEndpoints(text, at, "yaml", textFlags(text));
+    expect(gated).toEqual(extractEndpoints(text, at, "yaml"));
+  }
+  const two = "# comment\nHOST:\n  cache.acme.io\n";
+  expect(extractEndpoints(two, at, "yaml", textFlags(two)).map((f) => f.value)).toEqual(["cache.acme.io"]);
+});

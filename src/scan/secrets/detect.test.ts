@@ -1,5 +1,6 @@
-import { expect, test } from "bun:test";
-import { keywordRegions, matchRule } from "./detect.ts";
+import { describe, expect, test } from "bun:test";
+import { detectSecrets, keywordRegions, matchRule } from "./detect.ts";
+import { secretRules } from "./rules/index.ts";
 import type { SecretRule } from "./types.ts";
 
 const text = "a\nkey here\nb\nc\nd\nkey again\ne\n";
@@ -17,7 +18,7 @@ test("regions run from a keyword's line to the end of the line N below, merged",
   expect(keywordRegions(text, [second], 9)).toEqual([[17, text.length]]);
 });
 
-test("matchRule with regions keeps only matches that start inside them", () => {
+test("matchRule with regions keeps only matches inside them", () => {
   const rule: SecretRule = { id: "t", description: "t", regex: /[a-e]\b/g, keywords: ["key"], truePositives: [], falsePositives: [] };
   const all = matchRule(rule, text).map((m) => m.value);
   expect(all).toEqual(["a", "e", "b", "c", "d", "e"]);
@@ -26,4 +27,38 @@ test("matchRule with regions keeps only matches that start inside them", () => {
   expect(matchRule(rule, text, [])).toEqual([]);
   // The regex is left reusable.
   expect(rule.regex.lastIndex).toBe(0);
+});
+
+test("regions can start lines above a keyword's line", () => {
+  const second = text.indexOf("key again") + 2;
+  expect(keywordRegions(text, [second], 0, 1)).toEqual([[15, 26]]);
+  expect(keywordRegions(text, [second], 0, 9)).toEqual([[0, 26]]);
+});
+
+test("a region is searched on its own, and validators still see the whole text", () => {
+  const seen: Array<[number, string]> = [];
+  const rule: SecretRule = {
+    id: "t", description: "t", regex: /d\b/g, keywords: ["key"], truePositives: [], falsePositives: [],
+    validate: (_s, m) => (seen.push([m.index ?? -1, (m.input ?? "").slice(0, 5)]), true),
+  };
+  const found = matchRule(rule, text, keywordRegions(text, [text.indexOf("key again") + 2], 0, 1));
+  expect(found).toEqual([{ value: "d", offset: text.indexOf("d\n") }]);
+  expect(seen).toEqual([[text.indexOf("d\n"), "a\nkey"]]);
+});
+
+describe("line-scoped rules find their samples inside large files", () => {
+  // Filler around each sample, with both line endings: the lines a rule is scoped to must hold
+  // the whole match wherever the sample sits.
+  const filler = Array.from({ length: 40 }, (_, i) => `line ${i} of ordinary text = value_${i}`);
+  for (const rule of secretRules) {
+    for (const [i, sample] of rule.truePositives.entries()) {
+      for (const eol of ["\n", "\r\n"]) {
+        test(`${rule.id} #${i} (${eol === "\n" ? "LF" : "CRLF"})`, () => {
+          const big = [...filler, sample.replace(/\n/g, eol), ...filler].join(eol);
+          const found = detectSecrets(big, () => ({ line: 1, column: 1 }), "text").map((f) => f.rule);
+          expect(found).toContain(`secret/${rule.id}`);
+        });
+      }
+    }
+  }
 });

@@ -4,7 +4,7 @@ import { shannonEntropy } from "./entropy.ts";
 import { createKeywordScanner, type KeywordScanner } from "./keywords.ts";
 import { redactSecret } from "./redact.ts";
 import { secretRules } from "./rules/index.ts";
-import { hitArrays, textFlags } from "../text-flags.ts";
+import { secretKeywordFlags, textFlags } from "../text-flags.ts";
 import type { SecretRule } from "./types.ts";
 
 /** The secret a match holds: the rule's group, else the first defined group, else the match. */
@@ -17,16 +17,21 @@ function secretOf(rule: SecretRule, m: RegExpMatchArray): { value: string; offse
 }
 
 /**
- * Where a line-scoped rule can match: from the start of each keyword's line to the end of the line
- * `lines` below, merged, in text order.
+ * Where a line-scoped rule can match: from the start of the line `before` lines above each
+ * keyword's line to the end of the line `after` lines below it, merged, in text order.
  */
-export function keywordRegions(text: string, hits: number[], lines: number): Array<[number, number]> {
+export function keywordRegions(text: string, hits: number[], after: number, before = 0): Array<[number, number]> {
   const regions: Array<[number, number]> = [];
-  for (const h of [...hits].sort((a, b) => a - b)) {
+  // The automaton's two chains report hits as two ascending runs (overlapping a little).
+  const sorted = isAscending(hits) ? hits : [...hits].sort((a, b) => a - b);
+  for (const h of sorted) {
     const last = regions[regions.length - 1];
-    const start = text.lastIndexOf("\n", h) + 1;
+    // With no lines below, a hit before the end of the last region is on a line it covers.
+    if (last && h < last[1] && after === 0) continue;
+    let start = text.lastIndexOf("\n", h) + 1;
+    for (let k = 0; k < before && start > 0; k++) start = text.lastIndexOf("\n", start - 2) + 1;
     let end = h;
-    for (let k = 0; k <= lines && end !== -1; k++) end = text.indexOf("\n", k === 0 ? end : end + 1);
+    for (let k = 0; k <= after && end !== -1; k++) end = text.indexOf("\n", k === 0 ? end : end + 1);
     const stop = end === -1 ? text.length : end;
     if (last && start <= last[1]) last[1] = Math.max(last[1], stop);
     else regions.push([start, stop]);
@@ -34,28 +39,40 @@ export function keywordRegions(text: string, hits: number[], lines: number): Arr
   return regions;
 }
 
+function isAscending(a: number[]): boolean {
+  for (let i = 1; i < a.length; i++) if (a[i] < a[i - 1]) return false;
+  return true;
+}
+
+/** Bound on matches per rule and text: pathological inputs stay cheap. */
+const maxMatches = 10_000;
+
 /**
  * Matches of one rule in a text (used by the rule tests as well); with `regions`, only matches
- * that start inside one of them.
+ * that lie inside one of them. Each region is searched on its own, so a rule whose keyword sits
+ * on a few lines of a large file never reads the rest of it.
  */
 export function matchRule(rule: SecretRule, text: string, regions?: Array<[number, number]>): Array<{ value: string; offset: number }> {
   const out: Array<{ value: string; offset: number }> = [];
+  let budget = maxMatches;
+  if (!regions) collectMatches(rule, text, 0, text.length, out, budget);
+  else for (const [a, b] of regions) if ((budget = collectMatches(rule, text, a, b, out, budget)) <= 0) break;
+  return out;
+}
+
+/** Appends the rule's matches in text[from, to); returns how many of `budget` matches are left. */
+function collectMatches(rule: SecretRule, text: string, from: number, to: number, out: Array<{ value: string; offset: number }>, budget: number): number {
   const re = rule.regex;
-  let n = 0;
-  let region = 0;
-  re.lastIndex = regions ? (regions[0]?.[0] ?? text.length + 1) : 0;
-  for (let m = re.exec(text); m !== null; m = re.exec(text)) {
+  const part = from === 0 && to === text.length ? text : text.slice(from, to);
+  re.lastIndex = 0;
+  for (let m = re.exec(part); m !== null; m = re.exec(part)) {
     if (m[0].length === 0) re.lastIndex++; // never loop on an empty match
-    if (regions) {
-      while (region < regions.length && m.index >= regions[region][1]) region++;
-      if (region >= regions.length) break;
-      if (m.index < regions[region][0]) {
-        // Past the end of a region: go on from the next one.
-        re.lastIndex = Math.max(re.lastIndex, regions[region][0]);
-        continue;
-      }
+    if (--budget < 0) break;
+    if (part !== text) {
+      // Validators read around the match (the name before a value): they see the whole text.
+      m.index += from;
+      m.input = text;
     }
-    if (++n > 10_000) break; // bound pathological inputs
     const s = secretOf(rule, m);
     if (!s) continue;
     // Both are pure filters; the rule's own check first, as it rejects most candidates cheaply
@@ -65,7 +82,7 @@ export function matchRule(rule: SecretRule, text: string, regions?: Array<[numbe
     out.push(s);
   }
   re.lastIndex = 0;
-  return out;
+  return budget;
 }
 
 const scanners = new WeakMap<SecretRule[], KeywordScanner>();
@@ -81,7 +98,7 @@ function scannerFor(rules: SecretRule[]): KeywordScanner {
 function scanKeywords(rules: SecretRule[], text: string): { present: Uint8Array; hits: Array<number[] | undefined> } {
   // The built-in rules share text-flags' automaton: one per thread, not two.
   if (rules === secretRules) return textFlags(text).keywords;
-  const hits = hitArrays(rules);
+  const hits: Array<number[] | undefined> = [];
   return { present: scannerFor(rules).scan(text, hits), hits };
 }
 
@@ -99,7 +116,7 @@ export function detectSecrets(
   for (let r = 0; r < rules.length; r++) {
     const rule = rules[r];
     if (present[r] === 0) continue;
-    const regions = rule.keywordLines === undefined ? undefined : keywordRegions(text, hits[r] ?? [], rule.keywordLines);
+    const regions = rule.keywordLines === undefined ? undefined : keywordRegions(text, hits[r] ?? [], rule.keywordLines, rule.keywordLinesBefore);
     for (const s of matchRule(rule, text, regions)) {
       const end = s.offset + s.value.length;
       // One finding per secret: the first (most specific) rule wins overlapping spans.
@@ -126,7 +143,7 @@ export function maskSecrets(text: string): string {
   // Every rule's secret has a run of 16+ token characters (or a key block): skip short texts fast.
   if (!/[A-Za-z0-9_+/=~.-]{16}|PRIVATE KEY|pass|pwd|:\/\/[^\s@]*@/i.test(text)) return text;
   const spans: Array<[number, number]> = [];
-  const { present } = scanKeywords(secretRules, text);
+  const present = secretKeywordFlags(text);
   for (let r = 0; r < secretRules.length; r++) {
     const rule = secretRules[r];
     if (present[r] === 0) continue;

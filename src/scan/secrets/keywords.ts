@@ -6,7 +6,7 @@
 export interface KeywordScanner {
   /**
    * flags[i] = 1 when a keyword of rule i occurs in the text. With `hits`, the offset where each
-   * keyword of rule i ends is pushed to hits[i] too, for the rules that have an array there.
+   * keyword of rule i ends is pushed to hits[i] too (the array is created at the first hit).
    */
   scan(text: string, hits?: Array<number[] | undefined>): Uint8Array;
 }
@@ -88,7 +88,7 @@ export function createKeywordScanner(keywordsPerRule: string[][]): KeywordScanne
       const found = (rs: number[], at: number) => {
         for (const r of rs) {
           flags[r] = 1;
-          hits?.[r]?.push(at);
+          if (hits) (hits[r] ??= []).push(at);
         }
       };
       // Two automata run over the two halves at once: each step waits on its previous table load,

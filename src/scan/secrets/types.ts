@@ -9,11 +9,14 @@ export interface SecretRule {
   /** The rule runs only if the text contains one of these (ASCII, compared case-insensitively). */
   keywords: string[];
   /**
-   * Line-scoped rules: a match starts on a keyword's line or at most this many lines below it, so
-   * the rule runs only there (a secret's name holds the keyword and precedes its value). Without
-   * it the rule runs over the whole text once any keyword occurs.
+   * Line-scoped rules: a match lies within a keyword's line and at most this many lines below it
+   * (and `keywordLinesBefore` above), so the rule runs only on those lines: a token's prefix or a
+   * secret's name holds the keyword. Without it the rule runs over the whole text once any
+   * keyword occurs (multi-line blocks such as private keys).
    */
   keywordLines?: number;
+  /** Line-scoped rules whose match can start this many lines above the keyword's line (default 0). */
+  keywordLinesBefore?: number;
   /** Minimum Shannon entropy (bits per char) of the secret. */
   entropy?: number;
   /** Extra check on the secret; false drops the match. */

@@ -7,6 +7,7 @@ export const anthropicApiKey: SecretRule = {
   regex: /\b(sk-ant-(?:api|admin|oat|sid)\d{2}-[A-Za-z0-9_-]{80,120})(?![A-Za-z0-9_-])/g,
   group: 1,
   keywords: ["sk-ant-"],
+  keywordLines: 0,
   entropy: 4,
   showPrefix: 10,
   truePositives: [

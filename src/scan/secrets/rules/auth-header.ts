@@ -13,6 +13,7 @@ export const authorizationHeader: SecretRule = {
   regex: /Authorization[\\"'`\]]{0,3}(?:[ \t]*(?:[:=,]|=>)[ \t]*|[ \t]+(?=["'`]))[\\"'`]{0,2}[ \t]*(Bearer|Token|Basic|Api-Token)[ \t]+([A-Za-z0-9._~+/=-]{12,1000})/gi,
   group: 2,
   keywords: ["authorization"],
+  keywordLines: 0,
   entropy: 3,
   validate: (s, m) => {
     if (isPlaceholder(s) || /^(?:\$|\{|<)/.test(s)) return false;
@@ -53,6 +54,7 @@ export const apiKeyHeader: SecretRule = {
   regex: /["'](?:X-[A-Za-z]+-)?(?:X-)?(?:Api-?Key|Auth-?Token|Access-?Token|Api-?Token|Subscription-Key)[ \t]*:[ \t]*([A-Za-z0-9._~+/=-]{16,500})["']/gi,
   group: 1,
   keywords: ["api-key", "apikey", "auth-token", "access-token", "api-token", "subscription-key"],
+  keywordLines: 0,
   entropy: 3,
   validate: (s) => plausibleSecret("api_key", s),
   truePositives: [`curl -s -H "X-API-Key: ${body(32, undefined, 166)}" https://api.example.com/v1/jobs`, `-H 'X-Auth-Token: ${body(40, undefined, 167)}'`],

@@ -7,6 +7,7 @@ export const awsAccessKeyId: SecretRule = {
   regex: /(?<![A-Z0-9])((?:AKIA|ASIA|ABIA|ACCA|A3T[A-Z0-9])[A-Z2-7]{16})(?![A-Z0-9])/g,
   group: 1,
   keywords: ["AKIA", "ASIA", "ABIA", "ACCA", "A3T"],
+  keywordLines: 0,
   entropy: 3,
   // AWS documentation keys end in EXAMPLE.
   validate: (s) => !s.endsWith("EXAMPLE"),
@@ -21,6 +22,7 @@ export const awsSecretAccessKey: SecretRule = {
   regex: /(?:aws|AWS|Aws)[\w.-]{0,20}(?:secret|SECRET|Secret)[\w.-]{0,20}["']?\s*(?:[:=]|=>|:=)\s*["']?([A-Za-z0-9/+]{40})(?![A-Za-z0-9/+=])/g,
   group: 1,
   keywords: ["aws"],
+  keywordLines: 2, // the value can follow on the next lines
   entropy: 4.2,
   validate: (s) => !/EXAMPLEKEY$/.test(s),
   truePositives: [

@@ -13,6 +13,7 @@ export const urlPassword: SecretRule = {
   regex: /:\/\/[^\s:/@"'`]{0,64}:([^\s@/"'`]{3,128})@[A-Za-z0-9.[\]-]+/g,
   group: 1,
   keywords: ["://"],
+  keywordLines: 0,
   validate: (s, m) => {
     const before = (m.input ?? "").slice(Math.max(0, (m.index ?? 0) - 24), m.index ?? 0);
     return urlSchemes.test(before) && !isPlaceholder(s);
@@ -38,6 +39,8 @@ export const adoPassword: SecretRule = {
   regex: /(?:Server|Data Source|Host|jdbc:[a-z]+:)[^\n"']{0,200}?;\s*(?:Password|Pwd)\s*=\s*([^;"'\s]{3,128})/gi,
   group: 1,
   keywords: ["password", "pwd"],
+  keywordLines: 1, // Server=…; can sit a line or two above Password=
+  keywordLinesBefore: 2,
   validate: (s) => !isPlaceholder(s),
   truePositives: [`Server=tcp:sql.example.net;Database=d;User Id=u;${fake("Password=", "Kp9", body(12, undefined, 93))};`],
   falsePositives: ["Server=x;User Id=u;Password={your_password};", "Server=x;Password=${PW};"],
@@ -51,6 +54,7 @@ export const querySecret: SecretRule = {
   group: 2,
   // A secret word ending a query parameter's name: ?password=, &api_key=, ?access_token=...
   keywords: ["?", "&", "_", "-"].flatMap((p) => ["password=", "passwd=", "pwd=", "key=", "token=", "secret="].map((w) => p + w)).concat(["apikey="]),
+  keywordLines: 0,
   validate: (_s, m) => {
     const [, name, value] = m;
     if (/[{}$%]/.test(value)) return false;
@@ -77,6 +81,7 @@ export const curlUserPassword: SecretRule = {
   regex: /\bcurl\b[^\n]*?[ \t](?:-u|--user)(?:[ \t]+|=)["']?([^\s"':]{1,64}):([^\s"'`,]{3,128})["']?/g,
   group: 2,
   keywords: [" -u", "--user"],
+  keywordLines: 0,
   entropy: 2,
   validate: (s) => !isPlaceholder(s) && !/^(?:\$|\[|<|\{)|^(?:token|pass|password|pwd|test|secret)$/i.test(s),
   truePositives: [`curl -u admin:${fake("Op", "DL7sNC_-r", "pXBA0")} https://jenkins.internal/api/json`, `curl -s --user "svc-etl:${fake("Mi", "HFtLr~0pk1gO")}" https://nexus.internal/`],
@@ -89,6 +94,7 @@ export const cliPassword: SecretRule = {
   description: "Password on a mysql / docker login / twine / sshpass command line",
   regex: /\b(?:mysql|mysqldump|mysqladmin|mariadb)\b[^\n]*?[ \t]-p([^\s"'`$-][^\s"'`]{3,127})|\b(?:(?:docker|podman|helm registry|oras)[ \t]+login|twine[ \t]+upload|sshpass)\b[^\n]*?[ \t](?:-p|--password)(?:[ \t]+|=)["']?([^\s"'`$-][^\s"'`]{3,127})/g,
   keywords: ["mysql", "mariadb", "docker login", "podman login", "registry login", "oras login", "twine upload", "sshpass"],
+  keywordLines: 0,
   entropy: 2,
   validate: (s) => !isPlaceholder(s) && !/^(?:\[|<|\{)/.test(s),
   truePositives: [`mysql -h db.internal -u root -p${fake("Tq", "t9~cY6-U6Oo2")} warehouse`, `docker login -u deploy -p ${fake("Dz", "WmdeSs-wd14")} registry.acme.io`],

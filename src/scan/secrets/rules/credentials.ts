@@ -15,6 +15,7 @@ export const netrcPassword: SecretRule = {
   regex: /machine[ \t]+\S+[ \t]+(?:login[ \t]+\S+[ \t]+)?password[ \t]+(\S{4,128})/g,
   group: 1,
   keywords: ["machine"],
+  keywordLines: 0,
   validate: literalPassword,
   truePositives: [`machine api.example.com login svc password ${fake("Hd&c", "!yT5LWsIfA42")}`],
   falsePositives: ["machine api.example.com login svc password $NETRC_PASSWORD", "machine x login y password <password>"],
@@ -27,6 +28,7 @@ export const basicAuthBlob: SecretRule = {
   regex: /(?:"auth"[ \t]*:[ \t]*"|\b_auth[ \t]*=[ \t]*)([A-Za-z0-9+/]{8,}={0,2})/g,
   group: 1,
   keywords: ['"auth"', "_auth"],
+  keywordLines: 0,
   validate: (s) => {
     const decoded = Buffer.from(s, "base64").toString("utf8");
     const colon = decoded.indexOf(":");
@@ -46,6 +48,7 @@ export const base64PrivateKey: SecretRule = {
   regex: /\b(LS0tLS1CRUdJTi[A-Za-z0-9+/]{60,}={0,2})/g,
   group: 1,
   keywords: ["LS0tLS1CRUdJTi"],
+  keywordLines: 0,
   showPrefix: 0,
   validate: (s) => {
     const head = Buffer.from(s.slice(0, 120), "base64").toString("latin1");
@@ -62,6 +65,7 @@ export const sqlPassword: SecretRule = {
   regex: /\b(?:(?:IDENTIFIED|identified)[ \t]+(?:BY|by)(?:[ \t]+(?:PASSWORD|password))?|PASSWORD|[Pp]assword)[ \t]+["'`]([^"'`\s]{6,128})["'`]/g,
   group: 1,
   keywords: ["identified by", "password '", 'password "', "password `"],
+  keywordLines: 0,
   // the statement creates or alters a user, role or login
   validate: (s, m) => {
     const text = m.input ?? "";
@@ -80,6 +84,7 @@ export const powershellPlaintext: SecretRule = {
   regex: /ConvertTo-SecureString[ \t]+(?:-String[ \t]+)?["']([^"'\s$]{6,128})["'][^\n]*?-AsPlainText/gi,
   group: 1,
   keywords: ["-AsPlainText"],
+  keywordLines: 0,
   validate: literalPassword,
   truePositives: [`$pw = ConvertTo-SecureString "${fake("Dragon", "winter1444=")}" -AsPlainText -Force`],
   falsePositives: ['$pw = ConvertTo-SecureString $env:PASSWORD -AsPlainText -Force', '$pw = ConvertTo-SecureString "<password>" -AsPlainText -Force', '// ConvertTo-SecureString "literal" -AsPlainText'],
@@ -92,6 +97,7 @@ export const credentialCall: SecretRule = {
   regex: /(?:(?:NetworkCredential|HTTPBasicAuth|HTTPDigestAuth|HttpBasicAuth|BasicAuth|PasswordAuthentication|UsernamePasswordCredentials?|PasswordCredential)[ \t]*\(|\.(?:login|getConnection)\((?:[^,()\n]{1,120},[ \t]*)?|\bauth[ \t]*=[ \t]*\()[ \t]*["']([^"'\n(),]{1,100})["'][ \t]*,[ \t]*["']([^"'\s(),]{6,128})["']/g,
   group: 2,
   keywords: ["NetworkCredential(", "BasicAuth(", "DigestAuth(", "PasswordAuthentication(", "PasswordCredential", ".login(", "getConnection(", "auth=(", "auth = ("],
+  keywordLines: 0,
   // anonymous FTP logs in with an e-mail address as the "password"
   validate: (s, m) => literalPassword(s) && !/^(?:anonymous|ftp)$/i.test(m[1]),
   truePositives: [

@@ -133,8 +133,8 @@ export const genericSecret: SecretRule = {
   regex: /(?::=|=>|<-|[:=])[ \t]*(?:[|>][-+]?[ \t]*\r?\n[ \t]+)?(?:\\?["'`](?=[A-Za-z_.-]{0,199}[^A-Za-z_.\-"'`\s\\])([^"'`\s\\]{8,200})\\?["'`]|(?=[A-Za-z_.-]{0,199}[^A-Za-z_.\-\s"'`,;(){}[\]<>\\])(?=([^\s"'`,;(){}[\]<>\\]{8,200}))\2(?:\\[nr])*["']?[ \t]*[,;]?(?:[ \t]+#[^\n]*)?[ \t]*\r?$)|=(?=[A-Za-z_.-]{0,199}[^A-Za-z_.\-\s])([^\s"'`,;(){}[\]<>\\$]{8,200})[ \t]+(?=[\w./-])/gm,
   keywords: genericKeywords,
   // The name (which holds the keyword) is on the operator's line, or up to two lines above for
-  // value/default slots (see assignedName).
-  keywordLines: 2,
+  // value/default slots (see assignedName); a block scalar's value is one line further.
+  keywordLines: 3,
   validate: (s, m) => plausibleSecret(assignedName(m.input ?? "", m.index ?? 0), m[1] ?? m[2] ?? m[3] ?? s, m[1] !== undefined),
   truePositives: [
     `API_KEY = "${fake("Xq7", body(29, undefined, 101))}"`,
@@ -208,7 +208,7 @@ export const genericXmlSecret: SecretRule = {
   group: 2,
   // The closing tag of a secret-named element.
   keywords: ["key>", "token>", "secret>", "password>", "passwd>", "pwd>", "auth>", "credential>", "credentials>", "creds>"],
-  keywordLines: 0, // the match starts on the keyword's line
+  keywordLines: 2, // from the opening tag's line: the value and the closing tag may follow on their own lines
   validate: (s, m) => plausibleSecret(m[1], s),
   truePositives: [`  <apiKey>${fake("Hq3", body(29, undefined, 121))}</apiKey>`, `<password>\n    ${fake("Ns4", body(14, undefined, 122))}\n</password>`],
   falsePositives: ["<password>${DB_PASSWORD}</password>", `<keyAlias>${fake("Kd9", body(20, undefined, 123))}</keyAlias>`, "<token>changeme</token>"],
@@ -225,7 +225,7 @@ export const cliSecretFlag: SecretRule = {
   // at a line start, or #define.
   // A flag's name holds one of these anywhere (--secret-key-base, -p is left to the mysql rule).
   keywords: ["-key", "-token", "-secret", "-password", "-passwd", "-pass", "-pwd", "-auth", "-credential", "\nenv ", "#define "],
-  keywordLines: 0, // the match starts on the keyword's line
+  keywordLines: 0, // the match is on the keyword's line
   validate: (s, m) => plausibleSecret(m[1] ?? m[2] ?? null, s, false),
   truePositives: [
     `./deploy.sh --datadog-api-key ${body(32, hex, 124)}`,
@@ -244,7 +244,7 @@ export const genericSecretPair: SecretRule = {
   group: 1,
   // A secret word closing a quoted name right before the comma.
   keywords: ["key\",", "key',", "token\",", "token',", "secret\",", "secret',", "password\",", "password',", "passwd\",", "passwd',", "pwd\",", "pwd',", "pass\",", "pass',", "credential\",", "credential',", "credentials\",", "credentials',"],
-  keywordLines: 0, // the match starts on the keyword's line
+  keywordLines: 0, // the match is on the keyword's line
   validate: (s, m) => plausibleSecret(assignedName(m.input ?? "", (m.index ?? 0) + 1), s),
   truePositives: [`\tos.Setenv("REDIS_PASSWORD", "${fake("Blue", "bird", "otter862?")}")`, `define('DB_PASSWORD', '${fake("Win", "termaple301-")}');`, `INSERT INTO settings (name, value) VALUES ('aws_secret_key', '${fake("bSx", body(37, undefined, 129))}');`],
   falsePositives: ['os.Setenv("API_KEY", os.Getenv("X"))', `define('DB_PASSWORD', 'password');`, `props.setProperty("key.alias", "${fake("Kx9", body(20, undefined, 130))}")`],

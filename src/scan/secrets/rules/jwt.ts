@@ -8,6 +8,7 @@ export const jwt: SecretRule = {
   regex: /\b(ey[A-Za-z0-9_-]{12,}\.ey[A-Za-z0-9_-]{12,}\.[A-Za-z0-9_-]{16,})(?![A-Za-z0-9_.-])/g,
   group: 1,
   keywords: ["eyJ"],
+  keywordLines: 0,
   showPrefix: 3,
   validate: (s) => {
     try {

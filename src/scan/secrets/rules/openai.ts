@@ -8,6 +8,7 @@ export const openaiApiKey: SecretRule = {
   regex: /\b(sk-(?:proj-|svcacct-|admin-|None-)?[A-Za-z0-9_-]{16,160}T3BlbkFJ[A-Za-z0-9_-]{16,160})(?![A-Za-z0-9_-])/g,
   group: 1,
   keywords: ["T3BlbkFJ"],
+  keywordLines: 0,
   showPrefix: 8,
   truePositives: [
     `OPENAI_API_KEY=${fake("sk-proj-", body(58, urlsafe, 1), "T3Blbk", "FJ", body(58, urlsafe, 2))}`,
@@ -23,6 +24,7 @@ export const openaiProjectKey: SecretRule = {
   regex: /\b(sk-(?:proj|svcacct|admin)-[A-Za-z0-9_-]{80,200})(?![A-Za-z0-9_-])/g,
   group: 1,
   keywords: ["sk-proj-", "sk-svcacct-", "sk-admin-"],
+  keywordLines: 0,
   entropy: 4.5,
   validate: (s) => !s.includes("T3BlbkFJ"),
   showPrefix: 8,
