@@ -1,6 +1,7 @@
 // Scan throughput: builds a tree from installed npm packages plus the Python standard library in
 // a temp dir, then times `trustrun scan` in regex-only and full (regex + tree-sitter) modes.
 //   bun bench/scan.ts [--with-secretlint] [--binary dist/trustrun] [--keep] [--rounds N (default 3)]
+//                     [--copies N (default 1): the tree N times over, to see large inputs where workers start]
 // --with-secretlint installs secretlint + the recommended preset into a temp dir (never the
 // project) and runs it over the same tree: time ratio and findings of each tool.
 import { $ } from "bun";
@@ -12,6 +13,7 @@ const root = new URL("..", import.meta.url).pathname;
 const args = process.argv.slice(2);
 const withSecretlint = args.includes("--with-secretlint");
 const keep = args.includes("--keep");
+const copies = args.includes("--copies") ? Math.max(1, Math.min(8, Number(args[args.indexOf("--copies") + 1]) || 1)) : 1;
 const rounds = args.includes("--rounds") ? Math.max(1, Math.min(21, Number(args[args.indexOf("--rounds") + 1]) || 3)) : 3;
 // Absolute: the scans run with the tree as their working directory.
 const binArg = args.includes("--binary") ? resolve(args[args.indexOf("--binary") + 1]) : join(root, "dist/trustrun");
@@ -40,16 +42,18 @@ function treeSize(dir: string): { files: number; bytes: number } {
 
 const tree = mkdtempSync(join(tmpdir(), "trustrun-bench-scan-"));
 console.log(`building the tree in ${tree}`);
+const base = join(tree, copies > 1 ? "copy1" : "");
 for (const p of packages) {
   const src = join(root, "node_modules", p);
   // Not named node_modules: secretlint never looks inside node_modules, and both tools must see the same files.
-  if (existsSync(src)) cpSync(src, join(tree, "packages", p), { recursive: true, dereference: false });
+  if (existsSync(src)) cpSync(src, join(base, "packages", p), { recursive: true, dereference: false });
 }
 if (pyLib) {
   const skip = new Set(["site-packages", "__pycache__", "test", "lib-dynload", "idlelib", "config-3.11-x86_64-linux-gnu"]);
-  mkdirSync(join(tree, "python"), { recursive: true });
-  cpSync(pyLib, join(tree, "python"), { recursive: true, filter: (s) => !skip.has(s.slice(s.lastIndexOf("/") + 1)) });
+  mkdirSync(join(base, "python"), { recursive: true });
+  cpSync(pyLib, join(base, "python"), { recursive: true, filter: (s) => !skip.has(s.slice(s.lastIndexOf("/") + 1)) });
 } else console.log("no Python standard library found; npm packages only");
+for (let c = 2; c <= copies; c++) cpSync(base, join(tree, `copy${c}`), { recursive: true });
 const size = treeSize(tree);
 console.log(`tree: ${size.files} files, ${(size.bytes / 1e6).toFixed(1)} MB (${packages.join(", ")}${pyLib ? `, ${pyLib}` : ""}); ${availableParallelism()} CPUs`);
 
@@ -76,6 +80,7 @@ interface Run {
   findings: number;
   secrets: number;
   parsed: number;
+  workers: number;
 }
 
 async function runScan(label: string, extra: string[]): Promise<Run> {
@@ -98,14 +103,15 @@ async function runScan(label: string, extra: string[]): Promise<Run> {
     findings: j.findings.length,
     secrets: j.findings.filter((f: { kind: string }) => f.kind === "secret").length,
     parsed: j.stats.parsed ?? 0,
+    workers: j.stats.workers ?? 0,
   };
 }
 
 function show(r: Run): void {
   const s = r.ms / 1000;
   console.log(
-    `${r.label.padEnd(24)} ${s.toFixed(2).padStart(7)} s  ${(r.bytes / 1e6 / s).toFixed(1).padStart(7)} MB/s  ${Math.round(r.files / s).toString().padStart(7)} files/s  ` +
-      `cpu ${(r.cpuMs / 1000).toFixed(2)} s (${(r.bytes / 1e6 / (r.cpuMs / 1000)).toFixed(1)} MB per cpu-s)  ${r.findings} findings (${r.secrets} secrets), ${r.parsed} files parsed`,
+    `${r.label.padEnd(30)} ${s.toFixed(2).padStart(7)} s  ${(r.bytes / 1e6 / s).toFixed(1).padStart(7)} MB/s  ${Math.round(r.files / s).toString().padStart(7)} files/s  ` +
+      `cpu ${(r.cpuMs / 1000).toFixed(2)} s (${(r.bytes / 1e6 / (r.cpuMs / 1000)).toFixed(1)} MB per cpu-s)  ${r.findings} findings (${r.secrets} secrets), ${r.parsed} files parsed, ${r.workers} workers`,
   );
 }
 
@@ -117,11 +123,12 @@ console.log("MB/s below = bytes scanned (binary and oversized files excluded) / 
 console.log(`scanner: ${existsSync(binArg) ? binArg : "bun src/index.ts"} (wall time includes process start)`);
 // Modes run interleaved, `rounds` times each; the median run of each mode is shown.
 const modes: Array<[string, string[]]> = [
-  ["regex-only", ["--regex-only"]],
+  ["regex-only (default workers)", ["--regex-only"]],
   // Without the SQLite write of every finding: the scan itself.
   ["regex-only, --no-store", ["--regex-only", "--no-store"]],
-  ["regex-only, main thread", ["--regex-only", "--workers", "0"]],
-  ["full, main thread", ["--workers", "0"]],
+  // Defaults: one worker per 64 MB of input; the same with one worker forced, for comparison.
+  ["regex-only, one worker", ["--regex-only", "--workers", "1"]],
+  ["full, one worker", ["--workers", "1"]],
   ["full (default workers)", []],
 ];
 const runs = new Map<string, Run[]>(modes.map(([label]) => [label, []]));
@@ -132,7 +139,7 @@ const median = (label: string): Run => {
 };
 console.log(`medians of ${rounds} interleaved rounds:`);
 for (const [label] of modes) show(median(label));
-const regex = median("regex-only");
+const regex = median("regex-only (default workers)");
 const full = median("full (default workers)");
 
 if (withSecretlint) {
@@ -160,7 +167,7 @@ if (withSecretlint) {
     console.log(`secretlint exited ${code}: ${errText.slice(0, 300)}`);
   }
   console.log(`secretlint read ${slFiles} files`);
-  console.log(`${"secretlint recommended".padEnd(24)} ${(ms / 1000).toFixed(2).padStart(7)} s  ${(size.bytes / 1e6 / (ms / 1000)).toFixed(1).padStart(7)} MB/s  ${count} findings`);
+  console.log(`${"secretlint recommended".padEnd(30)} ${(ms / 1000).toFixed(2).padStart(7)} s  ${(size.bytes / 1e6 / (ms / 1000)).toFixed(1).padStart(7)} MB/s  ${count} findings`);
   console.log(`time ratio secretlint / trustrun: ${(ms / regex.ms).toFixed(1)}x (regex-only), ${(ms / full.ms).toFixed(1)}x (full); secrets: trustrun ${full.secrets}, secretlint ${count}`);
   rmSync(dir, { recursive: true, force: true });
 }

@@ -44,7 +44,7 @@ export interface ScanOptions {
   maxFileSize?: number;
   /** Skip tree-sitter analyzers: universal regex and secrets only. */
   regexOnly?: boolean;
-  /** Worker threads for the per-file work; 0 = this thread. Default: 0 under 4 MB, else CPUs - 1 (1 to 4). */
+  /** Worker threads for the per-file work; 0 = this thread. Default: one per 64 MB of input, at most CPUs - 1 and 4. */
   workers?: number;
   /** With workers: leave every file to them, none to this thread (a diagnostic for tests). */
   workersOnly?: boolean;

@@ -76,7 +76,7 @@ export const scanCommand: Command = {
     "write-baseline": { type: "string", arg: "FILE", description: "Write all current findings' fingerprints to FILE" },
     db: { type: "string", arg: "PATH", description: "SQLite store the scan is kept in for 'trustrun server' (default $TRUSTRUN_HOME/trustrun.db)" },
     "no-store": { type: "boolean", description: "Do not keep the scan in the store" },
-    workers: { type: "string", arg: "N", description: "Worker threads (default: none under 4 MB of input, else one per CPU but one, 1 to 4)" },
+    workers: { type: "string", arg: "N", description: "Worker threads besides the main one (default: one per 64 MB of input, at most one per CPU but one, 4 in all)" },
   },
   positionals: { min: 1, max: 1 },
   examples: [
