@@ -50,7 +50,7 @@ export async function drain(
     const file = files[i];
     let bytes: Uint8Array;
     try {
-      bytes = read(file.abs);
+      bytes = read(file.abs, file.size);
     } catch (err) {
       const code = (err as NodeJS.ErrnoException)?.code ?? "error";
       emit({ index: i, size: 0, answer: { id: i, findings: [], parsed: false, skipped: `unreadable: ${code}` } });

@@ -32,3 +32,14 @@ test("a missing file throws an error with its code", () => {
   }
   expect(code).toBe("ENOENT");
 });
+
+test("with the listed size: the same bytes, also when the file changed size since", () => {
+  const read = createReusingReader(100_000);
+  for (const size of [0, 1, 999, 70_000]) {
+    const f = file(`s${size}`, size);
+    expect(Buffer.from(read(f.path, size)).equals(Buffer.from(f.bytes))).toBe(true);
+    // Listed smaller or larger than it is now: the whole file all the same.
+    expect(Buffer.from(read(f.path, Math.max(0, size - 1))).equals(Buffer.from(f.bytes))).toBe(true);
+    expect(Buffer.from(read(f.path, size + 5)).equals(Buffer.from(f.bytes))).toBe(true);
+  }
+});

@@ -3,17 +3,26 @@
 import { closeSync, openSync, readFileSync, readSync } from "node:fs";
 
 /**
- * Returns read(path): the file's bytes as a view of a shared buffer, valid only until the next
- * call. Files larger than `capacity` (grown since they were listed) get their own buffer.
+ * Returns read(path, size?): the file's bytes as a view of a shared buffer, valid only until the
+ * next call. Files larger than `capacity` (grown since they were listed) get their own buffer.
+ * `size` is the size the file was listed with: a read that returns it all, short of what was asked,
+ * is taken as the end of the file without a second read call to see 0 bytes.
  */
-export function createReusingReader(capacity: number): (path: string) => Uint8Array {
+export function createReusingReader(capacity: number): (path: string, size?: number) => Uint8Array {
   // One byte more than the capacity tells "exactly full" from "larger".
   const buf = new Uint8Array(capacity + 1);
-  return function read(path) {
+  return function read(path, size = -1) {
     const fd = openSync(path, "r");
     let n = 0;
     try {
-      for (let r = 1; r > 0 && n < buf.length; n += r) r = readSync(fd, buf, n, buf.length - n, null);
+      for (let r = 1; r > 0 && n < buf.length; n += r) {
+        const want = buf.length - n;
+        r = readSync(fd, buf, n, want, null);
+        if (r < want && n + r === size) {
+          n += r;
+          break;
+        }
+      }
     } finally {
       closeSync(fd);
     }
