@@ -37,3 +37,40 @@ test("host settings found with the gates are those found without them", async ()
   const two = "# comment\nHOST:\n  cache.acme.io\n";
   expect(extractEndpoints(two, at, "yaml", textFlags(two)).map((f) => f.value)).toEqual(["cache.acme.io"]);
 });
+
+test("quoted hostnames found from the automaton's hits are those found from every dot", async () => {
+  const { extractEndpoints, quotedNames, quotedTldNames } = await import("./universal/urls.ts");
+  const at = (o: number) => ({ line: 1, column: o });
+  let seed = 11;
+  const rnd = () => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff), seed);
+  const tokens = ["'", "'", '"', "`", ".", ".", "com", "io", "COM", "py", "a", "api", "b-c", "_x", "1", "22", ":", ":443", ":123456", " ", "\n", "..", "x.y", "a.b", "c.com", "internal"];
+  // Names sharing a quote: the one after a taken name is not taken, the one after that is.
+  const fixed = ["'a.b'c.com'", "'a.b'c.d'e.com'", "'x.io'y.com'z.io'", "\"p.q:80\"r.com\""];
+  for (let i = 0; i < 20_000 + fixed.length; i++) {
+    let text = fixed[i - 20_000] ?? "";
+    for (let j = 0, n = text ? 0 : 1 + (rnd() % 14); j < n; j++) text += tokens[rnd() % tokens.length];
+    const flags = textFlags(text);
+    const gated = extractEndpoints(text, at, "javascript", flags).filter((f) => f.kind === "host");
+    const all = extractEndpoints(text, at, "javascript").filter((f) => f.kind === "host");
+    expect([text, gated]).toEqual([text, all]);
+    // The names themselves: every name quotedNames gives with a common TLD, no more.
+    const tldNames = quotedNames(text).filter((n) => /\.(?:com|io|internal)$/i.test(n.name));
+    expect([text, quotedTldNames(text, flags.quotedTldHits)]).toEqual([text, tldNames]);
+  }
+});
+
+test("the full-form IPv6 gate from the automaton's hits answers as the loop over every colon", async () => {
+  const { mayHoldFullV6 } = await import("./universal/urls.ts");
+  let seed = 13;
+  const rnd = () => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff), seed);
+  const alphabet = "0aF1b::g 9E";
+  let positives = 0;
+  for (let i = 0; i < 20_000; i++) {
+    let text = "";
+    for (let j = 0, n = rnd() % 26; j < n; j++) text += alphabet[rnd() % alphabet.length];
+    const all = mayHoldFullV6(text);
+    expect([text, mayHoldFullV6(text, textFlags(text).hexColonHits)]).toEqual([text, all]);
+    if (all) positives++;
+  }
+  expect(positives).toBeGreaterThan(100);
+});

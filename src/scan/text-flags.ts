@@ -1,8 +1,10 @@
 // One pass of the keyword automaton per text answers both detectors' cheap questions: which secret
-// rules can match, and whether the text holds "://", "::", a dotted quad or a host setting's word
-// at all, so the endpoint pass skips what cannot be there instead of searching every text again.
+// rules can match, and whether (and where) the text holds "://", "::", a dotted quad, a host
+// setting's word, the end of a quoted name with a common TLD or hex:hex, so the endpoint pass skips
+// what cannot be there instead of searching every text again.
 import { createKeywordScanner } from "./secrets/keywords.ts";
 import { secretRules } from "./secrets/rules/index.ts";
+import { commonTlds } from "./universal/hosts.ts";
 import type { EndpointGates } from "./universal/urls.ts";
 
 // Digits are one class in the automaton ("0" stands for any digit): the nine shapes of
@@ -10,7 +12,13 @@ import type { EndpointGates } from "./universal/urls.ts";
 const dottedQuads = ["0", "00", "000"].flatMap((b) => ["0", "00", "000"].map((c) => `0.${b}.${c}.0`));
 // Words of a `host: name` setting (the endpoint pass's keyedGate, a superset of it).
 const settingWords = ["host", "endpoint", "server", "domain", "base_url", "baseurl"];
-const gateKeywords = [["://"], ["::"], dottedQuads, settingWords];
+// The end of a quoted name with a common TLD, before its closing quote or port: bare hostnames are
+// only taken with those TLDs, so the endpoint pass reads names back from these hits alone.
+const quotedTldEnds = [...commonTlds].flatMap((tld) => ['"', "'", "`", ":"].map((end) => `.${tld}${end}`));
+// Hex digit, colon, hex digit (digits are one class): where a full-form IPv6 address can start.
+const hexDigits = "0abcdef";
+const hexColonHex = [...hexDigits].flatMap((a) => [...hexDigits].map((b) => `${a}:${b}`));
+const gateKeywords = [["://"], ["::"], dottedQuads, settingWords, quotedTldEnds, hexColonHex];
 
 export interface TextFlags extends EndpointGates {
   /** For detectSecrets: present[i] = 1 when a keyword of secretRules[i] occurs, and where its keywords end. */
@@ -35,6 +43,8 @@ export function textFlags(text: string): TextFlags {
     dottedQuad: all[n + 2] === 1,
     hostSetting: all[n + 3] === 1,
     settingHits: hits[n + 3] ?? [],
+    quotedTldHits: hits[n + 4] ?? [],
+    hexColonHits: hits[n + 5] ?? [],
   };
 }
 

@@ -3,7 +3,7 @@ import ipaddr from "ipaddr.js";
 
 // Common top-level domains. A dotted word ending in something else ("setup.py", "index.js",
 // "os.path") is not taken for a bare hostname; full URLs accept any alphabetic TLD.
-const commonTlds = new Set(
+export const commonTlds: ReadonlySet<string> = new Set(
   ("com net org io ai dev app cloud co us uk de fr eu ca au jp cn in nl ch se no es it gov edu mil int info biz me tv " +
     "xyz health care site online tech services systems solutions services api azure aws google microsoft amazon " +
     "be at dk fi ie pl pt ru br mx kr sg hk tw nz za il ae tr cz gr hu ro sk ua ar cl pe ws cc ly gg so to fm " +

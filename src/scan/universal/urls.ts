@@ -25,21 +25,26 @@ function hexRun(text: string, i: number): number {
   return k;
 }
 
+/** At colon i: hex, colon, 1 to 4 hex, colon, 1 to 4 hex, colon, hex. */
+function fullV6StartsAt(text: string, i: number): boolean {
+  if (i === 0 || !isHex(text.charCodeAt(i - 1))) return false;
+  const a = hexRun(text, i + 1);
+  if (a < 1 || a > 4 || text.charCodeAt(i + 1 + a) !== 58) return false;
+  const j = i + 2 + a;
+  const b = hexRun(text, j);
+  if (b < 1 || b > 4 || text.charCodeAt(j + b) !== 58) return false;
+  return isHex(text.charCodeAt(j + b + 1));
+}
+
 /**
  * Same answer as /[0-9a-fA-F]:[0-9a-fA-F]{1,4}:[0-9a-fA-F]{1,4}:[0-9a-fA-F]/.test(text), the gate
  * for the full 8-group IPv6 form: a loop over the colons is about twice as fast as that regex,
- * which tries every hex digit of the text as a start.
+ * which tries every hex digit of the text as a start. With `hexColonHex`, the offsets where the
+ * automaton saw hex, colon, hex (text-flags.ts), only those colons are looked at.
  */
-export function mayHoldFullV6(text: string): boolean {
-  for (let i = text.indexOf(":"); i !== -1; i = text.indexOf(":", i + 1)) {
-    if (i === 0 || !isHex(text.charCodeAt(i - 1))) continue;
-    const a = hexRun(text, i + 1);
-    if (a < 1 || a > 4 || text.charCodeAt(i + 1 + a) !== 58) continue;
-    const j = i + 2 + a;
-    const b = hexRun(text, j);
-    if (b < 1 || b > 4 || text.charCodeAt(j + b) !== 58) continue;
-    if (isHex(text.charCodeAt(j + b + 1))) return true;
-  }
+export function mayHoldFullV6(text: string, hexColonHex?: number[]): boolean {
+  if (hexColonHex) return hexColonHex.some((end) => fullV6StartsAt(text, end - 1));
+  for (let i = text.indexOf(":"); i !== -1; i = text.indexOf(":", i + 1)) if (fullV6StartsAt(text, i)) return true;
   return false;
 }
 // A quoted dotted name ("api.acme.io", 'db.internal:5432') is found from its last dot: a label
@@ -158,38 +163,91 @@ function validIpv4(ip: string): boolean {
   return true;
 }
 
+type QuotedName = { offset: number; name: string; port: string | undefined };
+
 /**
- * Dotted names between matching quotes, with their port: candidates for bare hostnames. The same
- * names as /(["'`])[A-Za-z0-9][A-Za-z0-9_-]*(?:\.[A-Za-z0-9_-]+)+(?::(\d{1,5}))?\1/g takes
- * when the last label starts with a letter, without overlaps.
+ * The name whose last dot is at `dot`, read forward to its closing quote and back to its opening
+ * one (matching), or null: /(["'`])[A-Za-z0-9][A-Za-z0-9_-]*(?:\.[A-Za-z0-9_-]+)+(?::(\d{1,5}))?\1/
+ * with a last label that starts with a letter.
  */
-export function quotedNames(text: string): Array<{ offset: number; name: string; port: string | undefined }> {
-  const out: Array<{ offset: number; name: string; port: string | undefined }> = [];
+function nameAtDot(text: string, dot: number): (QuotedName & { open: number; close: number }) | null {
   const len = text.length;
-  let nextOpen = 0; // names do not overlap: an opening quote comes after the previous closing one
+  if (dot === 0 || !labelChar(text.charCodeAt(dot - 1)) || !alpha(text.charCodeAt(dot + 1))) return null;
+  let close = dot + 2;
+  while (close < len && labelChar(text.charCodeAt(close))) close++;
+  const nameEnd = close;
+  let port: string | undefined;
+  if (text.charCodeAt(close) === 58) {
+    let k = close + 1;
+    while (k < len && k - close <= 5 && digit(text.charCodeAt(k))) k++;
+    if (k === close + 1) return null;
+    port = text.slice(close + 1, k);
+    close = k;
+  }
+  if (!quote(text.charCodeAt(close))) return null;
+  let start = dot;
+  while (start > 0 && hostChar(text.charCodeAt(start - 1))) start--;
+  const open = start - 1;
+  if (open < 0 || text.charCodeAt(open) !== text.charCodeAt(close) || !alnum(text.charCodeAt(start))) return null;
+  const name = text.slice(start, nameEnd);
+  // No empty label: "a..b" and a trailing dot are not names.
+  if (name.includes("..")) return null;
+  return { offset: start, name, port, open, close };
+}
+
+/**
+ * Dotted names between matching quotes, with their port: candidates for bare hostnames. Names do
+ * not overlap: one whose opening quote closes the previous name is not taken.
+ */
+export function quotedNames(text: string): QuotedName[] {
+  const out: QuotedName[] = [];
+  let nextOpen = 0;
   for (let dot = text.indexOf("."); dot !== -1; dot = text.indexOf(".", dot + 1)) {
-    if (dot === 0 || !labelChar(text.charCodeAt(dot - 1)) || !alpha(text.charCodeAt(dot + 1))) continue;
-    let close = dot + 2;
-    while (close < len && labelChar(text.charCodeAt(close))) close++;
-    const nameEnd = close;
-    let port: string | undefined;
-    if (text.charCodeAt(close) === 58) {
-      let k = close + 1;
-      while (k < len && k - close <= 5 && digit(text.charCodeAt(k))) k++;
-      if (k === close + 1) continue;
-      port = text.slice(close + 1, k);
-      close = k;
-    }
-    if (!quote(text.charCodeAt(close))) continue;
-    let start = dot;
-    while (start > 0 && hostChar(text.charCodeAt(start - 1))) start--;
-    const open = start - 1;
-    if (open < nextOpen || text.charCodeAt(open) !== text.charCodeAt(close) || !alnum(text.charCodeAt(start))) continue;
-    const name = text.slice(start, nameEnd);
-    // No empty label: "a..b" and a trailing dot are not names.
-    if (name.includes("..")) continue;
-    nextOpen = close + 1;
-    out.push({ offset: start, name, port });
+    const found = nameAtDot(text, dot);
+    if (!found || found.open < nextOpen) continue;
+    nextOpen = found.close + 1;
+    out.push({ offset: found.offset, name: found.name, port: found.port });
+  }
+  return out;
+}
+
+/** The name whose closing quote is at `close`, found from its end, or null. */
+function nameClosingAt(text: string, close: number): (QuotedName & { open: number; close: number }) | null {
+  let i = close - 1;
+  // An optional port: up to 5 digits after a colon.
+  let k = i;
+  while (k >= 0 && close - 1 - k < 5 && digit(text.charCodeAt(k))) k--;
+  if (k < i && text.charCodeAt(k) === 58) i = k - 1;
+  while (i >= 0 && labelChar(text.charCodeAt(i))) i--;
+  if (i < 0 || text.charCodeAt(i) !== 46) return null;
+  const found = nameAtDot(text, i);
+  return found && found.close === close ? found : null;
+}
+
+/**
+ * quotedNames restricted to names ending in a common TLD, read from the automaton's hits (the
+ * offset of the quote or colon after `.tld`, text-flags.ts) instead of every dot of the text.
+ * Same names as quotedNames gives with those TLDs, non-overlap included: a name is not taken when
+ * its opening quote closes a name that was taken, which holds when the chain of names closing at
+ * each other's opening quotes behind it has an even length.
+ */
+export function quotedTldNames(text: string, hits: number[]): QuotedName[] {
+  const out: QuotedName[] = [];
+  const sorted = [...hits].sort((a, b) => a - b);
+  let last = -1;
+  for (const end of sorted) {
+    if (end <= last) continue; // the automaton's two chains may report a hit twice
+    last = end;
+    // Back from the quote or colon to the name's last dot.
+    let dot = end - 1;
+    while (dot >= 0 && labelChar(text.charCodeAt(dot))) dot--;
+    if (dot < 0 || text.charCodeAt(dot) !== 46) continue;
+    const found = nameAtDot(text, dot);
+    if (!found) continue;
+    let behind = 0;
+    for (let q = found.open, prev = nameClosingAt(text, q); prev; q = prev.open, prev = nameClosingAt(text, q)) behind++;
+    if (behind % 2 === 1) continue;
+    out.push({ offset: found.offset, name: found.name, port: found.port });
   }
   return out;
 }
@@ -202,6 +260,10 @@ export interface EndpointGates {
   hostSetting: boolean; // a word of keyedGate
   /** Where those words end: `host: name` settings are looked for on their lines only. */
   settingHits: number[];
+  /** Where `.tld"` / `.tld:` (a common TLD ending a quoted name) end: see quotedTldNames. */
+  quotedTldHits: number[];
+  /** Where hex, colon, hex ends: the colons a full-form IPv6 address can start at. */
+  hexColonHits: number[];
 }
 
 /** Finds URLs, IPs and hostnames in any text. `at(offset)` converts offsets to line/column. */
@@ -278,11 +340,11 @@ export function extractEndpoints(
     push("ip", ip.toLowerCase(), ip.toLowerCase(), a, "ip/v6", null);
   };
   for (let i = gates && !gates.doubleColon ? -1 : text.indexOf("::"); i !== -1; i = text.indexOf("::", Math.max(i + 2, v6Candidate(i))));
-  if (mayHoldFullV6(text)) {
+  if (mayHoldFullV6(text, gates?.hexColonHits)) {
     for (const m of text.matchAll(fullV6Re)) v6Candidate(m.index);
   }
   const seenHost = new Set<number>();
-  for (const { offset, name, port } of quotedNames(text)) {
+  for (const { offset, name, port } of gates ? quotedTldNames(text, gates.quotedTldHits) : quotedNames(text)) {
     const host = normalizeHost(name);
     if (inUrl(offset) || !isLikelyHostname(host) || isReservedExample(host)) continue;
     seenHost.add(offset);
