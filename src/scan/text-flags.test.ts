@@ -74,3 +74,13 @@ test("the full-form IPv6 gate from the automaton's hits answers as the loop over
   }
   expect(positives).toBeGreaterThan(100);
 });
+
+test("a long run of names sharing quotes stays linear and gives the same hosts", async () => {
+  const { extractEndpoints } = await import("./universal/urls.ts");
+  const at = (o: number) => ({ line: 1, column: o });
+  const text = `x = '${Array.from({ length: 20_000 }, (_, i) => `h${i}.acme.com`).join("'")}'`;
+  // Quadratic work here would run for minutes: the test's timeout is the check.
+  const gated = extractEndpoints(text, at, "python", textFlags(text)).map((f) => f.value);
+  expect(gated).toEqual(extractEndpoints(text, at, "python").map((f) => f.value));
+  expect(gated.length).toBe(10_000);
+});

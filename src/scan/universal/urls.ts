@@ -48,9 +48,9 @@ export function mayHoldFullV6(text: string, hexColonHex?: number[]): boolean {
   return false;
 }
 // A quoted dotted name ("api.acme.io", 'db.internal:5432') is found from its last dot: a label
-// starting with a letter, an optional port and the closing quote, read forward by hand from each
-// "." (a native indexOf), then back to the opening quote. Regexes that try every position of a
-// source file, or every quote, cost twice as much.
+// starting with a letter, an optional port and the closing quote, read forward by hand, then back
+// to the opening quote. The dots come from the keyword automaton's hits of a common TLD before a
+// quote or port (quotedTldNames), or without them from every "." of the text (quotedNames).
 const hostChar = (c: number) => (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 95 || c === 45 || c === 46;
 const labelChar = (c: number) => (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 95 || c === 45;
 const alpha = (c: number) => (c >= 97 && c <= 122) || (c >= 65 && c <= 90);
@@ -224,12 +224,16 @@ function nameClosingAt(text: string, close: number): (QuotedName & { open: numbe
   return found && found.close === close ? found : null;
 }
 
+/** Names sharing quotes followed back further than this: the text gets the full search instead. */
+const maxQuoteChain = 64;
+
 /**
  * quotedNames restricted to names ending in a common TLD, read from the automaton's hits (the
  * offset of the quote or colon after `.tld`, text-flags.ts) instead of every dot of the text.
  * Same names as quotedNames gives with those TLDs, non-overlap included: a name is not taken when
  * its opening quote closes a name that was taken, which holds when the chain of names closing at
- * each other's opening quotes behind it has an even length.
+ * each other's opening quotes behind it has an even length. A chain longer than maxQuoteChain
+ * (only in contrived text) returns quotedNames(text) itself, so the work stays linear.
  */
 export function quotedTldNames(text: string, hits: number[]): QuotedName[] {
   const out: QuotedName[] = [];
@@ -245,7 +249,9 @@ export function quotedTldNames(text: string, hits: number[]): QuotedName[] {
     const found = nameAtDot(text, dot);
     if (!found) continue;
     let behind = 0;
-    for (let q = found.open, prev = nameClosingAt(text, q); prev; q = prev.open, prev = nameClosingAt(text, q)) behind++;
+    for (let q = found.open, prev = nameClosingAt(text, q); prev; q = prev.open, prev = nameClosingAt(text, q)) {
+      if (++behind > maxQuoteChain) return quotedNames(text);
+    }
     if (behind % 2 === 1) continue;
     out.push({ offset: found.offset, name: found.name, port: found.port });
   }
