@@ -24,14 +24,17 @@ export function keywordRegions(text: string, hits: number[], after: number, befo
   const regions: Array<[number, number]> = [];
   // The automaton's two chains report hits as two ascending runs (overlapping a little).
   const sorted = isAscending(hits) ? hits : [...hits].sort((a, b) => a - b);
+  // Where the line of the previous hit ends: a hit on that line adds nothing, and skipping it keeps
+  // a minified file's one long line with thousands of hits from being read once per hit.
+  let lineEnd = -1;
   for (const h of sorted) {
+    if (h < lineEnd) continue;
     const last = regions[regions.length - 1];
-    // With no lines below, a hit before the end of the last region is on a line it covers.
-    if (last && h < last[1] && after === 0) continue;
     let start = text.lastIndexOf("\n", h) + 1;
     for (let k = 0; k < before && start > 0; k++) start = text.lastIndexOf("\n", start - 2) + 1;
-    let end = h;
-    for (let k = 0; k <= after && end !== -1; k++) end = text.indexOf("\n", k === 0 ? end : end + 1);
+    let end = text.indexOf("\n", h);
+    lineEnd = end === -1 ? text.length : end;
+    for (let k = 0; k < after && end !== -1; k++) end = text.indexOf("\n", end + 1);
     const stop = end === -1 ? text.length : end;
     if (last && start <= last[1]) last[1] = Math.max(last[1], stop);
     else regions.push([start, stop]);

@@ -146,8 +146,9 @@ function redactQuery(tail: string): string {
 }
 
 function onVersionLine(text: string, index: number): boolean {
-  const lineStart = text.lastIndexOf("\n", index) + 1;
-  const before = text.slice(Math.max(lineStart, index - 40), index).toLowerCase();
+  // The 40 characters before, within the line (never a search back to the start of a long line).
+  const window = text.slice(Math.max(0, index - 40), index);
+  const before = window.slice(window.lastIndexOf("\n") + 1).toLowerCase();
   return /version|\bver\b|\bv\s*$|release|build|oid|copyright|\bsemver|@\s*$/.test(before);
 }
 
@@ -347,7 +348,9 @@ export function extractEndpoints(
   };
   for (let i = gates && !gates.doubleColon ? -1 : text.indexOf("::"); i !== -1; i = text.indexOf("::", Math.max(i + 2, v6Candidate(i))));
   if (mayHoldFullV6(text, gates?.hexColonHits)) {
-    for (const m of text.matchAll(fullV6Re)) v6Candidate(m.index);
+    // Go on after each token grown, never inside it (a long hex-and-colon run would be quadratic).
+    fullV6Re.lastIndex = 0;
+    for (let m = fullV6Re.exec(text); m !== null; m = fullV6Re.exec(text)) fullV6Re.lastIndex = Math.max(fullV6Re.lastIndex, v6Candidate(m.index));
   }
   const seenHost = new Set<number>();
   for (const { offset, name, port } of gates ? quotedTldNames(text, gates.quotedTldHits) : quotedNames(text)) {

@@ -60,12 +60,15 @@ export const querySecret: SecretRule = {
     if (/[{}$%]/.test(value)) return false;
     const ok = /^(?:password|passwd|pwd)$/i.test(name) ? !isPlaceholder(value) : plausibleSecret(name, value);
     if (!ok) return false;
-    // in a URL on the same line, and not an image's (badge tokens are meant to be public)
+    // in a URL on the same line, and not an image's (badge tokens are meant to be public); the URL
+    // starts at most 64 KB before, so a long minified line is not read back once per candidate
     const text = m.input ?? "";
     const at = m.index ?? 0;
-    const lineStart = text.lastIndexOf("\n", at - 1) + 1;
-    const url = Math.max(text.lastIndexOf("://", at), text.lastIndexOf("jdbc:", at));
-    return url >= lineStart && !/[\s"'`]/.test(text.slice(url, at)) && !/\.(?:svg|png|gif|jpe?g|webp)$/i.test(text.slice(url, at));
+    const from = Math.max(0, at - 65_536);
+    const window = text.slice(from, at + 5);
+    const url = Math.max(window.lastIndexOf("://", at - from), window.lastIndexOf("jdbc:", at - from));
+    const prefix = url === -1 ? "" : window.slice(url, at - from);
+    return url !== -1 && !/[\s"'`]/.test(prefix) && !/\.(?:svg|png|gif|jpe?g|webp)$/i.test(prefix);
   },
   truePositives: [
     `spring.datasource.url=jdbc:postgresql://db.internal:5432/app?user=app&${fake("password=", "Xbs", body(10, undefined, 96))}`,

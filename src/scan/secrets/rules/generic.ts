@@ -41,11 +41,13 @@ export function assignedName(text: string, at: number): string | null {
     return name;
   }
   if (!/^(?:value|default|val|content)$/i.test(name)) return name;
-  // Up to two lines back.
-  const lineStart = text.lastIndexOf("\n", at - 1) + 1;
-  let from = lineStart;
-  for (let n = 0; n < 2 && from > 0; n++) from = text.lastIndexOf("\n", from - 2) + 1;
-  const ctx = text.slice(Math.max(from, at - 300), start);
+  // Up to two lines back, and at most 300 characters: searched within those 300 only, so a long
+  // minified line is never read back to its start once per candidate.
+  const windowStart = Math.max(0, at - 300);
+  const window = text.slice(windowStart, at);
+  let from = window.lastIndexOf("\n") + 1;
+  for (let n = 0; n < 2 && from > 0; n++) from = from >= 2 ? window.lastIndexOf("\n", from - 2) + 1 : 0;
+  const ctx = text.slice(windowStart + from, start);
   let last: string | null = null;
   for (const k of ctx.matchAll(/(?:\b(?:key|name)["']?[ \t]*[:=][ \t]*["']?|\bvariable[ \t]+")([A-Za-z_][A-Za-z0-9_.-]*)/g)) last = k[1];
   return last;
