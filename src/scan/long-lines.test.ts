@@ -21,3 +21,30 @@ test("secret-looking value slots on one 8 MB line", () => {
   // The generic rule stops at its bound of matches per file; the point is that it gets there.
   expect(regexPass(text, "json").length).toBeGreaterThan(1000);
 }, timeout);
+
+// A pattern that looks ahead for its second half (curl … -u, mysql … -p, BEGIN … END) reads at most
+// a bounded span, or up to the next start, never the rest of the line from every start.
+const oneLine = (fragment: string) => fragment.repeat(Math.ceil(1_500_000 / fragment.length));
+test.each(["curl -u a:b ", "mysql ", "docker login ", "twine upload ", "sshpass ", "-----BEGIN RSA PRIVATE KEY-----", "?sv=2020-01-01&sig="])(
+  "a 1.5 MB line of %p: the second half is never found",
+  (fragment) => {
+    expect(regexPass(oneLine(fragment), "shell").filter((f) => f.kind === "secret")).toEqual([]);
+  },
+  timeout,
+);
+
+test("a 1.5 MB line of URLs nested in one another: each reported, none read to the end of the line", () => {
+  const fragment = "https://api.acme.io/c?next=";
+  const text = oneLine(fragment);
+  const urls = regexPass(text, "text").filter((f) => f.kind === "url");
+  expect(urls.length).toBe(text.length / fragment.length);
+  expect(urls.every((u) => u.host === "api.acme.io" && u.value.length <= "https://".length + 4096 + 1)).toBe(true);
+  // Those starting more than 4,096 characters before the end of the line are cut, and say so.
+  expect(urls.slice(0, -200).every((u) => u.value.endsWith("…"))).toBe(true);
+  expect(urls.at(-1)?.value).toBe("https://api.acme.io/c?next=");
+}, timeout);
+
+test("a 1.5 MB line of database URLs with query passwords", () => {
+  const findings = regexPass(oneLine("jdbc:mysql://db.acme.io/d?user=a&password="), "properties");
+  expect(findings.filter((f) => f.kind === "url").length).toBeGreaterThan(30_000);
+}, timeout);

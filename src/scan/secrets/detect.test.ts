@@ -1,5 +1,5 @@
 import { describe, expect, test } from "bun:test";
-import { detectSecrets, keywordRegions, matchRule } from "./detect.ts";
+import { createSpanSet, detectSecrets, keywordRegions, matchRule } from "./detect.ts";
 import { secretRules } from "./rules/index.ts";
 import type { SecretRule } from "./types.ts";
 
@@ -59,6 +59,22 @@ describe("line-scoped rules find their samples inside large files", () => {
           expect(found).toContain(`secret/${rule.id}`);
         });
       }
+    }
+  }
+});
+
+test("the span set keeps what a look at every span would keep", () => {
+  let seed = 11;
+  const rnd = (n: number) => (seed = (seed * 1103515245 + 12345) & 0x7fffffff) % n;
+  for (let round = 0; round < 200; round++) {
+    const set = createSpanSet();
+    const naive: Array<[number, number]> = [];
+    for (let k = 0; k < 60; k++) {
+      const start = rnd(400);
+      const end = start + 1 + rnd(30);
+      const free = !naive.some(([a, b]) => start < b && end > a);
+      if (free) naive.push([start, end]);
+      expect(set.add(start, end)).toBe(free);
     }
   }
 });

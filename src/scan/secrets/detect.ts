@@ -115,16 +115,14 @@ export function detectSecrets(
 ): RawFinding[] {
   const { present, hits } = keywords;
   const out: RawFinding[] = [];
-  const taken: Array<[number, number]> = [];
+  const taken = createSpanSet();
   for (let r = 0; r < rules.length; r++) {
     const rule = rules[r];
     if (present[r] === 0) continue;
     const regions = rule.keywordLines === undefined ? undefined : keywordRegions(text, hits[r] ?? [], rule.keywordLines, rule.keywordLinesBefore);
     for (const s of matchRule(rule, text, regions)) {
-      const end = s.offset + s.value.length;
       // One finding per secret: the first (most specific) rule wins overlapping spans.
-      if (taken.some(([a, b]) => s.offset < b && end > a)) continue;
-      taken.push([s.offset, end]);
+      if (!taken.add(s.offset, s.offset + s.value.length)) continue;
       const { line, column } = at(s.offset);
       out.push({
         kind: "secret",
@@ -139,6 +137,31 @@ export function detectSecrets(
     }
   }
   return out;
+}
+
+/**
+ * Disjoint spans kept in order: `add` takes a span unless it overlaps one already held. A binary
+ * search, not a look at every span: a file can hold thousands of secrets.
+ */
+export function createSpanSet() {
+  const starts: number[] = [];
+  const ends: number[] = [];
+  return {
+    add(start: number, end: number): boolean {
+      // The first span that ends after `start`: the only one that can overlap [start, end).
+      let lo = 0;
+      let hi = ends.length;
+      while (lo < hi) {
+        const mid = (lo + hi) >> 1;
+        if (ends[mid] <= start) lo = mid + 1;
+        else hi = mid;
+      }
+      if (lo < starts.length && starts[lo] < end) return false;
+      starts.splice(lo, 0, start);
+      ends.splice(lo, 0, end);
+      return true;
+    },
+  };
 }
 
 /** The text with every secret (and URL password) replaced by "…": safe to print as context. */

@@ -76,6 +76,9 @@ export interface ParsedUrl {
   display: string;
 }
 
+/** A longer URL is read this far: enough for its host and a signed query, and never a whole minified line. */
+export const maxUrlLength = 4096;
+
 // The same URLs recur across a tree (licences, docs, API bases): remember recent answers.
 const parseCache = new Map<string, ParsedUrl | null>();
 
@@ -92,11 +95,20 @@ export function parseUrl(scheme: string, rest: string): ParsedUrl | null {
 
 function parseUrlUncached(scheme: string, rest: string): ParsedUrl | null {
   const s = scheme.toLowerCase();
-  let body = rest.replace(/[.,;:!?*]+$/, "");
-  // Trailing ")" or "]" closing an enclosing bracket, not part of the URL.
-  while (/[)\]]$/.test(body) && count(body, body.endsWith(")") ? "(" : "[") < count(body, body.endsWith(")") ? ")" : "]")) {
-    body = body.slice(0, -1);
+  let end = rest.length;
+  while (end > 0 && trailingPunctuation(rest.charCodeAt(end - 1))) end--;
+  // Trailing ")" or "]" closing an enclosing bracket, not part of the URL (counted once, then
+  // kept up to date: a run of closers is not recounted per closer).
+  const round = [count(rest, "(", end), count(rest, ")", end)];
+  const square = [count(rest, "[", end), count(rest, "]", end)];
+  for (;;) {
+    const c = rest.charCodeAt(end - 1);
+    const pair = c === 41 ? round : c === 93 ? square : null;
+    if (!pair || pair[0] >= pair[1]) break;
+    pair[1]--;
+    end--;
   }
+  const body = rest.slice(0, end);
   const slash = body.search(/[/?#]/);
   const authority = slash === -1 ? body : body.slice(0, slash);
   const tail = slash === -1 ? "" : body.slice(slash);
@@ -133,11 +145,15 @@ function parseUrlUncached(scheme: string, rest: string): ParsedUrl | null {
   return { scheme: s, host, port, display };
 }
 
-function count(s: string, ch: string): number {
+/** How many times ch occurs in s[0, end). */
+function count(s: string, ch: string, end: number): number {
   let n = 0;
-  for (let i = s.indexOf(ch); i !== -1; i = s.indexOf(ch, i + 1)) n++;
+  for (let i = s.indexOf(ch); i !== -1 && i < end; i = s.indexOf(ch, i + 1)) n++;
   return n;
 }
+
+/** . , ; : ! ? * ending a URL end the sentence around it. */
+const trailingPunctuation = (c: number) => c === 46 || c === 44 || c === 59 || c === 58 || c === 33 || c === 63 || c === 42;
 
 // Query parameters that carry credentials (SAS signatures, API keys in URLs).
 const secretParams = /([?&](?:sig|signature|key|api[_-]?key|apikey|token|access_token|password|secret|code|x-amz-signature|x-amz-credential|x-amz-security-token)=)[^&#]*/gi;
@@ -293,16 +309,23 @@ export function extractEndpoints(
     if (s === i || (s > 0 && wordChar(text.charCodeAt(s - 1)))) continue;
     const scheme = text.slice(s, i);
     if (!schemeRe.test(scheme)) continue;
-    urlBodyRe.lastIndex = i + 3;
-    const m = urlBodyRe.exec(text);
-    if (!m) continue;
     // A URL inside another (a redirect parameter) is covered by the outer span: keep spans disjoint.
-    const end = i + 3 + m[0].length;
+    // Its run of URL characters ends where the outer one does, so it is not read again (a minified
+    // line of URLs nested without a break would otherwise be read to its end once per URL).
     const last = urlSpans[urlSpans.length - 1];
-    if (!last || s >= last[1]) urlSpans.push([s, end]);
-    const parsed = parseUrl(scheme, m[0]);
+    let end: number;
+    if (last && s < last[1]) end = last[1];
+    else {
+      urlBodyRe.lastIndex = i + 3;
+      const m = urlBodyRe.exec(text);
+      end = m ? i + 3 + m[0].length : i + 3;
+      if (m) urlSpans.push([s, end]);
+    }
+    if (end <= i + 3) continue;
+    const cut = end - i - 3 > maxUrlLength;
+    const parsed = parseUrl(scheme, text.slice(i + 3, cut ? i + 3 + maxUrlLength : end));
     if (!parsed) continue;
-    push("url", parsed.display, parsed.host, s, `url/${parsed.scheme}`, parsed.port);
+    push("url", cut ? `${parsed.display}…` : parsed.display, parsed.host, s, `url/${parsed.scheme}`, parsed.port);
   }
   // Spans are in text order and disjoint: binary search for the last one starting at or before i.
   const inUrl = (i: number) => {

@@ -56,7 +56,7 @@ export const azureAdClientSecret: SecretRule = {
 export const azureSasToken: SecretRule = {
   id: "azure-sas-token",
   description: "Azure shared access signature",
-  regex: /[?&]sv=\d{4}-\d{2}-\d{2}[^\s"']*?&sig=([A-Za-z0-9%+/=]{40,})/g,
+  regex: /[?&]sv=\d{4}-\d{2}-\d{2}[^\s"']{0,2000}?&sig=([A-Za-z0-9%+/=]{40,})/g,
   group: 1,
   keywords: ["sig="],
   keywordLines: 0,

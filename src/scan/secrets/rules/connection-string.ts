@@ -61,10 +61,11 @@ export const querySecret: SecretRule = {
     const ok = /^(?:password|passwd|pwd)$/i.test(name) ? !isPlaceholder(value) : plausibleSecret(name, value);
     if (!ok) return false;
     // in a URL on the same line, and not an image's (badge tokens are meant to be public); the URL
-    // starts at most 64 KB before, so a long minified line is not read back once per candidate
+    // starts at most 8 KB before (twice as far as a URL is read, see maxUrlLength), so a long
+    // minified line is not read back once per candidate
     const text = m.input ?? "";
     const at = m.index ?? 0;
-    const from = Math.max(0, at - 65_536);
+    const from = Math.max(0, at - 8192);
     const window = text.slice(from, at + 5);
     const url = Math.max(window.lastIndexOf("://", at - from), window.lastIndexOf("jdbc:", at - from));
     const prefix = url === -1 ? "" : window.slice(url, at - from);
@@ -81,7 +82,7 @@ export const querySecret: SecretRule = {
 export const curlUserPassword: SecretRule = {
   id: "curl-user-password",
   description: "Password in a curl -u / --user option",
-  regex: /\bcurl\b[^\n]*?[ \t](?:-u|--user)(?:[ \t]+|=)["']?([^\s"':]{1,64}):([^\s"'`,]{3,128})["']?/g,
+  regex: /\bcurl\b[^\n]{0,1000}?[ \t](?:-u|--user)(?:[ \t]+|=)["']?([^\s"':]{1,64}):([^\s"'`,]{3,128})["']?/g,
   group: 2,
   keywords: [" -u", "--user"],
   keywordLines: 0,
@@ -95,7 +96,7 @@ export const curlUserPassword: SecretRule = {
 export const cliPassword: SecretRule = {
   id: "cli-password",
   description: "Password on a mysql / docker login / twine / sshpass command line",
-  regex: /\b(?:mysql|mysqldump|mysqladmin|mariadb)\b[^\n]*?[ \t]-p([^\s"'`$-][^\s"'`]{3,127})|\b(?:(?:docker|podman|helm registry|oras)[ \t]+login|twine[ \t]+upload|sshpass)\b[^\n]*?[ \t](?:-p|--password)(?:[ \t]+|=)["']?([^\s"'`$-][^\s"'`]{3,127})/g,
+  regex: /\b(?:mysql|mysqldump|mysqladmin|mariadb)\b[^\n]{0,1000}?[ \t]-p([^\s"'`$-][^\s"'`]{3,127})|\b(?:(?:docker|podman|helm registry|oras)[ \t]+login|twine[ \t]+upload|sshpass)\b[^\n]{0,1000}?[ \t](?:-p|--password)(?:[ \t]+|=)["']?([^\s"'`$-][^\s"'`]{3,127})/g,
   keywords: ["mysql", "mariadb", "docker login", "podman login", "registry login", "oras login", "twine upload", "sshpass"],
   keywordLines: 0,
   entropy: 2,

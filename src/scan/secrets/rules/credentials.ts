@@ -81,7 +81,7 @@ export const sqlPassword: SecretRule = {
 export const powershellPlaintext: SecretRule = {
   id: "powershell-plaintext-password",
   description: "Plain-text password in PowerShell ConvertTo-SecureString -AsPlainText",
-  regex: /ConvertTo-SecureString[ \t]+(?:-String[ \t]+)?["']([^"'\s$]{6,128})["'][^\n]*?-AsPlainText/gi,
+  regex: /ConvertTo-SecureString[ \t]+(?:-String[ \t]+)?["']([^"'\s$]{6,128})["'][^\n]{0,1000}?-AsPlainText/gi,
   group: 1,
   keywords: ["-AsPlainText"],
   keywordLines: 0,

@@ -7,7 +7,7 @@ const end = ["-----END", " RSA PRIVATE KEY-----"].join("");
 export const privateKey: SecretRule = {
   id: "private-key",
   description: "Private key block (RSA, EC, OpenSSH, PGP, PKCS#8)",
-  regex: /-----BEGIN[ A-Z0-9_-]{0,100}PRIVATE KEY(?: BLOCK)?-----\s*?([\s\S]{64,}?)-----END[ A-Z0-9_-]{0,100}PRIVATE KEY(?: BLOCK)?-----/g,
+  regex: /-----BEGIN[ A-Z0-9_-]{0,100}PRIVATE KEY(?: BLOCK)?-----\s*?((?:[^-]|-(?!----BEGIN)){64,}?)-----END[ A-Z0-9_-]{0,100}PRIVATE KEY(?: BLOCK)?-----/g,
   group: 1,
   keywords: ["PRIVATE KEY"],
   validate: (s) => /[A-Za-z0-9+/]{40}/.test(s) && !/\.\.\.|<|\{\{/.test(s.slice(0, 80)),
