@@ -3,6 +3,7 @@
 // and take well under a second now. The timeout is the check.
 import { expect, test } from "bun:test";
 import { regexPass } from "./file-scan.ts";
+import { maskSecrets } from "./secrets/detect.ts";
 
 const timeout = 30_000;
 
@@ -38,13 +39,25 @@ test("a 1.5 MB line of URLs nested in one another: each reported, none read to t
   const text = oneLine(fragment);
   const urls = regexPass(text, "text").filter((f) => f.kind === "url");
   expect(urls.length).toBe(text.length / fragment.length);
-  expect(urls.every((u) => u.host === "api.acme.io" && u.value.length <= "https://".length + 4096 + 1)).toBe(true);
-  // Those starting more than 4,096 characters before the end of the line are cut, and say so.
-  expect(urls.slice(0, -200).every((u) => u.value.endsWith("…"))).toBe(true);
+  expect(urls.every((u) => u.host === "api.acme.io" && u.value.length <= 1024 + 1)).toBe(true);
+  // Those starting more than 1,024 characters before the end of the line are cut, and say so.
+  expect(urls.slice(0, -50).every((u) => u.value.endsWith("…"))).toBe(true);
   expect(urls.at(-1)?.value).toBe("https://api.acme.io/c?next=");
 }, timeout);
 
 test("a 1.5 MB line of database URLs with query passwords", () => {
   const findings = regexPass(oneLine("jdbc:mysql://db.acme.io/d?user=a&password="), "properties");
   expect(findings.filter((f) => f.kind === "url").length).toBeGreaterThan(30_000);
+}, timeout);
+
+// The text report masks a finding's whole line before cutting a window out of it.
+test("masking a 3 MB line of URLs (no search from each URL to the end of the line)", () => {
+  const text = "https://api.acme.io/c?next=".repeat(120_000);
+  expect(maskSecrets(text)).toBe(text);
+}, timeout);
+
+test("masking a line of 5,000 secrets takes each out once", () => {
+  const masked = maskSecrets('password = "Ulnwesz_!Hwn2" '.repeat(5000));
+  expect(masked).not.toContain("Ulnwesz");
+  expect(masked.split("…").length - 1).toBe(5000);
 }, timeout);

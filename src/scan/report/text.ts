@@ -28,6 +28,8 @@ export function renderText(result: ScanResult, opts: TextOptions = {}): string {
   const c = (code: string, s: string) => (opts.color ? `\x1b[${code}m${s}\x1b[0m` : s);
   const lines: string[] = [];
   const cache = new Map<string, string[] | null>();
+  // Masked once per line: a minified line holds thousands of findings.
+  const masked = new Map<string, string>();
   const sourceLine = (file: string, line: number, column: number): string | null => {
     if (!cache.has(file)) {
       try {
@@ -39,7 +41,9 @@ export function renderText(result: ScanResult, opts: TextOptions = {}): string {
     const l = cache.get(file)?.[line - 1];
     if (l === undefined) return null;
     // Masked before cutting, so no half secret shows; long (minified) lines: a window around the finding.
-    let text = maskSecrets(l.replace(/\r$/, ""));
+    const key = `${line}\u0000${file}`;
+    let text = masked.get(key);
+    if (text === undefined) masked.set(key, (text = maskSecrets(l.replace(/\r$/, ""))));
     if (text.length > 160) {
       const from = Math.max(0, Math.min(column - 61, text.length - 150));
       text = `${from > 0 ? "..." : ""}${text.slice(from, from + 150)}${from + 150 < text.length ? "..." : ""}`;
@@ -70,11 +74,15 @@ export function renderText(result: ScanResult, opts: TextOptions = {}): string {
   const byHost = new Map<string, Finding[]>();
   for (const f of endpoints) {
     const k = f.host ?? "(host not resolved)";
-    byHost.set(k, [...(byHost.get(k) ?? []), f]);
+    const group = byHost.get(k);
+    if (group) group.push(f);
+    else byHost.set(k, [f]);
   }
+  // Not Math.min(...list): a spread of a long list overflows the stack.
+  const rank = (fs: Finding[]) => fs.reduce((r, f) => Math.min(r, verdictRank[f.verdict]), 2);
   const groups = [...byHost.entries()].sort((a, b) => {
-    const ra = Math.min(...a[1].map((f) => verdictRank[f.verdict]));
-    const rb = Math.min(...b[1].map((f) => verdictRank[f.verdict]));
+    const ra = rank(a[1]);
+    const rb = rank(b[1]);
     return ra - rb || (a[0] === "(host not resolved)" ? 1 : b[0] === "(host not resolved)" ? -1 : a[0].localeCompare(b[0]));
   });
   for (const [host, fs] of groups) {

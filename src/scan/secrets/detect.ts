@@ -167,7 +167,9 @@ export function createSpanSet() {
 /** The text with every secret (and URL password) replaced by "…": safe to print as context. */
 export function maskSecrets(text: string): string {
   // Every rule's secret has a run of 16+ token characters (or a key block): skip short texts fast.
-  if (!/[A-Za-z0-9_+/=~.-]{16}|PRIVATE KEY|pass|pwd|:\/\/[^\s@]*@/i.test(text)) return text;
+  // A URL's user and password hold no "/", so the look for "@" stops at one (not at the end of a
+  // long line of URLs, from each of them).
+  if (!/[A-Za-z0-9_+/=~.-]{16}|PRIVATE KEY|pass|pwd|:\/\/[^\s@/]*@/i.test(text)) return text;
   const spans: Array<[number, number]> = [];
   const present = secretKeywordFlags(text);
   for (let r = 0; r < secretRules.length; r++) {
@@ -175,7 +177,15 @@ export function maskSecrets(text: string): string {
     if (present[r] === 0) continue;
     for (const s of matchRule(rule, text)) spans.push([s.offset, s.offset + s.value.length]);
   }
-  let out = text;
-  for (const [a, b] of spans.sort((x, y) => y[0] - x[0])) out = out.slice(0, a) + "…" + out.slice(b);
-  return out.replace(/(:\/\/[^\s:/@"'`]{0,64}:)[^\s@/"'`]+@/g, "$1***@");
+  // One pass over the spans in order (overlapping ones merged): a text with thousands of secrets
+  // is not copied once per secret.
+  const parts: string[] = [];
+  let done = 0;
+  for (const [a, b] of spans.sort((x, y) => x[0] - y[0] || y[1] - x[1])) {
+    if (b <= done) continue;
+    if (a >= done) parts.push(text.slice(done, a), "…");
+    done = b;
+  }
+  parts.push(text.slice(done));
+  return parts.join("").replace(/(:\/\/[^\s:/@"'`]{0,64}:)[^\s@/"'`]+@/g, "$1***@");
 }

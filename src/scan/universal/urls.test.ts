@@ -144,3 +144,21 @@ describe("quoted names", () => {
     }
   });
 });
+
+describe("long URLs", () => {
+  const token = ["ghp", "_", "Zq9Xk2Lm7Pw4Rt8Yb1Vc6Nd3Hf5Jg0Ks2QaW"].join("");
+  test("a long URL is cut at 1,024 characters and says so; a secret across the cut is masked first", () => {
+    for (const at of [1000, 1010, 1020, 1030]) {
+      const url = `https://api.acme.io/${"p/".repeat(at / 2)}${token}/tail`;
+      const [u] = scan(url);
+      expect(u.host).toBe("api.acme.io");
+      expect(u.value.endsWith("…")).toBe(true);
+      expect(u.value.length).toBe(1025);
+      expect(u.value).not.toContain(token.slice(0, 12));
+    }
+  });
+  test("a URL under the limit is reported whole", () => {
+    const url = `https://api.acme.io/${"p/".repeat(400)}x`;
+    expect(scan(url).map((u) => u.value)).toEqual([url]);
+  });
+});

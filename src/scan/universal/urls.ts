@@ -78,6 +78,8 @@ export interface ParsedUrl {
 
 /** A longer URL is read this far: enough for its host and a signed query, and never a whole minified line. */
 export const maxUrlLength = 4096;
+/** A URL's reported value is cut here (after masking, so no secret shows in part), and ends with "…". */
+export const maxUrlShown = 1024;
 
 // The same URLs recur across a tree (licences, docs, API bases): remember recent answers.
 const parseCache = new Map<string, ParsedUrl | null>();
@@ -325,7 +327,8 @@ export function extractEndpoints(
     const cut = end - i - 3 > maxUrlLength;
     const parsed = parseUrl(scheme, text.slice(i + 3, cut ? i + 3 + maxUrlLength : end));
     if (!parsed) continue;
-    push("url", cut ? `${parsed.display}…` : parsed.display, parsed.host, s, `url/${parsed.scheme}`, parsed.port);
+    const shown = cut || parsed.display.length > maxUrlShown ? `${parsed.display.slice(0, maxUrlShown)}…` : parsed.display;
+    push("url", shown, parsed.host, s, `url/${parsed.scheme}`, parsed.port);
   }
   // Spans are in text order and disjoint: binary search for the last one starting at or before i.
   const inUrl = (i: number) => {
