@@ -184,3 +184,21 @@ describe("fuzz", () => {
     }
   });
 });
+
+describe("values that grow without bound", () => {
+  // Each line doubles the string: 60 lines would make 2^60 copies. Values are cut at 4,096
+  // characters (then partly unknown), so the file is analysed at once and the host still found.
+  const cases: Array<[Grammar, string]> = [
+    ["python", ["import requests", 's = "https://api.acme.io/"', ..."s = s + s\n".repeat(60).trim().split("\n"), "requests.get(s)"].join("\n")],
+    ["python", ["import requests", 'u0 = "https://api.acme.io/"', ...Array.from({ length: 60 }, (_, i) => `u${i + 1} = f"{u${i}}{u${i}}"`), "requests.get(u60)"].join("\n")],
+    ["javascript", ['let s = "https://api.acme.io/";', ..."s = s + s;\n".repeat(60).trim().split("\n"), "fetch(s);"].join("\n")],
+    ["javascript", ['const u0 = "https://api.acme.io/";', ...Array.from({ length: 60 }, (_, i) => `const u${i + 1} = \`\${u${i}}\${u${i}}\`;`), "fetch(u60);"].join("\n")],
+    ["r", ['s <- "https://api.acme.io/"', ..."s <- paste0(s, s)\n".repeat(60).trim().split("\n"), "httr::GET(s)"].join("\n")],
+  ];
+  test.each(cases)("%s: doubling a string 60 times", async (grammar, code) => {
+    const out = await analyzeSource(code, grammar, grammar);
+    expect(out.map((f) => f.host)).toEqual(["api.acme.io"]);
+    expect(out[0].value.length).toBe(1025);
+    expect(out[0].value.endsWith("…")).toBe(true);
+  }, 20_000);
+});

@@ -8,7 +8,14 @@ export type Val =
   | { t: "client"; api: string; base: Val | null; http: boolean }
   | { t: "mod"; path: string };
 
-export const str = (s: string, known = true): Val => ({ t: "str", s, known });
+/**
+ * Longer strings are cut and count as partly unknown: a file that doubles a string in a loop of
+ * assignments (s = s + s, 60 times) must not build an exabyte of text. A URL is read as far (urls.ts).
+ */
+export const maxValueLength = 4096;
+
+export const str = (s: string, known = true): Val =>
+  s.length > maxValueLength ? { t: "str", s: `${s.slice(0, maxValueLength)}{…}`, known: false } : { t: "str", s, known };
 
 /** Text of a value for a URL; unknown parts render as {…}. */
 export function text(v: Val | null | undefined, hint = "…"): string {
