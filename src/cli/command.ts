@@ -130,6 +130,27 @@ export function intOption(values: ParsedArgs["values"], name: string, min = 0, m
   return n;
 }
 
+const sizeUnits: Record<string, number> = { "": 1, b: 1, k: 1e3, kb: 1e3, kib: 1024, m: 1e6, mb: 1e6, mib: 1024 ** 2, g: 1e9, gb: 1e9, gib: 1024 ** 3 };
+
+/** A size in bytes: a whole number, or a number with a unit (500k, 5M, 5MB, 2.5MiB, 1G). */
+export function parseSize(raw: string): number | null {
+  const m = /^\s*(\d+(?:\.\d+)?)\s*([a-z]*)\s*$/i.exec(raw);
+  const unit = m ? sizeUnits[m[2].toLowerCase()] : undefined;
+  if (!m || unit === undefined) return null;
+  const n = Math.round(Number(m[1]) * unit);
+  return Number.isSafeInteger(n) ? n : null;
+}
+
+export function sizeOption(values: ParsedArgs["values"], name: string, min = 1): number | undefined {
+  const raw = str(values, name);
+  if (raw === undefined) return undefined;
+  const n = parseSize(raw);
+  if (n === null || n < min) {
+    throw new UsageError(`--${name} takes a size in bytes of at least ${min}, such as 5000000, 500k, 5M or 2MiB; not '${raw}'`);
+  }
+  return n;
+}
+
 export function oneOf<T extends string>(values: ParsedArgs["values"], name: string, allowed: readonly T[], fallback?: T): T | undefined {
   const raw = str(values, name);
   if (raw === undefined) return fallback;

@@ -1,5 +1,5 @@
 import { afterAll, describe, expect, test } from "bun:test";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { cleanup, materialize, policyFile } from "../../../test/scan/fixtures.ts";
@@ -80,12 +80,29 @@ describe("trustrun scan", () => {
     expect(JSON.parse(added.out).findings.map((f: { file: string }) => f.file)).toEqual(["new.py"]);
   });
 
+  test("--max-file-size takes a unit: files over it are skipped with the reason", async () => {
+    const dir = join(tmp, "sizes");
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, "small.txt"), "https://small.acme.io/\n");
+    writeFileSync(join(dir, "big.txt"), `https://big.acme.io/\n${"x".repeat(2000)}\n`);
+    for (const size of ["1k", "1KB", "1000", "0.001M"]) {
+      const r = await cli(dir, "--max-file-size", size, "--format", "json", "--no-store", "--workers", "0");
+      expect(r.code).toBe(0);
+      const report = JSON.parse(r.out);
+      expect(report.findings.map((f: { host: string }) => f.host)).toEqual(["small.acme.io"]);
+      expect(report.skipped.map((s: { file: string }) => s.file)).toEqual(["big.txt"]);
+    }
+  });
+
   test("usage errors exit 2", async () => {
     expect((await cli()).code).toBe(2);
     expect((await cli(join(tmp, "missing"))).code).toBe(2);
     expect((await cli(py, "--format", "xml")).code).toBe(2);
     expect((await cli(py, "--fail-on", "sometimes")).code).toBe(2);
     expect((await cli(py, "--max-file-size", "-3")).code).toBe(2);
+    const size = await cli(py, "--max-file-size", "5 parsecs");
+    expect(size.code).toBe(2);
+    expect(size.err).toContain("such as 5000000, 500k, 5M or 2MiB");
     const bad = join(tmp, "bad-baseline.json");
     writeFileSync(bad, "{nope");
     const r = await cli(py, "--baseline", bad);

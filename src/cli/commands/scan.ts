@@ -1,7 +1,7 @@
 // `trustrun scan DIR`: endpoints, SDK clients and secrets in source, checked against the policy.
 import { existsSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import type { ScanProgress, ScanResult } from "../../scan/types.ts";
-import { CliError, UsageError, flag, intOption, list, oneOf, str, type Command, type CommandIO } from "../command.ts";
+import { CliError, UsageError, flag, intOption, list, sizeOption, oneOf, str, type Command, type CommandIO } from "../command.ts";
 import { version } from "../version.ts";
 import { policyFromArgs, policyOptionSpecs } from "./policy.ts";
 
@@ -69,7 +69,7 @@ export const scanCommand: Command = {
     "fail-on": { type: "string", arg: "WHAT", description: "Exit 1 on: violation (default), secret, any or none" },
     include: { type: "string", multiple: true, arg: "GLOB", description: "Scan only files matching GLOB (gitignore syntax)" },
     exclude: { type: "string", multiple: true, arg: "GLOB", description: "Skip files matching GLOB (gitignore syntax)" },
-    "max-file-size": { type: "string", arg: "BYTES", description: "Skip files larger than this (default 5000000)" },
+    "max-file-size": { type: "string", arg: "SIZE", description: "Skip files larger than this: bytes, or 500k, 5M, 2MiB (default 5M)" },
     "regex-only": { type: "boolean", description: "Skip the tree-sitter analyzers (faster; no call-site resolution)" },
     "no-gitignore": { type: "boolean", description: "Scan files that .gitignore excludes too" },
     baseline: { type: "string", arg: "FILE", description: "Report only findings not accepted in this baseline file" },
@@ -92,7 +92,7 @@ export const scanCommand: Command = {
     if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new UsageError(`'${dir}' is not a directory`);
     const format = flag(v, "json") ? "json" : oneOf(v, "format", formats, "text")!;
     const failOn = oneOf(v, "fail-on", failOns, "violation")!;
-    const maxFileSize = intOption(v, "max-file-size", 1);
+    const maxFileSize = sizeOption(v, "max-file-size", 1);
     const workers = intOption(v, "workers", 0, 64);
     const policy = policyFromArgs(v, process.cwd(), io);
     // The scanner, the reports and the store load here: other commands never pay for them.
