@@ -4,10 +4,7 @@ import { maskSecrets } from "../secrets/detect.ts";
 import type { RawFinding } from "../types.ts";
 import type { Endpoint } from "./endpoints.ts";
 import type { Val } from "./values.ts";
-import { maxUrlShown } from "../universal/urls.ts";
-
-/** Cut like the regex pass's URLs (after masking, so no secret shows in part). */
-const shownValue = (v: string) => (v.length > maxUrlShown ? `${v.slice(0, maxUrlShown)}…` : v);
+import { shownUrl } from "../universal/urls.ts";
 
 export interface Ctx {
   env: Map<string, Val>;
@@ -26,7 +23,7 @@ export function newCtx(language: string): Ctx {
 export function emit(ctx: Ctx, node: Node, kind: "call-site" | "sdk-client", ep: Endpoint, rule: string): void {
   ctx.out.push({
     kind,
-    value: shownValue(maskSecrets(ep.value)),
+    value: shownUrl(maskSecrets(ep.value)), // cut like the regex pass's URLs
     host: ep.host,
     port: ep.port,
     line: node.startPosition.row + 1,

@@ -1,6 +1,7 @@
 // Values of the small constant propagation: strings (possibly partly unknown), objects, and
 // handles (HTTP clients/sessions with an optional base URL, imported modules).
 import type { Node } from "web-tree-sitter";
+import { maxUrlLength } from "../universal/urls.ts";
 
 export type Val =
   | { t: "str"; s: string; known: boolean }
@@ -9,13 +10,11 @@ export type Val =
   | { t: "mod"; path: string };
 
 /**
- * Longer strings are cut and count as partly unknown: a file that doubles a string in a loop of
- * assignments (s = s + s, 60 times) must not build an exabyte of text. A URL is read as far (urls.ts).
+ * Strings longer than a URL is read (urls.ts) are cut and count as partly unknown: a file that
+ * doubles a string in a line of assignments (s = s + s, 60 times) must not build an exabyte of text.
  */
-export const maxValueLength = 4096;
-
 export const str = (s: string, known = true): Val =>
-  s.length > maxValueLength ? { t: "str", s: `${s.slice(0, maxValueLength)}{…}`, known: false } : { t: "str", s, known };
+  s.length > maxUrlLength ? { t: "str", s: `${s.slice(0, maxUrlLength)}{…}`, known: false } : { t: "str", s, known };
 
 /** Text of a value for a URL; unknown parts render as {…}. */
 export function text(v: Val | null | undefined, hint = "…"): string {

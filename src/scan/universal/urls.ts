@@ -80,6 +80,7 @@ export interface ParsedUrl {
 export const maxUrlLength = 4096;
 /** A URL's reported value is cut here (after masking, so no secret shows in part), and ends with "…". */
 export const maxUrlShown = 1024;
+export const shownUrl = (masked: string) => (masked.length > maxUrlShown ? `${masked.slice(0, maxUrlShown)}…` : masked);
 
 // The same URLs recur across a tree (licences, docs, API bases): remember recent answers.
 const parseCache = new Map<string, ParsedUrl | null>();
@@ -327,7 +328,7 @@ export function extractEndpoints(
     const cut = end - i - 3 > maxUrlLength;
     const parsed = parseUrl(scheme, text.slice(i + 3, cut ? i + 3 + maxUrlLength : end));
     if (!parsed) continue;
-    const shown = cut || parsed.display.length > maxUrlShown ? `${parsed.display.slice(0, maxUrlShown)}…` : parsed.display;
+    const shown = cut && parsed.display.length <= maxUrlShown ? `${parsed.display}…` : shownUrl(parsed.display);
     push("url", shown, parsed.host, s, `url/${parsed.scheme}`, parsed.port);
   }
   // Spans are in text order and disjoint: binary search for the last one starting at or before i.
