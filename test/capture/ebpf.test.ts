@@ -377,8 +377,16 @@ s.sendto(q, ('127.0.0.2', 5353))
       await p.stop();
       await p.stop();
     }
-    console.log(`20 load/attach/stop cycles: ${((performance.now() - t0) / 20).toFixed(1)} ms each; fds ${base} → ${fds()}`);
-    expect(fds()).toBe(base);
+    const ms = (performance.now() - t0) / 20;
+    // Other work in this process (a child's pipes the runtime closes late) can hold an fd for a
+    // moment: read the count again for up to a second. A leak stays, and 20 cycles would show it.
+    let after = fds();
+    for (let k = 0; k < 20 && after !== base; k++) {
+      await Bun.sleep(50);
+      after = fds();
+    }
+    console.log(`20 load/attach/stop cycles: ${ms.toFixed(1)} ms each; fds ${base} → ${after}`);
+    expect(after).toBe(base);
   }, 60_000);
 });
 
