@@ -1,5 +1,5 @@
 import type {
-  AlertEvent, ConnectionEvent, SignalEvent, DecisionEvent, DnsEvent, Endpoint, HttpFacts, ObservedConnection, PromptAnswer, PromptRequest,
+  AlertEvent, ConnectionEvent, Decision, SignalEvent, DecisionEvent, DnsEvent, Endpoint, HttpFacts, ObservedConnection, PromptAnswer, PromptRequest,
   ProbeStatus, TrustRunEvent, Verdict,
 } from "../core/types.ts";
 import type { CompiledPolicy } from "../policy/types.ts";
@@ -30,8 +30,25 @@ export interface CaptureSessionOptions {
 
 const severityOf: Record<Verdict, AlertEvent["severity"]> = { allow: "low", alert: "medium", block: "high", kill: "critical" };
 
-/** A connect as queued for judging; the proxy adds what it saw at the HTTP level. */
-type PendingConnect = RawConnect & { host?: string; http?: HttpFacts; enforcedBy?: string; package?: string };
+/**
+ * A connect as queued for judging; the proxy adds what it saw at the HTTP level, and the decision
+ * when it already asked (learning mode: the request waited for the answer, which is not asked twice).
+ */
+type PendingConnect = RawConnect & { host?: string; http?: HttpFacts; enforcedBy?: string; package?: string; decided?: Decision };
+
+/** A learning-mode answer as the verdict it stands for. */
+export function answerDecision(answer: PromptAnswer | "timeout" | "no-ui"): Decision {
+  const verdict: Verdict = answer === "allow-once" || answer === "allow-always" ? "allow"
+    : answer === "kill" ? "kill"
+    : answer === "deny-once" || answer === "deny-always" ? "block"
+    : "alert";
+  return {
+    verdict, rule: null,
+    reason: answer === "no-ui" ? "learning: no prompt UI attached; recorded for review"
+      : answer === "timeout" ? "learning: no answer before the timeout; recorded as an alert"
+      : `learning: answered ${answer}`,
+  };
+}
 
 /** Joins probe reports into attributed, judged, enforced connection events. */
 export function createCaptureSession(opts: CaptureSessionOptions) {
@@ -57,6 +74,12 @@ export function createCaptureSession(opts: CaptureSessionOptions) {
   const exempt = new Set<string>(); // TrustRun's own endpoints (the proxy): a connect there is not the target's traffic
   let timer: ReturnType<typeof setTimeout> | null = null;
   let inFlight = 0;
+  // Questions open at once each hold the tree; it runs again when the last is answered.
+  let holds = 0;
+  const holdTree = (on: boolean) => {
+    if (!target) return;
+    if (on ? holds++ === 0 : --holds === 0) opts.enforcer.hold(target.rootPid, on);
+  };
   let target: ProbeTarget | null = null;
   let connections = 0;
   let violations = 0;
@@ -188,32 +211,19 @@ export function createCaptureSession(opts: CaptureSessionOptions) {
       ?? (conn.host ? packageAt(`${raw.pid}|host:${conn.host.toLowerCase()}|${conn.dst.port}`, raw.ts) : undefined);
     const key = destKey(conn.host, conn.dst.ip, conn.dst.port, conn.proto);
     const http = raw.http ? { method: raw.http.method, path: raw.http.path, headers: raw.http.headers } : undefined;
-    let decision = evaluate({ host: conn.host, ip: conn.dst.ip, port: conn.dst.port, proto: conn.proto, ...(http ? { http } : {}) }, opts.policy);
-    let verdict: Verdict;
+    let decision = raw.decided ?? evaluate({ host: conn.host, ip: conn.dst.ip, port: conn.dst.port, proto: conn.proto, ...(http ? { http } : {}) }, opts.policy);
     // The tree stays held until the answer is enforced: released earlier, a client retrying
     // during the gap would get through before the firewall rule exists.
-    let holdTree = false;
-    const sessionAnswer = learnedOnce.get(key);
+    let held = false;
+    const sessionAnswer = raw.decided ? undefined : learnedOnce.get(key);
     if (sessionAnswer) {
-      verdict = sessionAnswer;
-      decision = { verdict, rule: "learned (this session)", reason: `answered '${verdict}' earlier in this session` };
+      decision = { verdict: sessionAnswer, rule: "learned (this session)", reason: `answered '${sessionAnswer}' earlier in this session` };
     } else if (decision.verdict === "prompt") {
-      holdTree = !raw.held && target !== null && opts.prompt !== undefined;
-      if (holdTree) opts.enforcer.hold(target!.rootPid, true);
-      const answer = await ask(conn, key);
-      verdict = answer === "allow-once" || answer === "allow-always" ? "allow"
-        : answer === "kill" ? "kill"
-        : answer === "deny-once" || answer === "deny-always" ? "block"
-        : "alert";
-      decision = {
-        verdict, rule: null,
-        reason: answer === "no-ui" ? "learning: no prompt UI attached; recorded for review"
-          : answer === "timeout" ? "learning: no answer before the timeout; recorded as an alert"
-          : `learning: answered ${answer}`,
-      };
-    } else {
-      verdict = decision.verdict;
+      held = !raw.held && target !== null && opts.prompt !== undefined;
+      if (held) holdTree(true);
+      decision = answerDecision(await ask(conn, key));
     }
+    const verdict: Verdict = decision.verdict === "prompt" ? "alert" : decision.verdict;
 
     let enforced: string | undefined;
     if (verdict === "block" && raw.enforcedBy) {
@@ -234,7 +244,7 @@ export function createCaptureSession(opts: CaptureSessionOptions) {
     if (verdict !== "kill") holder?.allowDestination?.(conn.dst.ip, conn.dst.port);
     // Resumed only after enforcement; a killed process is gone and SIGCONT to it is harmless.
     if (raw.held) holder?.release?.(raw.pid);
-    if (holdTree) opts.enforcer.hold(target!.rootPid, false);
+    if (held) holdTree(false);
 
     connections++;
     if (verdict !== "allow") violations++;
@@ -254,7 +264,7 @@ export function createCaptureSession(opts: CaptureSessionOptions) {
   return {
     sink,
     /** Reports from probes that sit outside the probe list (proxy, sentinel). */
-    observe(conn: ObservedConnection, extra: { enforcedBy?: string } = {}): void {
+    observe(conn: ObservedConnection, extra: { enforcedBy?: string; decided?: Decision } = {}): void {
       if (conn.probe === "proxy" || conn.probe === "sentinel") {
         // Each proxied request is its own event (no dedupe), carrying its host and HTTP facts.
         if (stopped) return;
@@ -301,6 +311,29 @@ export function createCaptureSession(opts: CaptureSessionOptions) {
         rule: `signals.${ev.kind}`, message: `sentinel signal '${ev.kind}' from pid ${ev.pid ?? "?"}: ${JSON.stringify(ev.detail).slice(0, 300)}.${enforced}`,
         suggestion: `If this is expected for this program, set 'signals: { ${ev.kind}: ignore }' in the policy; otherwise investigate what changed.`,
       });
+    },
+    /**
+     * For a judge outside the session that can hold what it judges (the proxy holds the request):
+     * a `prompt` decision asked now, as connections are asked (one question per destination, the
+     * tree held while it is open). Record the result with `decided` so it is not asked again.
+     */
+    async decide(q: { pid: number | null; host: string; ip: string | null; port: number }): Promise<Decision> {
+      const key = destKey(q.host, q.ip ?? "", q.port, "tcp");
+      const learned = learnedOnce.get(key);
+      if (learned) return { verdict: learned, rule: "learned (this session)", reason: `answered '${learned}' earlier in this session` };
+      const pid = q.pid ?? target?.rootPid ?? 0;
+      const proc = processes.lookup(pid, { at: Date.now() });
+      const conn: ObservedConnection = {
+        ts: Date.now(), pid, ppid: proc.ppid ?? null, exe: proc.exe, argv: proc.argv, proto: "tcp",
+        dst: { ip: q.ip ?? "", port: q.port }, host: q.host, hostSource: "proxy", probe: "proxy",
+      };
+      const held = target !== null && opts.prompt !== undefined && !stopped;
+      if (held) holdTree(true);
+      try {
+        return answerDecision(await ask(conn, key));
+      } finally {
+        if (held) holdTree(false);
+      }
     },
     /** A destination answered for the whole session (learning mode), for judges outside it (the proxy). */
     learnedVerdict(host: string | null, ip: string, port: number, proto: "tcp" | "udp"): Verdict | undefined {

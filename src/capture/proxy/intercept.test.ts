@@ -90,6 +90,43 @@ test("a deny-always answer in learning mode makes the proxy refuse that destinat
   expect(override("other.example.com", "10.0.0.1", 443)).toBeNull();
 });
 
+test("learning mode through the proxy: decide() asks once per destination, holds the tree, and the recorded request is not asked again", async () => {
+  const loaded = loadPolicyText(`name: t\ndefault: prompt\n`, "p.yaml", { cwd: "/nonexistent" });
+  if (!loaded.ok) throw new Error("policy");
+  const holds: boolean[] = [];
+  const enforcer: Enforcer = { canBlock: false, canKill: false, notes: [], block: () => null, killTree: () => null, hold: (_pid, on) => (holds.push(on), true), stop: () => {} };
+  const asked: string[] = [];
+  let answer: (a: "allow-once" | "deny-once") => void = () => {};
+  const events: TrustRunEvent[] = [];
+  const session = createCaptureSession({
+    id: "s", policy: loaded.policy, probes: [], enforcer, emit: (e) => events.push(e), joinDelayMs: 1,
+    prompt: (req) => (asked.push(req.host ?? ""), new Promise((resolve) => (answer = resolve))),
+  });
+  await session.start({ mode: "run", rootPid: 999999, initialPids: [] });
+  // Two requests to one destination while the question is open: one question, the tree held once.
+  const first = session.decide({ pid: null, host: "api.example.com", ip: "10.0.0.1", port: 443 });
+  const second = session.decide({ pid: null, host: "api.example.com", ip: "10.0.0.1", port: 443 });
+  await Bun.sleep(20);
+  expect(asked).toEqual(["api.example.com"]);
+  expect(holds).toEqual([true]);
+  answer("deny-once");
+  const [d1, d2] = await Promise.all([first, second]);
+  expect(d1).toMatchObject({ verdict: "block", reason: "learning: answered deny-once" });
+  expect(d2.verdict).toBe("block");
+  expect(holds).toEqual([true, false]); // released once, after the last open question
+  const rec: ProxyRecord = {
+    ts: Date.now(), pid: 1, host: "api.example.com", ip: "10.0.0.1", port: 443, mode: "intercept",
+    http: { method: "GET", path: "/", status: 403 }, decision: d1, refused: true, asked: true,
+  };
+  session.observe(toObserved(rec, 1), { enforcedBy: "refused by the TrustRun proxy (403)", decided: d1 });
+  await session.stop();
+  expect(asked).toHaveLength(1); // the record carried the answer
+  const conns = events.filter((e): e is ConnectionEvent => e.type === "connection");
+  expect(conns).toHaveLength(1);
+  expect(conns[0]).toMatchObject({ verdict: "block", reason: "learning: answered deny-once", enforced: "refused by the TrustRun proxy (403)" });
+  expect(events.filter((e) => e.type === "decision")).toHaveLength(1);
+});
+
 test("where user namespaces are disabled, --jail says so and how to enable them", () => {
   const dir = mkdtempSync(join(tmpdir(), "trustrun-fake-unshare-"));
   writeFileSync(join(dir, "unshare"), "#!/bin/sh\necho 'unshare: unshare failed: Operation not permitted' >&2\nexit 1\n", { mode: 0o755 });

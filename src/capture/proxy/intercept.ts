@@ -14,6 +14,7 @@ import { jailPlan, jailUnavailable } from "./jail.ts";
 import { treePids } from "./client-pid.ts";
 import { upstreamProxyChooser } from "./upstream-proxy.ts";
 import { normalizeHost, hostLabelsMatch, patternLabels } from "../../policy/hostname.ts";
+import { answerDecision } from "../session.ts";
 
 export interface InterceptionOptions {
   level: CaptureLevel;
@@ -29,9 +30,11 @@ export interface InterceptionOptions {
 }
 
 export interface SessionLink {
-  observe(conn: ObservedConnection, extra?: { enforcedBy?: string }): void;
+  observe(conn: ObservedConnection, extra?: { enforcedBy?: string; decided?: Decision }): void;
   exempt(ep: { ip: string; port: number }): void;
   learnedVerdict?(host: string | null, ip: string, port: number, proto: "tcp" | "udp"): Verdict | undefined;
+  /** Learning mode: asks about a destination now (the proxy holds the request meanwhile). */
+  decide?(q: { pid: number | null; host: string; ip: string | null; port: number }): Promise<Decision>;
 }
 
 /** Answers given during this session (learning mode) override the policy in the proxy too. */
@@ -109,7 +112,11 @@ export async function startInterception(opts: InterceptionOptions): Promise<Inte
       return;
     }
     const pid = rootPid();
-    link.observe(toObserved(rec, pid ?? 0), rec.refused ? { enforcedBy: rec.http ? "refused by the TrustRun proxy (403)" : "CONNECT refused by the TrustRun proxy" } : {});
+    link.observe(toObserved(rec, pid ?? 0), {
+      ...(rec.refused ? { enforcedBy: rec.http ? "refused by the TrustRun proxy (403)" : "CONNECT refused by the TrustRun proxy" } : {}),
+      // Asked already while the request waited: the session records the answer, it does not ask again.
+      ...(rec.asked ? { decided: rec.decision } : {}),
+    });
   };
   const upstreamExtra = extraCaPem(opts.env);
   const upstream = upstreamProxyChooser(opts.env);
@@ -127,6 +134,7 @@ export async function startInterception(opts: InterceptionOptions): Promise<Inte
       unixPath: opts.jail ? join(dir, "proxy.sock") : undefined,
       candidates: () => treePids(rootPid()),
       override: learnedOverride(() => link),
+      ask: async (q) => (link?.decide ? link.decide(q) : answerDecision("no-ui")),
       upstreamProxy: upstream ?? undefined,
     });
   } catch (err) {

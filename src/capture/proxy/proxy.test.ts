@@ -323,3 +323,95 @@ describe("proxy (loopback)", () => {
     }
   });
 });
+
+describe("learning mode (default: prompt): the proxy holds what it asks about", () => {
+  type Asked = { host: string; port: number; answer: (d: import("../../core/types.ts").Decision) => void };
+  const questions: Asked[] = [];
+  const allow = { verdict: "allow" as const, rule: null, reason: "learning: answered allow-once" };
+  const deny = { verdict: "block" as const, rule: null, reason: "learning: answered deny-once" };
+  const learnRecords: ProxyRecord[] = [];
+  async function learningProxy(level: "full" | "metadata") {
+    return startProxy({
+      level,
+      policy: policy("name: l\ndefault: prompt\n"),
+      ...(level === "full" ? { issuer: createLeafIssuer(proxyCa) } : {}),
+      upstreamCa: [upstreamCa.certPem],
+      resolve: async (h) => NAMES[h] ?? null,
+      onRecord: (r) => learnRecords.push(r),
+      ask: (q) => new Promise((resolve) => questions.push({ host: q.host, port: q.port, answer: resolve })),
+    });
+  }
+  const question = () => waitFor(() => questions.shift(), 10000);
+
+  test("an intercepted request waits for the answer: nothing reaches the server before 'allow', nothing at all after 'deny'", async () => {
+    const lp = await learningProxy("full");
+    try {
+      const via = ["curl", "-sS", "--max-time", "15", "--cacert", proxyCaFile, "-x", lp.url];
+      const before = seen.length;
+      const allowed = spawn([...via, `https://api.example.test:${httpsServer.port}/learn-allowed`]);
+      const q = await question();
+      expect(q).toMatchObject({ host: "api.example.test", port: httpsServer.port });
+      await Bun.sleep(300); // the client is waiting; the server must not have the request yet
+      expect(seen.length).toBe(before);
+      q.answer(allow);
+      const r = await allowed;
+      expect(r.out).toContain("learn-allowed");
+      expect(seen.at(-1)!.path).toBe("/learn-allowed");
+      const rec = await waitFor(() => learnRecords.find((x) => x.http?.path === "/learn-allowed"));
+      expect(rec).toMatchObject({ asked: true, refused: false, decision: allow });
+
+      const denied = spawn([...via, `https://api.example.test:${httpsServer.port}/learn-denied`]);
+      (await question()).answer(deny);
+      const d = await denied;
+      expect(d.out).toContain("blocked by TrustRun policy");
+      expect(seen.some((x) => x.path === "/learn-denied")).toBe(false);
+      expect(await waitFor(() => learnRecords.find((x) => x.http?.path === "/learn-denied"))).toMatchObject({ asked: true, refused: true, decision: deny });
+    } finally {
+      await lp.close();
+    }
+  });
+
+  test("the answer holds for the rest of the client's connection (two requests on one tunnel, one question)", async () => {
+    const lp = await learningProxy("full");
+    try {
+      const base = `https://api.example.test:${httpsServer.port}`;
+      const both = spawn(["curl", "-sS", "--max-time", "15", "--cacert", proxyCaFile, "-x", lp.url, `${base}/learn-one`, `${base}/learn-two`]);
+      (await question()).answer(allow);
+      const r = await both;
+      expect(r.out).toContain("learn-one");
+      expect(r.out).toContain("learn-two");
+      expect(questions).toHaveLength(0);
+      const recs = learnRecords.filter((x) => x.http?.path === "/learn-one" || x.http?.path === "/learn-two");
+      expect(recs).toHaveLength(2);
+      expect(recs.filter((x) => x.asked)).toHaveLength(1); // the second request reused the answer
+    } finally {
+      await lp.close();
+    }
+  });
+
+  test("a tunnel judged by host only (metadata level) is asked about before it opens; 'deny' refuses the CONNECT", async () => {
+    const lp = await learningProxy("metadata");
+    try {
+      const before = seen.length;
+      // Not intercepted: the client talks TLS with the server itself and trusts the server's CA.
+      writeFileSync(join(dir, "upstream-ca.pem"), upstreamCa.certPem);
+      const via = ["curl", "-sS", "--max-time", "15", "--cacert", join(dir, "upstream-ca.pem"), "-x", lp.url];
+      const denied = spawn([...via, `https://api.example.test:${httpsServer.port}/tunnel-denied`]);
+      const q = await question();
+      await Bun.sleep(200);
+      expect(seen.length).toBe(before);
+      q.answer(deny);
+      const d = await denied;
+      expect(d.code).not.toBe(0);
+      expect(d.err).toMatch(/403/);
+      expect(seen.length).toBe(before);
+      expect(await waitFor(() => learnRecords.find((x) => x.mode === "passthrough" && x.refused))).toMatchObject({ asked: true, decision: deny });
+
+      const allowed = spawn([...via, `https://api.example.test:${httpsServer.port}/tunnel-allowed`]);
+      (await question()).answer(allow);
+      expect((await allowed).out).toContain("tunnel-allowed");
+    } finally {
+      await lp.close();
+    }
+  });
+});

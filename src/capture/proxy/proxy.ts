@@ -40,6 +40,8 @@ export interface ProxyRecord {
   decision: Decision;
   /** Refused by the proxy (403 or refused CONNECT): nothing reached the server. */
   refused: boolean;
+  /** The decision is a learning-mode answer (ProxyOptions.ask), given before anything was sent. */
+  asked?: boolean;
   error?: string;
 }
 
@@ -61,6 +63,12 @@ export interface ProxyOptions {
   upstreamProxy?: (host: string, tls: boolean) => UpstreamProxy | null;
   /** A decision that replaces the policy's for a destination (answers given in learning mode). */
   override?: (host: string, ip: string | null, port: number) => Decision | null;
+  /**
+   * Learning mode: asked when a decision is `prompt`. The request (or a tunnel judged by host only)
+   * waits for the answer, so nothing reaches the destination before a person has said yes; the
+   * answer holds for the rest of that client connection. Without it, `prompt` is forwarded.
+   */
+  ask?: (q: { pid: number | null; host: string; ip: string | null; port: number }) => Promise<Decision>;
   /** Also listen on this unix socket (the --jail relay connects here). */
   unixPath?: string;
   host?: string;
@@ -234,6 +242,18 @@ export async function startProxy(opts: ProxyOptions): Promise<ProxyServer> {
     port: number;
     ip: string | null;
     tls: boolean;
+    /** The learning-mode answer for this tunnel's `prompt` decisions, once asked. */
+    answer?: Decision;
+  }
+
+  /** A `prompt` decision answered through opts.ask (never throws: a failed question is an alert). */
+  async function answered(decision: Decision, q: { pid: number | null; host: string; ip: string | null; port: number }): Promise<{ decision: Decision; asked: boolean }> {
+    if (decision.verdict !== "prompt" || !opts.ask) return { decision, asked: false };
+    try {
+      return { decision: await opts.ask(q), asked: true };
+    } catch (err) {
+      return { decision: { verdict: "alert", rule: null, reason: `learning: the question failed (${(err as Error)?.message ?? err}); recorded as an alert` }, asked: true };
+    }
   }
 
   // Idle upstream connections, reused for later requests to the same destination.
@@ -295,8 +315,15 @@ export async function startProxy(opts: ProxyOptions): Promise<ProxyServer> {
       return false;
     }
     const ip = tunnel ? tunnel.ip : await resolve(dest.host);
-    const decision = opts.override?.(dest.host, ip, dest.port)
+    const judged = opts.override?.(dest.host, ip, dest.port)
       ?? evaluate({ host: dest.host, ip, port: dest.port, proto: "tcp", http: { method: head.method, path: dest.path } }, opts.policy);
+    let decision = judged;
+    let asked = false;
+    if (judged.verdict === "prompt" && tunnel?.answer) decision = tunnel.answer;
+    else if (judged.verdict === "prompt") {
+      ({ decision, asked } = await answered(judged, { pid, host: dest.host, ip, port: dest.port }));
+      if (tunnel && asked) tunnel.answer = decision;
+    }
     const tenant = tenantFacts(dest.host, dest.path, head.headers);
     const http: HttpFacts = {
       method: head.method,
@@ -304,7 +331,7 @@ export async function startProxy(opts: ProxyOptions): Promise<ProxyServer> {
       headers: redactHeaders(headerRecord(head.headers)),
       ...(tenant ? { tenant } : {}),
     };
-    const base = { ts, pid, host: dest.host, ip, port: dest.port, mode, decision };
+    const base = { ts, pid, host: dest.host, ip, port: dest.port, mode, decision, ...(asked ? { asked } : {}) };
     if (blocking(decision)) {
       await writeAll(client, simpleResponse(403, "Forbidden", refusalText(decision)));
       record({ ...base, http: { ...http, status: 403, durationMs: Math.round(performance.now() - started) }, refused: true });
@@ -476,13 +503,18 @@ export async function startProxy(opts: ProxyOptions): Promise<ProxyServer> {
     const { host, port } = auth;
     const ip = await resolve(host);
     const passthrough = !intercepting || pinned.has(host) || (opts.passthrough?.(host) ?? false);
-    const decision = opts.override?.(host, ip, port) ?? evaluate({ host, ip, port, proto: "tcp" }, opts.policy);
+    let decision = opts.override?.(host, ip, port) ?? evaluate({ host, ip, port, proto: "tcp" }, opts.policy);
+    // A tunnel judged by host only asks now; an intercepted one asks per request (or below, for
+    // bytes that are neither TLS nor HTTP).
+    let asked = false;
+    if (passthrough) ({ decision, asked } = await answered(decision, { pid, host, ip, port }));
+    const how = asked ? { asked } : {};
     // An intercepted tunnel is judged again per request; only a deny rule, or a default with no
     // path-level allow that could still apply, refuses the tunnel itself.
     if (blocking(decision) && (passthrough || decision.rule !== null || !httpAllow)) {
       await writeAll(client, simpleResponse(403, "Forbidden", refusalText(decision)));
       client.end();
-      record({ ts, pid, host, ip, port, mode: passthrough ? "passthrough" : "intercept", decision, refused: true });
+      record({ ts, pid, host, ip, port, mode: passthrough ? "passthrough" : "intercept", decision, refused: true, ...how });
       return;
     }
     // Inspection is what enforces method/path deny rules: a tunnel that would skip them is refused
@@ -498,7 +530,7 @@ export async function startProxy(opts: ProxyOptions): Promise<ProxyServer> {
     if (ip === null && !opts.upstreamProxy?.(host, true)) {
       await writeAll(client, simpleResponse(502, "Bad Gateway", `TrustRun proxy: cannot resolve ${host}\n`));
       client.end();
-      record({ ts, pid, host, ip, port, mode: passthrough ? "passthrough" : "intercept", decision, refused: false, error: `cannot resolve ${host}` });
+      record({ ts, pid, host, ip, port, mode: passthrough ? "passthrough" : "intercept", decision, refused: false, error: `cannot resolve ${host}`, ...how });
       return;
     }
     if (passthrough) {
@@ -510,12 +542,12 @@ export async function startProxy(opts: ProxyOptions): Promise<ProxyServer> {
         const e = err as Error & { timeout?: boolean };
         await writeAll(client, simpleResponse(e.timeout ? 504 : 502, e.timeout ? "Gateway Timeout" : "Bad Gateway", `TrustRun proxy: ${e.message}\n`));
         client.end();
-        record({ ts, pid, host, ip, port, mode: "passthrough", decision, refused: false, error: e.message });
+        record({ ts, pid, host, ip, port, mode: "passthrough", decision, refused: false, error: e.message, ...how });
         return;
       }
       await writeAll(client, "HTTP/1.1 200 Connection established\r\n\r\n");
       splice(client, upstream, reader.detach());
-      record({ ts, pid, host, ip, port, mode: "passthrough", decision, refused: false });
+      record({ ts, pid, host, ip, port, mode: "passthrough", decision, refused: false, ...how });
       return;
     }
     await writeAll(client, "HTTP/1.1 200 Connection established\r\n\r\n");
@@ -568,8 +600,14 @@ export async function startProxy(opts: ProxyOptions): Promise<ProxyServer> {
       return;
     }
     // Neither TLS nor HTTP: judged by host only, like a pass-through tunnel.
+    ({ decision, asked } = await answered(decision, { pid, host, ip, port }));
+    if (blocking(decision)) {
+      client.destroy(); // the tunnel is open already: no 403 can be said in a protocol we do not know
+      record({ ts, pid, host, ip, port, mode: "passthrough", decision, refused: true, ...(asked ? { asked } : {}) });
+      return;
+    }
     const err = await rawTunnel(client, reader.detach(), host, ip, port);
-    record({ ts, pid, host, ip, port, mode: "passthrough", decision, refused: false, ...(err ? { error: err } : {}) });
+    record({ ts, pid, host, ip, port, mode: "passthrough", decision, refused: false, ...(asked ? { asked } : {}), ...(err ? { error: err } : {}) });
   }
 
   /** The first request head on a connection; answers 431/400 itself (or drops the socket) and returns null. */
