@@ -415,3 +415,33 @@ describe("learning mode (default: prompt): the proxy holds what it asks about", 
     }
   });
 });
+
+test("a tunnel opened for path-level allow rules carries no other protocol to a host the default blocks", async () => {
+  let received = 0;
+  const raw = Bun.listen({ hostname: "127.0.0.1", port: 0, socket: { data(_s, d) { received += d.length; }, open() {} } });
+  const recs: ProxyRecord[] = [];
+  const p = await startProxy({
+    level: "full",
+    policy: policy("name: r\ndefault: block\nallow:\n  - host: api.example.test\n    paths: [/v1/ok]\n"),
+    issuer: createLeafIssuer(proxyCa),
+    resolve: async (h) => NAMES[h] ?? null,
+    onRecord: (r) => recs.push(r),
+  });
+  try {
+    let got = "";
+    let closed = false;
+    const sock = await Bun.connect({
+      hostname: "127.0.0.1", port: p.port,
+      socket: { data(_s, d) { got += d.toString(); }, close() { closed = true; }, open() {} },
+    });
+    sock.write(`CONNECT api.example.test:${raw.port} HTTP/1.1\r\nHost: api.example.test:${raw.port}\r\n\r\n`);
+    await waitFor(() => (got.includes("200") ? true : undefined));
+    sock.write("\x00\x01not tls, not http\r\n");
+    await waitFor(() => (closed ? true : undefined));
+    expect(received).toBe(0);
+    expect(await waitFor(() => recs.find((r) => r.refused))).toMatchObject({ mode: "passthrough", decision: { verdict: "block" } });
+  } finally {
+    await p.close();
+    raw.stop(true);
+  }
+});
