@@ -92,6 +92,9 @@ export function launchTarget(opts: LaunchOptions): LaunchedTarget {
           const fd = openSync(gate, constants.O_WRONLY | constants.O_NONBLOCK);
           writeSync(fd, "go\n");
           closeSync(fd);
+          // The gate has the fifo open: its name is no longer needed, and a monitor killed later
+          // (SIGKILL runs no cleanup) leaves nothing behind in the temp directory.
+          rmSync(dir, { recursive: true, force: true });
           return;
         } catch {
           await Bun.sleep(5);
