@@ -1,5 +1,5 @@
 import { describe, expect, test } from "bun:test";
-import { wildcardNames, csrfFor, decideAccess, generateToken, hostAllowed, hostNamesFor, isLoopback, originAllowed, readCookie, sameSecret, validToken, type AccessRequest } from "./security.ts";
+import { wildcardNames, csrfFor, decideAccess, generateToken, hostAllowed, hostNamesFor, isLoopback, originAllowed, readCookie, sameSecret, tokenCookieName, validToken, type AccessRequest } from "./security.ts";
 
 const token = "tok-0123456789abcdefXYZ";
 const hosts = hostNamesFor("127.0.0.1", 7777);
@@ -34,14 +34,26 @@ describe("web security decisions", () => {
 
   test("access: token by cookie, bearer or query; host and origin first", () => {
     expect(decideAccess(base, token, hosts)).toMatchObject({ ok: false, status: 401 });
-    expect(decideAccess({ ...base, cookie: `a=b; trustrun_token=${token}` }, token, hosts)).toEqual({ ok: true, via: "cookie" });
+    expect(decideAccess({ ...base, cookie: `a=b; trustrun_token_7777=${token}` }, token, hosts)).toEqual({ ok: true, via: "cookie" });
     expect(decideAccess({ ...base, authorization: `Bearer ${token}` }, token, hosts)).toEqual({ ok: true, via: "bearer" });
     expect(decideAccess({ ...base, queryToken: token }, token, hosts)).toEqual({ ok: true, via: "query" });
-    expect(decideAccess({ ...base, authorization: "Bearer nope", cookie: `trustrun_token=${token}` }, token, hosts)).toMatchObject({ ok: false, status: 401 });
-    expect(decideAccess({ ...base, host: "evil.test:7777", cookie: `trustrun_token=${token}` }, token, hosts)).toMatchObject({ ok: false, status: 400 });
-    expect(decideAccess({ ...base, origin: "http://evil.test", cookie: `trustrun_token=${token}` }, token, hosts)).toMatchObject({ ok: false, status: 403 });
-    expect(decideAccess({ ...base, secFetchSite: "cross-site", cookie: `trustrun_token=${token}` }, token, hosts)).toMatchObject({ ok: false, status: 403 });
-    expect(decideAccess({ ...base, cookie: `trustrun_token=${token.slice(0, -1)}` }, token, hosts)).toMatchObject({ ok: false });
+    expect(decideAccess({ ...base, authorization: "Bearer nope", cookie: `trustrun_token_7777=${token}` }, token, hosts)).toMatchObject({ ok: false, status: 401 });
+    expect(decideAccess({ ...base, host: "evil.test:7777", cookie: `trustrun_token_7777=${token}` }, token, hosts)).toMatchObject({ ok: false, status: 400 });
+    expect(decideAccess({ ...base, origin: "http://evil.test", cookie: `trustrun_token_7777=${token}` }, token, hosts)).toMatchObject({ ok: false, status: 403 });
+    expect(decideAccess({ ...base, secFetchSite: "cross-site", cookie: `trustrun_token_7777=${token}` }, token, hosts)).toMatchObject({ ok: false, status: 403 });
+    expect(decideAccess({ ...base, cookie: `trustrun_token_7777=${token.slice(0, -1)}` }, token, hosts)).toMatchObject({ ok: false });
+  });
+
+  test("the token cookie is named per port: another server's cookie on the same host is not this one's", () => {
+    expect(tokenCookieName("127.0.0.1:7777")).toBe("trustrun_token_7777");
+    expect(tokenCookieName("[::1]:8080")).toBe("trustrun_token_8080");
+    expect(tokenCookieName("localhost")).toBe("trustrun_token_80");
+    const other = "another-servers-token-abcdef";
+    // Both cookies arrive (browsers ignore the port): each server reads its own.
+    const both = `trustrun_token_7778=${other}; trustrun_token_7777=${token}`;
+    expect(decideAccess({ ...base, cookie: both }, token, hosts)).toEqual({ ok: true, via: "cookie" });
+    expect(decideAccess({ ...base, host: "127.0.0.1:7778", cookie: both }, other, hostNamesFor("127.0.0.1", 7778))).toEqual({ ok: true, via: "cookie" });
+    expect(decideAccess({ ...base, cookie: `trustrun_token_7778=${token}` }, token, hosts)).toMatchObject({ ok: false, status: 401 });
   });
 
   test("tokens and helpers", () => {
@@ -72,7 +84,7 @@ describe("web security decisions", () => {
 test("random header bytes never throw and never grant access", () => {
   let seed = 7;
   const rnd = () => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff);
-  const pieces = ["trustrun_token=", token.slice(0, 5), ";", "=", " ", "Bearer ", "http://", "127.0.0.1:7777", "\u0000", "%", "[", "]", ":"];
+  const pieces = ["trustrun_token_7777=", token.slice(0, 5), ";", "=", " ", "Bearer ", "http://", "127.0.0.1:7777", "\u0000", "%", "[", "]", ":"];
   for (let i = 0; i < 2000; i++) {
     const junk = () => Array.from({ length: Math.floor(rnd() * 8) }, () => pieces[Math.floor(rnd() * pieces.length)]).join("");
     const d = decideAccess({ ...base, cookie: junk(), authorization: junk(), origin: junk(), queryToken: junk() }, token, hosts);

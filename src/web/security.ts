@@ -6,7 +6,12 @@ import { hostname, networkInterfaces } from "node:os";
 import type { MiddlewareHandler } from "hono";
 import type { WebEnv } from "./context.ts";
 
-export const TOKEN_COOKIE = "trustrun_token";
+/** The access-token cookie is named per port: browsers send cookies to every port of a host, so
+ * two servers (a project each) would otherwise overwrite each other's token. */
+export function tokenCookieName(host: string | undefined | null): string {
+  const port = host?.match(/:(\d{1,5})$/)?.[1] ?? "80";
+  return `trustrun_token_${port}`;
+}
 export const CSRF_HEADER = "x-csrf-token";
 export const CSRF_FIELD = "_csrf";
 
@@ -104,7 +109,7 @@ export function decideAccess(req: AccessRequest, token: string, allowedHosts: re
   if (auth !== undefined) {
     return sameSecret(auth, token) ? { ok: true, via: "bearer" } : { ok: false, status: 401, reason: "wrong access token" };
   }
-  if (sameSecret(readCookie(req.cookie, TOKEN_COOKIE), token)) return { ok: true, via: "cookie" };
+  if (sameSecret(readCookie(req.cookie, tokenCookieName(req.host)), token)) return { ok: true, via: "cookie" };
   if (req.queryToken !== undefined && sameSecret(req.queryToken, token)) return { ok: true, via: "query" };
   return { ok: false, status: 401, reason: "missing or wrong access token: open the URL that 'trustrun server' printed" };
 }
@@ -177,7 +182,7 @@ export function securityMiddleware(opts: SecurityOptions): MiddlewareHandler<Web
       const url = new URL(c.req.url);
       url.searchParams.delete("token");
       const res = new Response(null, { status: 303, headers: { Location: url.pathname + url.search } });
-      res.headers.append("Set-Cookie", `${TOKEN_COOKIE}=${opts.token}; Path=/; HttpOnly; SameSite=Strict`);
+      res.headers.append("Set-Cookie", `${tokenCookieName(c.req.header("host") ?? url.host)}=${opts.token}; Path=/; HttpOnly; SameSite=Strict`);
       securityHeaders(res.headers);
       return res;
     }

@@ -34,7 +34,7 @@ function open(headers: Record<string, string>): Promise<{ ws: WebSocket; message
 }
 
 test("a row written by another process reaches the dashboard socket", async () => {
-  const c = await open({ cookie: `trustrun_token=${TOKEN}`, origin: server.url.slice(0, -1) });
+  const c = await open({ cookie: `trustrun_token_${server.port}=${TOKEN}`, origin: server.url.slice(0, -1) });
   if ("refused" in c) throw new Error("socket refused");
   writer.appendEvents([connection({ host: "live.example", dst: { ip: "198.51.100.9", port: 443 }, http: { headers: { authorization: "Bearer abcdefghijklmnop" } } })]);
   const deadline = Date.now() + 3000;
@@ -51,7 +51,7 @@ test("a row written by another process reaches the dashboard socket", async () =
 
 test("the socket refuses a missing token and a foreign Origin", async () => {
   expect("refused" in (await open({}))).toBe(true);
-  expect("refused" in (await open({ cookie: `trustrun_token=${TOKEN}`, origin: "http://evil.example" }))).toBe(true);
-  const res = await fetch(server.url + "ws", { headers: { cookie: `trustrun_token=${TOKEN}`, host: "evil.example" } });
+  expect("refused" in (await open({ cookie: `trustrun_token_${server.port}=${TOKEN}`, origin: "http://evil.example" }))).toBe(true);
+  const res = await fetch(server.url + "ws", { headers: { cookie: `trustrun_token_${server.port}=${TOKEN}`, host: "evil.example" } });
   expect(res.status).toBe(400);
 });

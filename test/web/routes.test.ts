@@ -8,7 +8,7 @@ import { connection, HOSTS, makeFixture, TOKEN, type Fixture } from "./fixtures.
 let fx: Fixture;
 let app: ReturnType<typeof createApp>;
 const csrf = csrfFor(TOKEN);
-const cookie = `trustrun_token=${TOKEN}`;
+const cookie = `trustrun_token_7777=${TOKEN}`;
 
 function req(path: string, init: RequestInit & { headers?: Record<string, string> } = {}) {
   return app.request(path, { ...init, headers: { host: "127.0.0.1:7777", cookie, ...(init.headers ?? {}) } });
@@ -38,7 +38,7 @@ describe("access control", () => {
     const api = await app.request("/api/sessions", { headers: { host: "127.0.0.1:7777" } });
     expect(api.status).toBe(401);
     expect((await api.json()).error).toContain("token");
-    const wrong = await app.request("/", { headers: { host: "127.0.0.1:7777", cookie: "trustrun_token=nope" } });
+    const wrong = await app.request("/", { headers: { host: "127.0.0.1:7777", cookie: "trustrun_token_7777=nope" } });
     expect(wrong.status).toBe(401);
   });
 
@@ -47,7 +47,7 @@ describe("access control", () => {
     expect(res.status).toBe(303);
     expect(res.headers.get("location")).toBe("/sessions?q=x");
     const set = res.headers.get("set-cookie")!;
-    expect(set).toContain(`trustrun_token=${TOKEN}`);
+    expect(set).toContain(`trustrun_token_7777=${TOKEN}`);
     expect(set).toContain("HttpOnly");
     expect(set).toContain("SameSite=Strict");
     const bad = await app.request("/?token=wrong-token-0123456789", { headers: { host: "127.0.0.1:7777" } });
