@@ -210,7 +210,7 @@ export function createCaptureSession(opts: CaptureSessionOptions) {
     conn.package = raw.package ?? packageAt(`${raw.pid}|${conn.dst.ip}|${conn.dst.port}`, raw.ts)
       ?? (conn.host ? packageAt(`${raw.pid}|host:${conn.host.toLowerCase()}|${conn.dst.port}`, raw.ts) : undefined);
     const key = destKey(conn.host, conn.dst.ip, conn.dst.port, conn.proto);
-    const http = raw.http ? { method: raw.http.method, path: raw.http.path, headers: raw.http.headers } : undefined;
+    const http = raw.http ? { method: raw.http.method, path: raw.http.path, headers: raw.http.headers, ...(raw.http.tenant ? { tenant: raw.http.tenant } : {}) } : undefined;
     let decision = raw.decided ?? evaluate({ host: conn.host, ip: conn.dst.ip, port: conn.dst.port, proto: conn.proto, ...(http ? { http } : {}) }, opts.policy);
     // The tree stays held until the answer is enforced: released earlier, a client retrying
     // during the gap would get through before the firewall rule exists.

@@ -48,6 +48,12 @@ function compileRule(section: Section, index: number, rule: RuleDoc, ctx: RuleCo
   if (rule.proto) out.protos = [...new Set<Proto>(Array.isArray(rule.proto) ? rule.proto : [rule.proto])];
   if (rule.methods) out.methods = [...new Set(rule.methods)];
   if (rule.paths) out.paths = [...new Set(rule.paths.map((p) => normalizePath(p) ?? p))];
+  if (rule.tenant) {
+    const list = (v: string | string[] | undefined) => (v === undefined ? undefined : [...new Set(Array.isArray(v) ? v : [v])]);
+    const awsAccounts = list(rule.tenant.awsAccount);
+    const azureTenants = list(rule.tenant.azureTenant);
+    out.tenants = { ...(awsAccounts ? { awsAccounts } : {}), ...(azureTenants ? { azureTenants } : {}) };
+  }
   return out;
 }
 

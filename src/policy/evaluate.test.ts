@@ -151,3 +151,48 @@ describe("evaluate: hostile input", () => {
     }
   });
 });
+
+describe("evaluate: tenant rules (facts from the proxy)", () => {
+  const T = policy(`
+name: tenants
+default: block
+allow:
+  - host: bedrock-runtime.*.amazonaws.com
+    tenant: { awsAccount: ["123456789012", "210987654321"] }
+  - host: "*.openai.azure.com"
+    tenant: { azureTenant: 72F988BF-86F1-41AF-91AB-2D7CD011DB47 }
+deny:
+  - host: "*.amazonaws.com"
+    tenant: { awsAccount: "999999999999" }
+    action: kill
+`);
+  const bedrock = (tenant?: Record<string, unknown>) =>
+    evaluate(facts({ host: "bedrock-runtime.us-east-1.amazonaws.com", http: { method: "POST", path: "/model/x/invoke", ...(tenant ? { tenant } : {}) } }), T);
+
+  test("a pinned account is allowed; another account, or none seen, falls to the default", () => {
+    expect(bedrock({ awsAccount: "123456789012" })).toMatchObject({ verdict: "allow", rule: "allow[0]" });
+    expect(bedrock({ awsAccount: "210987654321" }).verdict).toBe("allow");
+    expect(bedrock({ awsAccount: "555555555555" })).toMatchObject({ verdict: "block", rule: null });
+    expect(bedrock({ awsAccount: "555555555555" }).reason).toContain("for AWS account 555555555555");
+    expect(bedrock().verdict).toBe("block"); // unknown tenant never matches a pinned rule
+    expect(evaluate(facts({ host: "bedrock-runtime.us-east-1.amazonaws.com" }), T).verdict).toBe("block");
+  });
+
+  test("a deny rule on an account wins over the host's allow", () => {
+    expect(bedrock({ awsAccount: "999999999999" })).toMatchObject({ verdict: "kill", rule: "deny[0]" });
+  });
+
+  test("Entra tenants compare case-insensitively; API-key calls (no token tenant) are not pinned ones", () => {
+    const azure = (azureTenant?: string) => evaluate(facts({ host: "contoso.openai.azure.com", http: { path: "/openai/deployments/x/chat/completions", ...(azureTenant ? { tenant: { azureTenant } } : {}) } }), T);
+    expect(azure("72f988bf-86f1-41af-91ab-2d7cd011db47").verdict).toBe("allow");
+    expect(azure("72F988BF-86F1-41AF-91AB-2D7CD011DB47").verdict).toBe("allow");
+    expect(azure("00000000-0000-4000-8000-000000000000").verdict).toBe("block");
+    expect(azure().verdict).toBe("block");
+  });
+
+  test("malformed tenant facts match nothing and never throw", () => {
+    for (const bad of [{ awsAccount: "12345678901" }, { awsAccount: 123456789012 }, { awsAccount: "123456789012x" }, { azureTenant: "not-a-guid" }, null, "x", 5, []]) {
+      expect(evaluate(facts({ host: "bedrock-runtime.us-east-1.amazonaws.com", http: { tenant: bad as never } }), T).verdict).toBe("block");
+    }
+  });
+});

@@ -16,9 +16,13 @@ interface Facts {
   proto: Proto | null;
   method: string | null;
   path: string | null;
+  awsAccount: string | null;
+  azureTenant: string | null;
   hostLabels: string[] | null;
   addr: Addr | null;
 }
+
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 const strength: Record<RuleAction, number> = { alert: 1, block: 2, kill: 3 };
 
@@ -48,8 +52,11 @@ export function normalizeFacts(facts: ConnectionFacts): Facts {
   const http = f.http && typeof f.http === "object" ? f.http : undefined;
   const method = typeof http?.method === "string" && /^[A-Za-z]{1,16}$/.test(http.method) ? http.method.toUpperCase() : null;
   const path = normalizePath(http?.path);
+  const tenant = http?.tenant && typeof http.tenant === "object" ? http.tenant : undefined;
+  const awsAccount = typeof tenant?.awsAccount === "string" && /^\d{12}$/.test(tenant.awsAccount) ? tenant.awsAccount : null;
+  const azureTenant = typeof tenant?.azureTenant === "string" && GUID.test(tenant.azureTenant) ? tenant.azureTenant.toLowerCase() : null;
   const hostLabels = host ? host.split(".") : null;
-  return { host, rawHost: hostAsIp ? null : rawHost, ip, port, proto, method, path, hostLabels, addr: parseAddress(ip) };
+  return { host, rawHost: hostAsIp ? null : rawHost, ip, port, proto, method, path, awsAccount, azureTenant, hostLabels, addr: parseAddress(ip) };
 }
 
 export function ruleMatches(rule: CompiledRule, f: Facts): boolean {
@@ -60,6 +67,9 @@ export function ruleMatches(rule: CompiledRule, f: Facts): boolean {
   if (rule.cidrs && !(f.addr !== null && rule.cidrs.some((c) => addressInCidr(f.addr, c)))) return false;
   if (rule.methods && !(f.method !== null && rule.methods.includes(f.method))) return false;
   if (rule.paths && !(f.path !== null && rule.paths.some((p) => pathUnder(f.path!, p)))) return false;
+  // Unknown tenant facts never match: a pinned account or tenant must be seen, not assumed.
+  if (rule.tenants?.awsAccounts && !(f.awsAccount !== null && rule.tenants.awsAccounts.includes(f.awsAccount))) return false;
+  if (rule.tenants?.azureTenants && !(f.azureTenant !== null && rule.tenants.azureTenants.includes(f.azureTenant))) return false;
   // A rule with no matcher at all never matches (the schema forbids it; this guards hand-built policies).
   return Boolean(rule.hosts || rule.cidrs || rule.ports || rule.protos || rule.methods || rule.paths);
 }
@@ -93,8 +103,10 @@ function ruleText(rule: CompiledRule): string {
 function describe(f: Facts): string {
   const port = f.port !== null ? `:${f.port}` : "";
   const ipText = f.ip === null ? null : f.ip.includes(":") ? `[${f.ip}]` : f.ip;
-  if (f.host && ipText) return `${f.host} (${ipText}${port})`;
-  if (f.host) return `${f.host}${port}`;
-  if (ipText) return `${ipText}${port}`;
+  const whose = [f.awsAccount ? `AWS account ${f.awsAccount}` : "", f.azureTenant ? `Entra tenant ${f.azureTenant}` : ""].filter(Boolean).join(", ");
+  const forWhom = whose ? ` for ${whose}` : "";
+  if (f.host && ipText) return `${f.host} (${ipText}${port})${forWhom}`;
+  if (f.host) return `${f.host}${port}${forWhom}`;
+  if (ipText) return `${ipText}${port}${forWhom}`;
   return "a connection with no known destination";
 }

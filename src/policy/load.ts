@@ -135,6 +135,12 @@ function load(opts: LoadOptions): LoadResult {
       `rule${httpRules.length > 1 ? "s" : ""} ${httpRules.join(", ")} match on HTTP method/path, which only the proxy and sentinel probes see; elsewhere they do not match`,
     );
   }
+  const tenantRules = rules.filter((r) => r.tenants).map((r) => r.id);
+  if (tenantRules.length) {
+    st.warnings.push(
+      `rule${tenantRules.length > 1 ? "s" : ""} ${tenantRules.join(", ")} match on the tenant (AWS account, Entra ID tenant), which only the proxy sees (capture level headers or full); elsewhere they do not match`,
+    );
+  }
   return { ok: true, policy };
 }
 
@@ -242,6 +248,7 @@ function knownKeys(path: ReadonlyArray<PropertyKey>): string[] {
   const { policySchema, ruleSchema } = schemas();
   if (path.length === 0) return Object.keys(policySchema.shape);
   if (path[0] === "presets") return ["resources"];
+  if (path[path.length - 1] === "tenant") return ["awsAccount", "azureTenant"];
   return Object.keys(ruleSchema.shape);
 }
 

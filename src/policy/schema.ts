@@ -60,6 +60,21 @@ function build() {
     .pipe(z.enum(httpMethods))
     .describe("HTTP method");
 
+  const awsAccount = z.string().regex(/^\d{12}$/, "expected an AWS account id (12 digits, quoted)").describe("AWS account id");
+  const azureTenant = z
+    .string()
+    .regex(/^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/, "expected an Entra ID tenant id (a GUID)")
+    .transform((t) => t.toLowerCase())
+    .describe("Entra ID (Azure AD) tenant id");
+  const oneOrMany = <T extends Z.ZodTypeAny>(item: T) => z.union([item, z.array(item).min(1).max(1000)]);
+  const tenant = z
+    .strictObject({
+      awsAccount: oneOrMany(awsAccount).optional().describe("The request must be for this AWS account (an ARN in the path or x-amz-expected-bucket-owner)"),
+      azureTenant: oneOrMany(azureTenant).optional().describe("The request's bearer token must be issued by this Entra ID tenant (its tid claim)"),
+    })
+    .refine((t) => t.awsAccount !== undefined || t.azureTenant !== undefined, "a tenant matcher needs awsAccount or azureTenant")
+    .describe("Whose account a request is for, read by the proxy (capture level headers or full); without those facts the rule does not match");
+
   const matcherKeys = ["host", "hosts", "ip", "cidr", "cidrs", "ports"] as const;
 
   const ruleSchema = z
@@ -73,6 +88,7 @@ function build() {
       proto: z.union([z.enum(protos), z.array(z.enum(protos)).min(1)]).optional(),
       methods: z.array(method).min(1).max(16).optional(),
       paths: z.array(path).min(1).max(1000).optional(),
+      tenant: tenant.optional(),
       action: z.enum(ruleActions).optional().describe("What a match does (deny rules): alert, block or kill; default block"),
       description: z.string().max(1000).optional(),
     })

@@ -13,6 +13,13 @@ function ruleDoc(rule: CompiledRule): Record<string, unknown> {
   if (rule.protos) out.proto = rule.protos.length === 1 ? rule.protos[0] : rule.protos;
   if (rule.methods) out.methods = rule.methods;
   if (rule.paths) out.paths = rule.paths;
+  if (rule.tenants) {
+    const one = (l: string[]) => (l.length === 1 ? l[0] : l);
+    out.tenant = {
+      ...(rule.tenants.awsAccounts ? { awsAccount: one(rule.tenants.awsAccounts) } : {}),
+      ...(rule.tenants.azureTenants ? { azureTenant: one(rule.tenants.azureTenants) } : {}),
+    };
+  }
   if (rule.kind === "deny") out.action = rule.action;
   if (rule.description) out.description = rule.description;
   return out;

@@ -6,7 +6,7 @@ export interface ConnectionFacts {
   ip: string | null;
   port: number | null;
   proto: Proto | null;
-  http?: { method?: string; path?: string; headers?: Record<string, string> };
+  http?: { method?: string; path?: string; headers?: Record<string, string>; tenant?: { awsAccount?: string; azureTenant?: string } };
 }
 
 /** A rule after loading: one matcher and one action. */
@@ -23,8 +23,15 @@ export interface CompiledRule {
   protos?: Proto[];
   methods?: string[];
   paths?: string[]; // path prefixes
+  /** Whose account the request is for (proxy facts): every list given must contain the request's value. */
+  tenants?: { awsAccounts?: string[]; azureTenants?: string[] };
   /** Where the rule came from, for humans: "preset public-ai-apis", "file ./base.yaml". */
   origin?: string;
+}
+
+/** Matchers only the proxy can check (it sees each request): method, path and tenant. */
+export function needsRequestFacts(rule: CompiledRule): boolean {
+  return Boolean(rule.methods || rule.paths || rule.tenants);
 }
 
 export interface CompiledPolicy {

@@ -92,8 +92,11 @@ describe("sentinelPolicyFromCompiled", () => {
       rule({ id: "allow[0]", kind: "allow", action: "alert", hosts: ["api.x.com"], methods: ["GET"] }),
       rule({ id: "allow[1]", kind: "allow", action: "alert", cidrs: ["10.0.0.0/8"], ports: [[443, 443]] }),
       rule({ id: "deny[3]", kind: "deny", methods: ["DELETE"] }),
+      rule({ id: "deny[4]", kind: "deny", hosts: ["*.amazonaws.com"], tenants: { awsAccounts: ["999999999999"] } }),
+      rule({ id: "allow[2]", kind: "allow", action: "alert", hosts: ["bedrock-runtime.*.amazonaws.com"], tenants: { awsAccounts: ["123456789012"] } }),
     ], "block"));
-    expect(p.rules.map((r) => r.id)).toEqual(["deny[0]", "allow[0]", "allow[1]"]);
+    // A tenant-limited deny must not refuse the whole host before connect (the proxy judges it).
+    expect(p.rules.map((r) => r.id)).toEqual(["deny[0]", "allow[0]", "allow[1]", "allow[2]"]);
     expect(p.defaultAction).toBe("deny");
     expect(p.enforce).toBe(true);
     expect(p.rules[2].ports).toEqual([[443, 443]]);

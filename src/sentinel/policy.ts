@@ -1,7 +1,7 @@
 // The compact policy the in-process agent evaluates itself, so a denied destination fails
 // inside the program before any packet leaves, without a round trip to the monitor.
 import type { RuleAction } from "../core/types.ts";
-import type { CompiledPolicy } from "../policy/types.ts";
+import { needsRequestFacts, type CompiledPolicy } from "../policy/types.ts";
 
 export interface SentinelRule {
   id: string;
@@ -26,7 +26,7 @@ export const observeOnlyPolicy: SentinelPolicy = { enforce: false, defaultAction
 
 /**
  * Reduces a compiled policy to what can be decided before connect: host, IP and port matchers.
- * Deny rules that also need a method, path or non-TCP protocol are left to the monitor (they
+ * Deny rules that also need a method, path, tenant or non-TCP protocol are left to the monitor (they
  * must not refuse a whole host); allow rules keep their host part so a path-limited allow does
  * not turn into a refusal here.
  */
@@ -34,7 +34,7 @@ export function sentinelPolicyFromCompiled(policy: CompiledPolicy): SentinelPoli
   const rules: SentinelRule[] = [];
   for (const r of policy.rules) {
     if (r.protos && !r.protos.includes("tcp")) continue;
-    const narrowed = (r.methods && r.methods.length > 0) || (r.paths && r.paths.length > 0);
+    const narrowed = needsRequestFacts(r);
     if (r.kind === "deny" && narrowed) continue;
     if (!r.hosts && !r.cidrs && !r.ports) continue; // nothing decidable before connect
     const out: SentinelRule = { id: r.id, kind: r.kind, action: r.action };

@@ -68,6 +68,26 @@ test("a proxied request reaches the session with its HTTP facts; the policy judg
   expect(blocked).toEqual([]); // the proxy enforced it; no firewall rule for the whole IP
 });
 
+test("the session judges a proxied request's tenant facts as the proxy did", async () => {
+  const loaded = loadPolicyText(`name: t\ndefault: block\nallow:\n  - host: bedrock-runtime.*.amazonaws.com\n    tenant: { awsAccount: "123456789012" }\n`, "p.yaml", { cwd: "/nonexistent" });
+  if (!loaded.ok) throw new Error("policy");
+  const events: TrustRunEvent[] = [];
+  const enforcer: Enforcer = { canBlock: true, canKill: false, notes: [], block: () => "firewall", killTree: () => null, hold: () => true, stop: () => {} };
+  const session = createCaptureSession({ id: "s", policy: loaded.policy, probes: [], enforcer, emit: (e) => events.push(e), joinDelayMs: 1 });
+  const rec = (awsAccount: string): ProxyRecord => ({
+    ts: Date.now(), pid: 7, host: "bedrock-runtime.us-east-1.amazonaws.com", ip: "10.0.0.2", port: 443, mode: "intercept",
+    http: { method: "POST", path: "/model/m/invoke", tenant: { awsAccount } }, decision: { verdict: "allow", rule: null, reason: "" }, refused: false,
+  });
+  session.observe(toObserved(rec("123456789012"), 7));
+  session.observe(toObserved(rec("999999999999"), 7));
+  await session.stop();
+  const conns = events.filter((e): e is ConnectionEvent => e.type === "connection");
+  expect(conns.map((c) => [c.http?.tenant?.awsAccount, c.verdict, c.rule])).toEqual([
+    ["123456789012", "allow", "allow[0]"],
+    ["999999999999", "block", null],
+  ]);
+});
+
 test("a deny-always answer in learning mode makes the proxy refuse that destination from then on", async () => {
   const loaded = loadPolicyText(`name: t\ndefault: prompt\n`, "p.yaml", { cwd: "/nonexistent" });
   if (!loaded.ok) throw new Error("policy");

@@ -445,3 +445,30 @@ test("a tunnel opened for path-level allow rules carries no other protocol to a 
     raw.stop(true);
   }
 });
+
+test("tenant rules: only requests for the pinned AWS account get through; the tunnel opens so each request can be judged", async () => {
+  const recs: ProxyRecord[] = [];
+  const p = await startProxy({
+    level: "headers",
+    policy: policy("name: t\ndefault: block\nallow:\n  - host: api.example.test\n    tenant: { awsAccount: \"123456789012\" }\n"),
+    issuer: createLeafIssuer(proxyCa),
+    upstreamCa: [upstreamCa.certPem],
+    resolve: async (h) => NAMES[h] ?? null,
+    onRecord: (r) => recs.push(r),
+  });
+  try {
+    const via = ["curl", "-sS", "--max-time", "10", "--cacert", proxyCaFile, "-x", p.url, "-o", "/dev/null", "-w", "%{http_code}"];
+    const url = (path: string) => `https://api.example.test:${httpsServer.port}${path}`;
+    const ours = await spawn([...via, "-H", "x-amz-expected-bucket-owner: 123456789012", url("/tenant-ours")]);
+    const theirs = await spawn([...via, "-H", "x-amz-expected-bucket-owner: 999999999999", url("/tenant-theirs")]);
+    const unknown = await spawn([...via, url("/tenant-unknown")]);
+    expect([ours.out, theirs.out, unknown.out]).toEqual(["200", "403", "403"]);
+    expect(seen.some((x) => x.path === "/tenant-ours")).toBe(true);
+    expect(seen.some((x) => x.path === "/tenant-theirs" || x.path === "/tenant-unknown")).toBe(false);
+    const theirsRec = await waitFor(() => recs.find((r) => r.http?.path === "/tenant-theirs"));
+    expect(theirsRec).toMatchObject({ refused: true, decision: { verdict: "block", rule: null }, http: { tenant: { awsAccount: "999999999999" } } });
+    expect(theirsRec.decision.reason).toContain("for AWS account 999999999999");
+  } finally {
+    await p.close();
+  }
+});

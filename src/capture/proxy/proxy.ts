@@ -10,7 +10,7 @@ import { lookup } from "node:dns/promises";
 import { Duplex } from "node:stream";
 import { existsSync, unlinkSync } from "node:fs";
 import type { CaptureLevel, Decision, HttpFacts } from "../../core/types.ts";
-import type { CompiledPolicy } from "../../policy/types.ts";
+import { needsRequestFacts, type CompiledPolicy } from "../../policy/types.ts";
 import { evaluate } from "../../policy/evaluate.ts";
 import { redactHeaders, redactText } from "../../core/redact.ts";
 import {
@@ -146,12 +146,12 @@ function replayDuplex(sock: net.Socket, buffered: Buffer[]): Duplex {
 /** Whether a deny rule with a method or path matcher could apply to host (rules without host matchers count). */
 export function httpDenyApplies(policy: CompiledPolicy, host: string): boolean {
   const labels = normalizeHost(host)?.split(".") ?? null;
-  return policy.rules.some((r) => r.kind === "deny" && (r.methods || r.paths) &&
+  return policy.rules.some((r) => r.kind === "deny" && needsRequestFacts(r) &&
     (!r.hosts || (labels !== null && r.hosts.some((p) => hostLabelsMatch(patternLabels(p), labels)))));
 }
 
 function hasHttpAllowRules(policy: CompiledPolicy): boolean {
-  return policy.rules.some((r) => r.kind === "allow" && (r.methods || r.paths));
+  return policy.rules.some((r) => r.kind === "allow" && needsRequestFacts(r));
 }
 
 export async function startProxy(opts: ProxyOptions): Promise<ProxyServer> {
@@ -315,8 +315,9 @@ export async function startProxy(opts: ProxyOptions): Promise<ProxyServer> {
       return false;
     }
     const ip = tunnel ? tunnel.ip : await resolve(dest.host);
+    const tenant = tenantFacts(dest.host, dest.path, head.headers);
     const judged = opts.override?.(dest.host, ip, dest.port)
-      ?? evaluate({ host: dest.host, ip, port: dest.port, proto: "tcp", http: { method: head.method, path: dest.path } }, opts.policy);
+      ?? evaluate({ host: dest.host, ip, port: dest.port, proto: "tcp", http: { method: head.method, path: dest.path, ...(tenant ? { tenant } : {}) } }, opts.policy);
     let decision = judged;
     let asked = false;
     if (judged.verdict === "prompt" && tunnel?.answer) decision = tunnel.answer;
@@ -324,7 +325,6 @@ export async function startProxy(opts: ProxyOptions): Promise<ProxyServer> {
       ({ decision, asked } = await answered(judged, { pid, host: dest.host, ip, port: dest.port }));
       if (tunnel && asked) tunnel.answer = decision;
     }
-    const tenant = tenantFacts(dest.host, dest.path, head.headers);
     const http: HttpFacts = {
       method: head.method,
       path: redactText(dest.path),

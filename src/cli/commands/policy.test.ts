@@ -70,6 +70,18 @@ describe("trustrun policy check", () => {
     const other = await run("policy", "check", "fabrikam.openai.azure.com", "--preset", "azure-openai=contoso", "--json");
     expect(JSON.parse(other.out)).toMatchObject({ verdict: "alert", rule: null });
   });
+  test("--aws-account and --azure-tenant check tenant rules; malformed ids are usage errors", async () => {
+    const pinned = join(dir, "tenant.yaml");
+    writeFileSync(pinned, "name: t\ndefault: block\nallow:\n  - host: bedrock-runtime.*.amazonaws.com\n    tenant: { awsAccount: \"123456789012\" }\n");
+    const host = "bedrock-runtime.us-east-1.amazonaws.com";
+    expect((await run("policy", "check", host, "--policy", pinned, "--aws-account", "123456789012")).code).toBe(0);
+    const other = await run("policy", "check", host, "--policy", pinned, "--aws-account", "999999999999", "--json");
+    expect(other.code).toBe(1);
+    expect(JSON.parse(other.out).reason).toContain("for AWS account 999999999999");
+    expect((await run("policy", "check", host, "--policy", pinned)).code).toBe(1); // no tenant seen: not the pinned one
+    expect((await run("policy", "check", host, "--policy", pinned, "--aws-account", "12345")).code).toBe(2);
+    expect((await run("policy", "check", host, "--policy", pinned, "--azure-tenant", "nope")).code).toBe(2);
+  });
   test("invalid policy → exit 2 with positioned errors, no stack", async () => {
     const r = await run("policy", "check", "a.example.com", "--policy", bad);
     expect(r.code).toBe(2);

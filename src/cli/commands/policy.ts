@@ -92,7 +92,7 @@ export function parseTarget(text: string): { host: string | null; ip: string | n
 const check: Command = {
   name: "policy check",
   summary: "Show the verdict a policy gives a destination",
-  usage: "trustrun policy check HOST[:PORT] [--ip IP] [--proto tcp|udp] [--policy FILE]... [--preset NAME]... [--json]",
+  usage: "trustrun policy check HOST[:PORT] [--ip IP] [--proto tcp|udp] [--method M] [--path P] [--aws-account ID] [--azure-tenant ID] [--policy FILE]... [--preset NAME]... [--json]",
   description: "The port defaults to 443 and the protocol to tcp. Exit status 0 when the destination is allowed, 1 for any other verdict (alert, block, kill, prompt).",
   options: {
     ...policyOptionSpecs,
@@ -100,6 +100,8 @@ const check: Command = {
     proto: { type: "string", arg: "tcp|udp", description: "Protocol (default tcp)" },
     method: { type: "string", arg: "METHOD", description: "HTTP method, for method rules" },
     path: { type: "string", arg: "PATH", description: "HTTP path, for path rules" },
+    "aws-account": { type: "string", arg: "ID", description: "AWS account the request is for (12 digits), for tenant rules" },
+    "azure-tenant": { type: "string", arg: "ID", description: "Entra ID tenant of the request's token (a GUID), for tenant rules" },
     json: { type: "boolean", description: "Print {verdict, rule, reason} as JSON" },
   },
   positionals: { min: 1, max: 1 },
@@ -107,6 +109,7 @@ const check: Command = {
     "trustrun policy check api.openai.com --preset public-ai-apis",
     "trustrun policy check contoso.openai.azure.com:443 --preset azure-openai=contoso",
     "trustrun policy check 10.1.2.3:5432 --policy trustrun.yaml --json",
+    "trustrun policy check bedrock-runtime.us-east-1.amazonaws.com --aws-account 123456789012 --policy trustrun.yaml",
   ],
   run(args, io) {
     const target = parseTarget(args.positionals[0]);
@@ -121,7 +124,14 @@ const check: Command = {
     const policy = policyFromArgs(args.values, process.cwd(), io);
     const method = str(args.values, "method");
     const path = str(args.values, "path");
-    const http = method || path ? { method, path } : undefined;
+    const awsAccount = str(args.values, "aws-account");
+    if (awsAccount !== undefined && !/^\d{12}$/.test(awsAccount)) throw new UsageError(`--aws-account: '${awsAccount}' is not an AWS account id (12 digits)`);
+    const azureTenant = str(args.values, "azure-tenant");
+    if (azureTenant !== undefined && !/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(azureTenant)) {
+      throw new UsageError(`--azure-tenant: '${azureTenant}' is not an Entra ID tenant id (a GUID)`);
+    }
+    const tenant = awsAccount || azureTenant ? { ...(awsAccount ? { awsAccount } : {}), ...(azureTenant ? { azureTenant } : {}) } : undefined;
+    const http = method || path || tenant ? { method, path, ...(tenant ? { tenant } : {}) } : undefined;
     const decision = evaluate({ host: target.host, ip, port: target.port ?? 443, proto, http }, policy);
     if (json) io.stdout(JSON.stringify({ verdict: decision.verdict, rule: decision.rule, reason: decision.reason }) + "\n");
     else io.stdout(`${decision.verdict}\n  rule:   ${decision.rule ?? "(none: policy default)"}\n  reason: ${decision.reason}\n  policy: ${policy.name}\n`);
