@@ -37,6 +37,14 @@ describe("policy form", () => {
     expect(loadPolicyText(out, "p.yaml", { cwd: "/" }).ok).toBe(true);
   });
 
+  test("tenant matchers ride along through the rows unchanged", () => {
+    const text = `name: t\ndefault: block\nallow:\n  - host: bedrock-runtime.*.amazonaws.com\n    tenant: { awsAccount: "123456789012" }\n`;
+    const v = visualFromYaml(text);
+    if (!v.ok) throw new Error(v.error);
+    const back = loadPolicyText(yamlFromVisual(v.policy, text), "b.yaml", { cwd: "/nonexistent" });
+    if (!back.ok) throw new Error("reload");
+    expect(back.policy.rules[0].tenants).toEqual({ awsAccounts: ["123456789012"] });
+  });
   test("edited rows: empty rows dropped, ranges kept as strings, a bad value is left for validation", () => {
     const rows = rowsFromForm({
       section: ["allow", "deny", "allow"],
