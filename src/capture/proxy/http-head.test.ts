@@ -1,6 +1,6 @@
 import { describe, expect, test } from "bun:test";
 import {
-  clientResponseHead, findHeadEnd, wantsClose, headerRecord, parseAuthority, parseRequestHead, parseResponseHead,
+  clientResponseHead, findHeadEnd, wantsClose, headerRecord, isWebSocketUpgrade, parseAuthority, parseRequestHead, parseResponseHead,
   requestDestination, requestFraming, responseFraming, upstreamRequestHead,
 } from "./http-head.ts";
 import { createChunkedDecoder } from "./chunked.ts";
@@ -9,6 +9,23 @@ import { renderBody, redactBodyText } from "./body.ts";
 const enc = (s: string) => new TextEncoder().encode(s);
 
 describe("http heads", () => {
+  test("WebSocket upgrades: asked for with Connection and Upgrade, kept in both heads; other upgrades dropped", () => {
+    const ws = parseRequestHead("GET /ws HTTP/1.1\r\nHost: a\r\nConnection: keep-alive, Upgrade\r\nUpgrade: WebSocket\r\nSec-WebSocket-Key: k\r\n\r\n")!;
+    expect(isWebSocketUpgrade(ws.headers)).toBe(true);
+    const up = upstreamRequestHead(ws, "/ws", "a", false, true);
+    expect(up).toContain("Upgrade: websocket\r\nConnection: Upgrade\r\n");
+    expect(up).toContain("Sec-WebSocket-Key: k");
+    expect(up).not.toContain("keep-alive");
+    const h2c = parseRequestHead("GET / HTTP/1.1\r\nHost: a\r\nConnection: Upgrade\r\nUpgrade: h2c\r\n\r\n")!;
+    expect(isWebSocketUpgrade(h2c.headers)).toBe(false);
+    expect(upstreamRequestHead(h2c, "/", "a")).not.toMatch(/upgrade/i);
+    expect(isWebSocketUpgrade(parseRequestHead("GET / HTTP/1.1\r\nUpgrade: websocket\r\n\r\n")!.headers)).toBe(false); // no Connection: upgrade
+    const sw = parseResponseHead("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: x\r\n\r\n")!;
+    expect(isWebSocketUpgrade(sw.headers)).toBe(true);
+    const back = clientResponseHead(sw, false, true);
+    expect(back).toMatch(/^HTTP\/1\.1 101 Switching Protocols\r\n/);
+    expect(back).toContain("Sec-WebSocket-Accept: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\r\n");
+  });
   test("request head and destination", () => {
     const h = parseRequestHead("GET http://API.example.com:8080/v1/x?q=1 HTTP/1.1\r\nHost: api.example.com\r\nX-A: 1\r\nX-A: 2\r\n\r\n")!;
     expect(h.method).toBe("GET");

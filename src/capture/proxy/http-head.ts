@@ -137,20 +137,31 @@ export function responseFraming(head: ResponseHead, requestMethod: string): Fram
 
 const hopByHop = new Set(["connection", "proxy-connection", "keep-alive", "proxy-authorization", "proxy-authenticate", "te", "upgrade"]);
 
-/** The request head sent upstream: origin-form target, hop-by-hop headers dropped; keep-alive unless told to close. */
-export function upstreamRequestHead(head: RequestHead, path: string, host: string, close = false): string {
+/** Whether a message asks for (or, in a 101, agrees to) a WebSocket: `Connection: upgrade` and `Upgrade: websocket`. */
+export function isWebSocketUpgrade(headers: HeaderList): boolean {
+  const connection = headerValues(headers, "connection").flatMap((v) => v.split(",").map((s) => s.trim().toLowerCase()));
+  return connection.includes("upgrade") && headerValues(headers, "upgrade").some((v) => v.split(",").some((t) => t.trim().toLowerCase() === "websocket"));
+}
+
+/**
+ * The request head sent upstream: origin-form target, hop-by-hop headers dropped; keep-alive
+ * unless told to close. `websocket` keeps the upgrade (the only protocol switch relayed).
+ */
+export function upstreamRequestHead(head: RequestHead, path: string, host: string, close = false, websocket = false): string {
   const named = new Set(headerValues(head.headers, "connection").flatMap((v) => v.split(",").map((s) => s.trim().toLowerCase())));
   const kept = head.headers.filter(([n]) => !hopByHop.has(n.toLowerCase()) && !named.has(n.toLowerCase()));
   if (!kept.some(([n]) => n.toLowerCase() === "host")) kept.unshift(["Host", host]);
-  if (close) kept.push(["Connection", "close"]);
+  if (websocket) kept.push(["Upgrade", "websocket"], ["Connection", "Upgrade"]);
+  else if (close) kept.push(["Connection", "close"]);
   return `${head.method} ${path} ${head.version}\r\n${kept.map(([n, v]) => `${n}: ${v}`).join("\r\n")}\r\n\r\n`;
 }
 
-/** The response head sent to the client, saying whether the proxy keeps the connection. */
-export function clientResponseHead(head: ResponseHead, keepAlive = false): string {
+/** The response head sent to the client, saying whether the proxy keeps the connection (or that it switched to a WebSocket). */
+export function clientResponseHead(head: ResponseHead, keepAlive = false, websocket = false): string {
   const named = new Set(headerValues(head.headers, "connection").flatMap((v) => v.split(",").map((s) => s.trim().toLowerCase())));
   const kept = head.headers.filter(([n]) => !hopByHop.has(n.toLowerCase()) && !named.has(n.toLowerCase()));
-  kept.push(["Connection", keepAlive ? "keep-alive" : "close"]);
+  if (websocket) kept.push(["Upgrade", "websocket"], ["Connection", "Upgrade"]);
+  else kept.push(["Connection", keepAlive ? "keep-alive" : "close"]);
   return `${head.version} ${head.status} ${head.reason}\r\n${kept.map(([n, v]) => `${n}: ${v}`).join("\r\n")}\r\n\r\n`;
 }
 

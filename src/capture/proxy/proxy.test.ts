@@ -472,3 +472,115 @@ test("tenant rules: only requests for the pinned AWS account get through; the tu
     await p.close();
   }
 });
+
+describe("WebSocket through an intercepted tunnel", () => {
+  // A hand-written client: CONNECT, TLS with TrustRun's CA, the upgrade request, one masked frame.
+  async function wsExchange(proxyPort: number, port: number, path: string, text: string) {
+    const net = await import("node:net");
+    const tls = await import("node:tls");
+    const raw = net.connect(proxyPort, "127.0.0.1");
+    await new Promise((r, j) => (raw.once("connect", r), raw.once("error", j)));
+    const readHead = (s: import("node:stream").Duplex) =>
+      new Promise<{ head: string; rest: Buffer }>((resolve, reject) => {
+        let buf = Buffer.alloc(0);
+        const onData = (c: Buffer) => {
+          buf = Buffer.concat([buf, c]);
+          const end = buf.indexOf("\r\n\r\n");
+          if (end < 0) return;
+          s.off("data", onData);
+          s.pause();
+          resolve({ head: buf.subarray(0, end).toString(), rest: buf.subarray(end + 4) });
+        };
+        s.on("data", onData);
+        s.once("error", reject);
+        s.once("close", () => reject(new Error(`closed: ${buf.toString()}`)));
+      });
+    raw.write(`CONNECT api.example.test:${port} HTTP/1.1\r\nHost: api.example.test:${port}\r\n\r\n`);
+    expect((await readHead(raw)).head).toMatch(/^HTTP\/1\.1 200/);
+    const s = tls.connect({ socket: raw, servername: "api.example.test", ca: proxyCa.certPem });
+    await new Promise((r, j) => (s.once("secureConnect", r), s.once("error", j)));
+    s.write(`GET ${path} HTTP/1.1\r\nHost: api.example.test:${port}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n` +
+      `Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\nAuthorization: Bearer sk-ws-secret-0123456789\r\n\r\n`);
+    const { head, rest } = await readHead(s);
+    if (!head.startsWith("HTTP/1.1 101")) {
+      s.destroy();
+      return { head, echo: null as string | null };
+    }
+    const payload = Buffer.from(text);
+    const mask = Buffer.from([1, 2, 3, 4]);
+    s.write(Buffer.concat([Buffer.from([0x81, 0x80 | payload.length]), mask, Buffer.from(payload.map((b, i) => b ^ mask[i % 4]!))]));
+    const frame = await new Promise<Buffer>((resolve) => {
+      let buf = rest;
+      const check = () => {
+        if (buf.length >= 2 && buf.length >= 2 + (buf[1]! & 0x7f)) resolve(buf);
+      };
+      s.on("data", (c: Buffer) => ((buf = Buffer.concat([buf, c])), check()));
+      s.resume();
+      check();
+    });
+    s.destroy();
+    return { head, echo: frame.subarray(2, 2 + (frame[1]! & 0x7f)).toString() };
+  }
+
+  test("the handshake is judged and recorded (status 101, secrets redacted); frames flow both ways", async () => {
+    const ws = Bun.serve({
+      hostname: "127.0.0.1", port: 0,
+      tls: { cert: upstreamIssuer.certFor("api.example.test"), key: upstreamIssuer.keyPem },
+      fetch(req, srv) {
+        return srv.upgrade(req) ? undefined : new Response("not a websocket", { status: 400 });
+      },
+      websocket: { message(sock, m) { sock.send(`echo:${m}`); } },
+    });
+    const recs: ProxyRecord[] = [];
+    // Its own proxy: the shared one has learned by now that api.example.test refuses its certificate.
+    const p = await startProxy({
+      level: "full",
+      policy: policy("name: w\ndefault: alert\nallow:\n  - host: api.example.test\n"),
+      issuer: createLeafIssuer(proxyCa),
+      upstreamCa: [upstreamCa.certPem],
+      resolve: async (h) => NAMES[h] ?? null,
+      onRecord: (r) => recs.push(r),
+    });
+    try {
+      const r = await wsExchange(p.port, ws.port, "/v1/realtime?model=x", "hello");
+      expect(r.head).toMatch(/^HTTP\/1\.1 101/);
+      expect(r.head.toLowerCase()).toContain("upgrade: websocket");
+      expect(r.echo).toBe("echo:hello");
+      const rec = await waitFor(() => recs.find((x) => x.http?.path === "/v1/realtime?model=x"));
+      expect(rec).toMatchObject({ mode: "intercept", refused: false, decision: { verdict: "allow" }, http: { method: "GET", status: 101 } });
+      expect(JSON.stringify(rec)).not.toContain("sk-ws-secret");
+    } finally {
+      await p.close();
+      ws.stop(true);
+    }
+  });
+
+  test("a denied handshake gets 403 and never reaches the server", async () => {
+    let upgrades = 0;
+    const ws = Bun.serve({
+      hostname: "127.0.0.1", port: 0,
+      tls: { cert: upstreamIssuer.certFor("api.example.test"), key: upstreamIssuer.keyPem },
+      fetch(req, srv) {
+        upgrades++;
+        return srv.upgrade(req) ? undefined : new Response("no", { status: 400 });
+      },
+      websocket: { message() {} },
+    });
+    const p = await startProxy({
+      level: "headers",
+      policy: policy("name: w\ndefault: alert\ndeny:\n  - host: api.example.test\n    paths: [/v1/realtime]\n"),
+      issuer: createLeafIssuer(proxyCa),
+      upstreamCa: [upstreamCa.certPem],
+      resolve: async (h) => NAMES[h] ?? null,
+      onRecord: () => {},
+    });
+    try {
+      const r = await wsExchange(p.port, ws.port, "/v1/realtime", "hi");
+      expect(r.head).toMatch(/^HTTP\/1\.1 403/);
+      expect(upgrades).toBe(0);
+    } finally {
+      await p.close();
+      ws.stop(true);
+    }
+  });
+});

@@ -14,7 +14,7 @@ import { needsRequestFacts, type CompiledPolicy } from "../../policy/types.ts";
 import { evaluate } from "../../policy/evaluate.ts";
 import { redactHeaders, redactText } from "../../core/redact.ts";
 import {
-  clientResponseHead, headerRecord, headerValue, parseAuthority, parseRequestHead, parseResponseHead,
+  clientResponseHead, headerRecord, headerValue, isWebSocketUpgrade, parseAuthority, parseRequestHead, parseResponseHead,
   requestDestination, requestFraming, responseFraming, upstreamRequestHead, wantsClose, type Framing, type RequestHead,
 } from "./http-head.ts";
 import { createChunkedDecoder } from "./chunked.ts";
@@ -338,7 +338,10 @@ export async function startProxy(opts: ProxyOptions): Promise<ProxyServer> {
       return false;
     }
     const key = poolKey(dest.host, ip, dest.port, dest.tls);
-    let reused = takePooled(key);
+    // A WebSocket handshake was judged like any request; after its 101 the bytes are relayed as
+    // they are (frames are not inspected), on a connection of its own.
+    const websocket = isWebSocketUpgrade(head.headers);
+    let reused = websocket ? null : takePooled(key);
     let upstream: net.Socket;
     let up: StreamReader;
     if (reused) {
@@ -369,10 +372,11 @@ export async function startProxy(opts: ProxyOptions): Promise<ProxyServer> {
     let error: string | undefined;
     let keepUpstream = false;
     let keepClient = false;
+    let upgraded = false;
     const clientCloses = wantsClose(head.version, head.headers);
     try {
       const hostHeader = headerValue(head.headers, "host") ?? (dest.port === (dest.tls ? 443 : 80) ? dest.host : `${dest.host}:${dest.port}`);
-      await writeAll(upstream, upstreamRequestHead(head, dest.path, hostHeader));
+      await writeAll(upstream, upstreamRequestHead(head, dest.path, hostHeader, false, websocket));
       let sent = { bytes: 0, ok: true };
       const sending = forwardBody(reader, upstream, framing, reqBody).then((r) => (sent = r));
       for (let interim = 0; interim < 10; interim++) {
@@ -398,7 +402,19 @@ export async function startProxy(opts: ProxyOptions): Promise<ProxyServer> {
           break;
         }
         up.unshift(got.rest);
-        const interimOnly = rh.status >= 100 && rh.status < 200 && rh.status !== 101;
+        if (rh.status === 101) {
+          // Only the switch the client asked for: anything else is not a protocol we can relay.
+          if (!websocket || !isWebSocketUpgrade(rh.headers)) {
+            error ??= "the server switched protocols without a WebSocket upgrade";
+            break;
+          }
+          await writeAll(client, clientResponseHead(rh, false, true));
+          status = 101;
+          responseHeaders = redactHeaders(headerRecord(rh.headers));
+          upgraded = true;
+          break;
+        }
+        const interimOnly = rh.status >= 100 && rh.status < 200;
         const resFraming = responseFraming(rh, head.method);
         const canKeep = !interimOnly && !clientCloses && resFraming.kind !== "close" && rh.status !== 101;
         await writeAll(client, clientResponseHead(rh, interimOnly || canKeep));
@@ -426,9 +442,12 @@ export async function startProxy(opts: ProxyOptions): Promise<ProxyServer> {
       error = (err as Error).message;
       keepUpstream = keepClient = false;
     } finally {
-      sockets.delete(upstream);
-      if (keepUpstream && !error) putPooled(key, { sock: upstream, reader: up });
-      else upstream.destroy();
+      if (!upgraded || error) {
+        upgraded = false;
+        sockets.delete(upstream);
+        if (keepUpstream && !error) putPooled(key, { sock: upstream, reader: up });
+        else upstream.destroy();
+      }
     }
     const facts: HttpFacts = {
       ...http, ...(status !== undefined ? { status } : {}), ...(responseHeaders ? { responseHeaders } : {}),
@@ -441,7 +460,38 @@ export async function startProxy(opts: ProxyOptions): Promise<ProxyServer> {
       };
     }
     record({ ...base, http: facts, refused: false, ...(error ? { error } : {}) });
+    if (upgraded) {
+      await relayUpgraded(client, reader, upstream, up);
+      return false;
+    }
     return keepClient && !error;
+  }
+
+  /** Both directions of an upgraded connection, as they are, until either side closes. */
+  function relayUpgraded(client: Duplex, clientReader: StreamReader, upstream: net.Socket, upReader: StreamReader): Promise<void> {
+    return new Promise((resolve) => {
+      const toUpstream = clientReader.detach();
+      const toClient = upReader.detach();
+      let finished = false;
+      const done = () => {
+        if (finished) return;
+        finished = true;
+        client.destroy();
+        upstream.destroy();
+        sockets.delete(upstream);
+        resolve();
+      };
+      for (const sock of [client, upstream]) {
+        sock.on("close", done);
+        sock.on("error", done);
+      }
+      for (const b of toClient) client.write(b);
+      for (const b of toUpstream) upstream.write(b);
+      client.pipe(upstream);
+      upstream.pipe(client);
+      client.resume();
+      upstream.resume();
+    });
   }
 
   /** Requests on one client connection (or tunnel), one after another, until one closes it. */
