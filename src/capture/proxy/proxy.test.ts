@@ -542,7 +542,7 @@ describe("WebSocket through an intercepted tunnel", () => {
       onRecord: (r) => recs.push(r),
     });
     try {
-      const r = await wsExchange(p.port, ws.port, "/v1/realtime?model=x", "hello");
+      const r = await wsExchange(p.port, ws.port!, "/v1/realtime?model=x", "hello");
       expect(r.head).toMatch(/^HTTP\/1\.1 101/);
       expect(r.head.toLowerCase()).toContain("upgrade: websocket");
       expect(r.echo).toBe("echo:hello");
@@ -575,7 +575,7 @@ describe("WebSocket through an intercepted tunnel", () => {
       onRecord: () => {},
     });
     try {
-      const r = await wsExchange(p.port, ws.port, "/v1/realtime", "hi");
+      const r = await wsExchange(p.port, ws.port!, "/v1/realtime", "hi");
       expect(r.head).toMatch(/^HTTP\/1\.1 403/);
       expect(upgrades).toBe(0);
     } finally {

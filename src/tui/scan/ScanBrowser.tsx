@@ -77,7 +77,8 @@ export function ScanBrowser({ root, findings, readFile, onQuit }: ScanBrowserPro
   let context: Array<{ n: number; text: string; hit: boolean }> = [];
   if (finding) {
     const body = readFile(finding.file);
-    context = body === null ? [{ n: finding.line, text: "(file not readable)", hit: true }] : contextLines(body, finding.line, 3, 400, finding.kind === "secret");
+    const secretLines = new Set(findings.filter((f) => f.kind === "secret" && f.file === finding.file).map((f) => f.line));
+    context = body === null ? [{ n: finding.line, text: "(file not readable)", hit: true }] : contextLines(body, finding.line, 3, 400, finding.kind === "secret", secretLines);
   }
   const violations = findings.filter((f) => f.verdict === "violation").length;
 

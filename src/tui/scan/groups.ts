@@ -1,5 +1,6 @@
 // The scan browser's model: findings grouped by host (secrets and host-less findings by kind),
 // violations first, and the source lines around a finding.
+import { maskSecrets } from "../../scan/secrets/detect.ts";
 import type { Finding } from "../../core/types.ts";
 
 export interface HostGroup {
@@ -50,20 +51,23 @@ export interface ContextLine {
 }
 
 /**
- * Lines around `line` (1-based) from the file's text; control characters are made visible.
- * With `hideHit` the finding's own line is withheld (a secret must not reach the screen).
+ * Lines around `line` (1-based) from the file's text; control characters are made visible. Every
+ * line shown goes through the scanner's secret masking, and the lines of `secretLines` (where the
+ * scan found a secret) are withheld whole; with `hideHit` the finding's own line is withheld too.
  */
-export function contextLines(text: string, line: number, radius = 3, maxWidth = 400, hideHit = false): ContextLine[] {
+export function contextLines(text: string, line: number, radius = 3, maxWidth = 400, hideHit = false, secretLines: ReadonlySet<number> = new Set()): ContextLine[] {
   const lines = text.split(/\r?\n/);
   const from = Math.max(1, line - radius);
   const to = Math.min(lines.length, line + radius);
   const out: ContextLine[] = [];
   for (let n = from; n <= to; n++) {
-    if (hideHit && n === line) {
-      out.push({ n, text: "(line withheld: it holds the secret)", hit: true });
+    if ((hideHit && n === line) || secretLines.has(n)) {
+      out.push({ n, text: "(line withheld: it holds a secret)", hit: n === line });
       continue;
     }
-    out.push({ n, text: lines[n - 1].replace(/\t/g, "  ").replace(/[\x00-\x08\x0b-\x1f\x7f]/g, "?").slice(0, maxWidth), hit: n === line });
+    // Cut before masking (a minified line is long), with room for a secret across the cut.
+    const raw = lines[n - 1].slice(0, maxWidth + 512);
+    out.push({ n, text: maskSecrets(raw).replace(/\t/g, "  ").replace(/[\x00-\x08\x0b-\x1f\x7f]/g, "?").slice(0, maxWidth), hit: n === line });
   }
   return out;
 }

@@ -38,6 +38,19 @@ test("context lines mark the hit, clip at file edges and withhold a secret's lin
   expect(contextLines("", 9, 2)).toEqual([]);
 });
 
+test("context never shows a secret: lines with a found secret are withheld, any other secret is masked", () => {
+  const key = "sk-proj-Q7xJ2mZp9LkR4tVw8NbYc3HdF6sG1aEu0oIiWqXzTrUyPlMnBv";
+  const aws = "AKIAQ3EGT7XKMZ4WNPLB";
+  const text = `import openai\nclient = openai.OpenAI()\nKEY = "${key}"\nid = "${aws}"\n`;
+  const lines = contextLines(text, 2, 3, 400, false, new Set([3]));
+  const shown = lines.map((l) => l.text).join("\n");
+  expect(shown).toContain("client = openai.OpenAI()");
+  expect(shown).toContain("(line withheld: it holds a secret)");
+  expect(shown).not.toContain(key);
+  expect(shown).not.toContain(aws); // not a reported finding here (say, accepted by a baseline): masked all the same
+  expect(lines.find((l) => l.n === 2)!.hit).toBe(true);
+});
+
 test("the file reader stays inside the scanned root", () => {
   const root = mkdtempSync(join(tmpdir(), "trustrun-browse-"));
   mkdirSync(join(root, "src"));
