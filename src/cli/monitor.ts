@@ -9,6 +9,8 @@ import { createPtraceProbeFactory } from "../capture/ptrace/ptrace-probe.ts";
 import { createCaptureSession, type CaptureSession } from "../capture/session.ts";
 import { createEnforcer } from "../capture/enforce/index.ts";
 import { createSessionCgroup, type SessionCgroup } from "../capture/enforce/cgroup.ts";
+import { startReleaseGuard, type ReleaseGuard } from "../capture/enforce/release-guard.ts";
+import { releaseGuardCommand } from "./commands/release-guard.ts";
 import type { Probe, ProbeFactory, ProbeTarget } from "../capture/probe.ts";
 import { createOutput, type Output, type OutputMode } from "./output/sink.ts";
 import { CliError } from "./command.ts";
@@ -114,6 +116,9 @@ export async function createMonitor(opts: MonitorOptions): Promise<Monitor> {
   if (policyActs && (opts.mode === "run" || opts.policy.rules.some((r) => r.action === "kill"))) {
     for (const p of probes) p.setHold?.(true);
   }
+  // Whenever the target can be held (a connect until judged, the tree while a question is open),
+  // a guard process resumes it should this process die holding it.
+  let guard: ReleaseGuard | null = null;
   const session = createCaptureSession({
     id,
     policy: opts.policy,
@@ -130,6 +135,7 @@ export async function createMonitor(opts: MonitorOptions): Promise<Monitor> {
   return {
     id, store, output, probes, cgroup, session,
     async start(target, targetInfo) {
+      if (policyActs && !guard) guard = startReleaseGuard(releaseGuardCommand(), { rootPid: target.rootPid, ...(cgroup ? { cgroupPath: cgroup.path } : {}) });
       statuses = await session.start(target);
       for (const s of statuses) if (s.note) output.note(`probe ${s.name}: ${s.note}`);
       const complete = statuses.some((s) => s.complete && !s.note && s.name !== "pcap");
@@ -146,6 +152,7 @@ export async function createMonitor(opts: MonitorOptions): Promise<Monitor> {
     },
     async finish(exitCode) {
       await session.stop();
+      guard?.done(); // every hold was released by stop()
       writer.flush();
       cgroup?.remove();
       if (!startEvent) {

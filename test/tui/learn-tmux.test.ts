@@ -2,7 +2,8 @@
 // real client against a local server on 127.0.0.1. Run 1 denies (the client sees the failure),
 // run 2 answers "always allow" (the policy file gains a learned entry), run 3 honours it unasked.
 import { afterAll, beforeAll, expect, test } from "bun:test";
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { findCgroup2Mount } from "../../src/capture/enforce/cgroup.ts";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { BIN, haveBinary } from "../binary/helpers.ts";
@@ -179,4 +180,24 @@ test.skipIf(why !== null)("k kills the process tree that asked", async () => {
   expect(read("out4.txt")).not.toContain("try1");
   expect(read("after4.txt")).toBe("");
   expect(read("K.yaml")).toBe("name: k\ndefault: alert\n");
+}, 60000);
+
+test.skipIf(why !== null)("trustrun killed with SIGKILL while a question holds the tree: the program resumes and finishes", async () => {
+  writeFileSync(join(dir, "G.yaml"), "name: g\ndefault: alert\n");
+  const cgRoot = findCgroup2Mount();
+  const sessionCgroups = () => (cgRoot && existsSync(join(cgRoot, "trustrun")) ? readdirSync(join(cgRoot, "trustrun")) : []);
+  const before = new Set(sessionCgroups());
+  const cmd = `cd ${dir} && sh -c 'echo $$ > tr5.pid; exec ${BIN} run --learn --policy G.yaml --db ${join(dir, "g.db")} -- sh -c "python3 client.py > out5.txt 2>&1; echo after > after5.txt"'; sleep 120`;
+  tmux("new-session", "-d", "-s", "r5", "-x", "160", "-y", "45", cmd);
+  await waitFor("the learning question", () => pane("r5").includes(`Allow 127.0.0.1:${port} for python3`));
+  await Bun.sleep(500);
+  expect(read("out5.txt")).not.toContain("try1"); // held while the question is open
+  const pid = Number(read("tr5.pid").trim());
+  expect(pid).toBeGreaterThan(1);
+  process.kill(pid, "SIGKILL"); // no cleanup can run: only the guard can resume the tree
+  const out = await waitFor("the program to finish on its own", () => read("after5.txt") && read("out5.txt"), 20000);
+  expect(out).toContain("try0:");
+  expect(out).toContain("try1:");
+  // Then the guard removes the session's cgroup (and firewall chain), as the monitor would have.
+  if (cgRoot) await waitFor("the session cgroup to be removed", () => sessionCgroups().every((d) => before.has(d)), 10000);
 }, 60000);

@@ -71,6 +71,20 @@ export function createCgroupFirewall(sessionId: string, cgroupRelPath: string, r
   };
 }
 
+/**
+ * Removes a session's jump and chain whatever state it was left in (a monitor that died before
+ * its own cleanup): for IPv4 and IPv6, every step may fail harmlessly.
+ */
+export function removeCgroupFirewall(sessionId: string, cgroupRelPath: string, run: FirewallRunner = defaultRunner): void {
+  const chain = `TRUSTRUN-${sessionId.slice(0, 12)}`;
+  for (const tool of ["iptables", "ip6tables"] as const) {
+    // A jump inserted twice (a retried start) is deleted twice; bounded.
+    for (let i = 0; i < 4 && run([tool, "-w", "-D", "OUTPUT", "-m", "cgroup", "--path", cgroupRelPath, "-j", chain]).ok; i++);
+    run([tool, "-w", "-F", chain]);
+    run([tool, "-w", "-X", chain]);
+  }
+}
+
 export function firewallAvailable(run: FirewallRunner = defaultRunner): { ok: boolean; reason?: string } {
   if (process.getuid?.() !== 0) return { ok: false, reason: "blocking with the cgroup firewall needs root" };
   if (!Bun.which("iptables")) return { ok: false, reason: "iptables is not installed (Debian: iptables)" };

@@ -7,6 +7,7 @@ import { policyLearnCommand } from "./policy-learn.ts";
 import { scanCommand } from "./scan.ts";
 import { serverCommand } from "./server.ts";
 import { caCommands } from "./ca.ts";
+import { releaseGuardCliCommand } from "./release-guard.ts";
 
 /** Every command of the CLI, in the order `trustrun --help` lists them. */
-export const commands: Command[] = [runCommand, watchCommand, sessionsCommand, showCommand, ...policyCommands, policyLearnCommand, scanCommand, serverCommand, ...caCommands];
+export const commands: Command[] = [runCommand, watchCommand, sessionsCommand, showCommand, ...policyCommands, policyLearnCommand, scanCommand, serverCommand, ...caCommands, releaseGuardCliCommand];
