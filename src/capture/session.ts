@@ -36,6 +36,11 @@ const severityOf: Record<Verdict, AlertEvent["severity"]> = { allow: "low", aler
  */
 type PendingConnect = RawConnect & { host?: string; http?: HttpFacts; enforcedBy?: string; package?: string; decided?: Decision };
 
+/** An "always" answer given earlier in the session, as the decision it stands for. */
+export function learnedDecision(verdict: Verdict): Decision {
+  return { verdict, rule: "learned (this session)", reason: `answered '${verdict}' earlier in this session` };
+}
+
 /** A learning-mode answer as the verdict it stands for. */
 export function answerDecision(answer: PromptAnswer | "timeout" | "no-ui"): Decision {
   const verdict: Verdict = answer === "allow-once" || answer === "allow-always" ? "allow"
@@ -217,7 +222,7 @@ export function createCaptureSession(opts: CaptureSessionOptions) {
     let held = false;
     const sessionAnswer = raw.decided ? undefined : learnedOnce.get(key);
     if (sessionAnswer) {
-      decision = { verdict: sessionAnswer, rule: "learned (this session)", reason: `answered '${sessionAnswer}' earlier in this session` };
+      decision = learnedDecision(sessionAnswer);
     } else if (decision.verdict === "prompt") {
       held = !raw.held && target !== null && opts.prompt !== undefined;
       if (held) holdTree(true);
@@ -320,7 +325,7 @@ export function createCaptureSession(opts: CaptureSessionOptions) {
     async decide(q: { pid: number | null; host: string; ip: string | null; port: number }): Promise<Decision> {
       const key = destKey(q.host, q.ip ?? "", q.port, "tcp");
       const learned = learnedOnce.get(key);
-      if (learned) return { verdict: learned, rule: "learned (this session)", reason: `answered '${learned}' earlier in this session` };
+      if (learned) return learnedDecision(learned);
       const pid = q.pid ?? target?.rootPid ?? 0;
       const proc = processes.lookup(pid, { at: Date.now() });
       const conn: ObservedConnection = {

@@ -14,7 +14,7 @@ import { jailPlan, jailUnavailable } from "./jail.ts";
 import { treePids } from "./client-pid.ts";
 import { upstreamProxyChooser } from "./upstream-proxy.ts";
 import { normalizeHost, hostLabelsMatch, patternLabels } from "../../policy/hostname.ts";
-import { answerDecision } from "../session.ts";
+import { answerDecision, learnedDecision } from "../session.ts";
 
 export interface InterceptionOptions {
   level: CaptureLevel;
@@ -41,7 +41,7 @@ export interface SessionLink {
 export function learnedOverride(link: () => SessionLink | null): (host: string, ip: string | null, port: number) => Decision | null {
   return (host, ip, port) => {
     const verdict = link()?.learnedVerdict?.(host, ip ?? "", port, "tcp");
-    return verdict ? { verdict, rule: "learned (this session)", reason: `answered '${verdict}' earlier in this session` } : null;
+    return verdict ? learnedDecision(verdict) : null;
   };
 }
 
