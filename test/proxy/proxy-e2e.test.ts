@@ -89,6 +89,62 @@ describe.skipIf(why !== null)("trustrun run through the proxy (lab)", () => {
     expect(text).not.toContain("azure-key-1234567890");
   }, 90000);
 
+  test("a WebSocket (wss://, as realtime APIs use) works through the proxy: handshake judged and recorded, frames relayed", async () => {
+    const { home, policy, log } = setup();
+    const before = lab.requestsTo("api.openai.com").length;
+    const client = join(home, "ws.py");
+    writeFileSync(client, [
+      "import os, socket, ssl, base64",
+      "from urllib.parse import urlparse",
+      "p = urlparse(os.environ['HTTPS_PROXY'])",
+      "s = socket.create_connection((p.hostname, p.port), timeout=10)",
+      "s.sendall(b'CONNECT api.openai.com:443 HTTP/1.1\\r\\nHost: api.openai.com:443\\r\\n\\r\\n')",
+      "r = b''",
+      "def more(sock, buf):",
+      "    c = sock.recv(4096)",
+      "    if not c: raise SystemExit('closed after %r' % buf)",
+      "    return buf + c",
+      "while b'\\r\\n\\r\\n' not in r: r = more(s, r)",
+      "t = ssl.create_default_context(cafile=os.environ['SSL_CERT_FILE']).wrap_socket(s, server_hostname='api.openai.com')",
+      "key = base64.b64encode(os.urandom(16)).decode()",
+      "t.sendall(('GET /v1/realtime?model=x HTTP/1.1\\r\\nHost: api.openai.com\\r\\nUpgrade: websocket\\r\\nConnection: Upgrade\\r\\n'",
+      "  'Sec-WebSocket-Key: ' + key + '\\r\\nSec-WebSocket-Version: 13\\r\\nAuthorization: Bearer sk-proj-wsrealtime0123456789\\r\\n\\r\\n').encode())",
+      "b = b''",
+      "while b'\\r\\n\\r\\n' not in b: b = more(t, b)",
+      "head, _, rest = b.partition(b'\\r\\n\\r\\n')",
+      "print('ws', head.split(b'\\r\\n')[0].decode())",
+      "m = os.urandom(4)",
+      "t.sendall(bytes([0x81, 0x80 | 5]) + m + bytes(c ^ m[i % 4] for i, c in enumerate(b'hello')))",
+      "while len(rest) < 2 or len(rest) < 2 + (rest[1] & 0x7f): rest = more(t, rest)",
+      "print('ws echo', rest[2:2 + (rest[1] & 0x7f)].decode())",
+    ].join("\n"));
+    const r = await trustrunInLab(lab, ["run", "--level", "headers", "--policy", policy, "--log", log, "--output", "text", "--", "python3", client], { home, env: { NODE_EXTRA_CA_CERTS: labCa } });
+    expect(r.stdout).toContain("ws HTTP/1.1 101");
+    expect(r.stdout).toContain("ws echo echo:hello");
+    expect(lab.requestsTo("api.openai.com").slice(before).map((q) => q.path)).toEqual(["/v1/realtime"]);
+    const [c] = connections(readNdjson(log)).filter((x) => x.probe === "proxy" && x.http?.path?.startsWith("/v1/realtime"));
+    expect(c).toMatchObject({ verdict: "allow", http: { method: "GET", status: 101 } });
+    expect(c.http!.headers!.authorization).toBe("[REDACTED]");
+  }, 60000);
+
+  test("tenant rules: only requests for the pinned AWS account reach the server", async () => {
+    const { home, log } = setup();
+    const pinned = join(home, "tenant.yaml");
+    writeFileSync(pinned, `name: tenant\ndefault: block\ncapture: headers\nallow:\n  - host: api.openai.com\n    tenant: { awsAccount: "123456789012" }\n`);
+    const before = lab.requestsTo("api.openai.com").length;
+    const curl = (account: string, path: string) => `curl -sS -o /dev/null -w "${path} %{http_code}\\n" -H "x-amz-expected-bucket-owner: ${account}" https://api.openai.com${path}`;
+    const script = [curl("123456789012", "/v1/ours"), curl("999999999999", "/v1/theirs")].join("; ");
+    const r = await trustrunInLab(lab, ["run", "--policy", pinned, "--log", log, "--output", "text", "--", "sh", "-c", script], { home, env: { NODE_EXTRA_CA_CERTS: labCa } });
+    expect(r.stdout).toContain("/v1/ours 200");
+    expect(r.stdout).toContain("/v1/theirs 403");
+    expect(lab.requestsTo("api.openai.com").slice(before).map((q) => q.path)).toEqual(["/v1/ours"]);
+    const proxied = connections(readNdjson(log)).filter((c) => c.probe === "proxy");
+    expect(proxied.map((c) => [c.http?.path, c.verdict, c.http?.tenant?.awsAccount])).toEqual([
+      ["/v1/ours", "allow", "123456789012"],
+      ["/v1/theirs", "block", "999999999999"],
+    ]);
+  }, 60000);
+
   test("full level stores redacted bodies", async () => {
     const { home, policy, log } = setup();
     const script = `curl -sS -o /dev/null -H "content-type: application/json" --data '{"patient":"Jane Roe","password":"pw-secret-1"}' https://api.openai.com/v1/chat`;

@@ -26,13 +26,16 @@ dns.bind(53, config.dnsIp);
 
 const ips = new Set(byName.values());
 for (const ip of ips) {
-  const handler = async (req: Request) => {
+  const handler = async (req: Request, server: import("bun").Server<unknown>) => {
     const url = new URL(req.url);
     await req.arrayBuffer().catch(() => undefined);
     say({ event: "request", ip, host: req.headers.get("host"), method: req.method, path: url.pathname });
+    // A WebSocket handshake gets an echo socket (realtime APIs).
+    if (req.headers.get("upgrade")?.toLowerCase() === "websocket" && server.upgrade(req, { data: {} })) return undefined;
     return Response.json({ ok: true, served_by: ip, choices: [{ message: { content: "summary" } }] });
   };
-  Bun.serve({ hostname: ip, port: 80, fetch: handler });
-  if (config.tls) Bun.serve({ hostname: ip, port: 443, fetch: handler, tls: { cert: config.tls.cert, key: config.tls.key } });
+  const websocket = { message(ws: import("bun").ServerWebSocket<unknown>, m: string | Buffer) { ws.send(`echo:${m}`); } };
+  Bun.serve({ hostname: ip, port: 80, fetch: handler, websocket });
+  if (config.tls) Bun.serve({ hostname: ip, port: 443, fetch: handler, websocket, tls: { cert: config.tls.cert, key: config.tls.key } });
 }
 say({ event: "ready" });
