@@ -36,7 +36,7 @@ export function makeFixture(): Fixture {
   const start = sessionStart();
   store.startSession(start);
   store.appendEvents([
-    connection({ ts: start.ts + 1000, verdict: "allow", rule: "allow[0]", host: "bedrock-runtime.us-east-1.amazonaws.com", dst: { ip: "198.51.100.1", port: 443 }, reason: "preset aws-bedrock" }),
+    connection({ ts: start.ts + 1000, verdict: "allow", rule: "allow[0]", host: "bedrock-runtime.us-east-1.amazonaws.com", dst: { ip: "198.51.100.1", port: 443 }, reason: "preset aws-bedrock", http: { method: "POST", path: "/model/m/invoke", tenant: { awsAccount: "123456789012", awsRegion: "us-east-1", awsService: "bedrock" } } }),
     connection({ ts: start.ts + 2000, http: { method: "POST", path: "/v1/chat?api_key=sk-proj-abcdefghijklmnopqrstuv", headers: { authorization: "Bearer abcdefghijklmnop", "x-req": "token=hunter2hunter2" } } }),
     connection({ ts: start.ts + 3000, verdict: "block", rule: "deny[1]", host: "evil.example", dst: { ip: "192.0.2.66", port: 8443 }, exe: "/usr/bin/curl", pid: 4243, reason: "not in the allowlist" }),
   ]);

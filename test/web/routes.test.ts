@@ -119,6 +119,7 @@ describe("pages", () => {
     expect(res.status).toBe(200);
     const html = await res.text();
     expect(html).toContain("bedrock-runtime.us-east-1.amazonaws.com:443");
+    expect(html).toContain("AWS account 123456789012 · AWS bedrock in us-east-1"); // whose account the call was for
     expect(html).toContain("evil.example:8443");
     expect(html).toContain("Use the Azure OpenAI tenant under your BAA");
     expect(html).toContain("ebpf");

@@ -111,10 +111,11 @@ test("g groups by destination and shows the rate chart", async () => {
 
 test("Enter opens the selected connection's detail with argv, rule and reason", async () => {
   const { model, ui } = setup();
-  model.push([conn({ host: "x.example", argv: ["python3", "train.py", "--epochs", "3"], rule: "deny[4]", reason: "denied by deny[4]", verdict: "block" })]);
+  model.push([conn({ host: "x.example", argv: ["python3", "train.py", "--epochs", "3"], rule: "deny[4]", reason: "denied by deny[4]", verdict: "block", http: { method: "POST", path: "/v1/x", tenant: { awsAccount: "123456789012" } } })]);
   await frameWith(ui, "x.example");
   await keys(ui, "\u001B[A", "\r");
   const f = await frameWith(ui, "denied by deny[4]");
+  expect(f).toContain("AWS account 123456789012");
   expect(f).toContain("python3 train.py --epochs 3");
   expect(f).toContain("denied by deny[4]");
   expect(f).toContain("parents");

@@ -2,6 +2,7 @@
 import type { ConnectionEvent } from "../../core/types.ts";
 import { processName } from "./destinations.ts";
 import { clock } from "./format.ts";
+import { tenantText } from "../../core/tenant.ts";
 
 export interface ProcessLookup {
   (pid: number): { ppid: number | null; exe: string | null; argv: string[] | null } | null;
@@ -38,5 +39,7 @@ export function connectionDetail(ev: ConnectionEvent, lookup?: ProcessLookup): A
   if (ev.enforced) lines.push(["enforced", ev.enforced]);
   if (ev.package) lines.push(["package", ev.package]);
   if (ev.http) lines.push(["http", [ev.http.method, ev.http.path, ev.http.status].filter((x) => x !== undefined).join(" ")]);
+  const tenant = tenantText(ev.http?.tenant);
+  if (tenant) lines.push(["tenant", tenant]);
   return lines;
 }

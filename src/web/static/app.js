@@ -67,8 +67,22 @@
     tr.appendChild(el("td", "mono", ev.rule || "default"));
     var r = el("td", null, ev.reason || "");
     if (ev.http && ev.http.method) r.appendChild(el("span", "muted", " " + ev.http.method + " " + (ev.http.path || "")));
+    var who = tenantText(ev.http && ev.http.tenant);
+    if (who) r.appendChild(el("span", "muted", " · " + who));
     tr.appendChild(r);
     return tr;
+  }
+
+  // Same wording as src/core/tenant.ts (server-rendered rows).
+  function tenantText(t) {
+    if (!t) return "";
+    var parts = [];
+    if (t.awsAccount) parts.push("AWS account " + t.awsAccount);
+    if (t.awsService || t.awsRegion) parts.push("AWS " + [t.awsService, t.awsRegion].filter(Boolean).join(" in "));
+    if (t.awsAccessKey) parts.push("key " + t.awsAccessKey);
+    if (t.azureResource) parts.push("Azure resource " + t.azureResource);
+    if (t.azureTenant) parts.push("Entra tenant " + t.azureTenant);
+    return parts.join(" · ");
   }
 
   function addEvents(list) {

@@ -3,6 +3,7 @@ import type { ConnectionEvent, TrustRunEvent } from "../../core/types.ts";
 import type { StoredEvent } from "../../store/events.ts";
 import { clockTime, destination, processName } from "./format.ts";
 import { Verdict } from "./layout.tsx";
+import { tenantText } from "../../core/tenant.ts";
 
 /** One connection as a table row; app.js builds the same shape for live rows. */
 export function ConnectionRow(props: { id: number; ev: ConnectionEvent; showSession?: boolean }) {
@@ -17,7 +18,7 @@ export function ConnectionRow(props: { id: number; ev: ConnectionEvent; showSess
       <td class="mono">{`${ev.proto} ${dest}`}{ev.host ? <span class="muted">{` ${ev.dst.ip}`}</span> : null}</td>
       <td>{ev.package ?? ""}</td>
       <td class="mono">{ev.rule ?? "default"}</td>
-      <td>{ev.reason}{ev.http?.method ? <span class="muted">{` ${ev.http.method} ${ev.http.path ?? ""}`}</span> : null}</td>
+      <td>{ev.reason}{ev.http?.method ? <span class="muted">{` ${ev.http.method} ${ev.http.path ?? ""}`}</span> : null}{tenantText(ev.http?.tenant) ? <span class="muted">{` · ${tenantText(ev.http?.tenant)}`}</span> : null}</td>
     </tr>
   );
 }
