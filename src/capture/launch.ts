@@ -12,6 +12,8 @@ export interface LaunchOptions {
   cgroupProcs?: string;
   /** A probe that owns the launch (strace) rewrites the argv. */
   wrap?: (argv: string[]) => string[];
+  /** stdin, stdout, stderr: inherited by default; a file descriptor to write to a file instead. */
+  stdio?: ["inherit" | "ignore", "inherit" | number, "inherit" | number];
 }
 
 export interface LaunchedTarget {
@@ -68,7 +70,7 @@ export function launchTarget(opts: LaunchOptions): LaunchedTarget {
     proc = Bun.spawn(argv, {
       env: opts.env as Record<string, string>,
       cwd: opts.cwd,
-      stdio: ["inherit", "inherit", "inherit"],
+      stdio: opts.stdio ?? ["inherit", "inherit", "inherit"],
     });
   } catch (err) {
     rmSync(dir, { recursive: true, force: true });

@@ -5,6 +5,8 @@ import { monitorArgs, monitorOptionSpecs } from "./monitor-options.ts";
 import type { Monitor } from "../monitor.ts";
 import { launchTarget, LaunchError, resolveCommand, type LaunchedTarget } from "../../capture/launch.ts";
 import type { TuiController } from "../../tui/controller.tsx";
+import { openCommandOutputLog, type CommandOutputLog } from "../command-output.ts";
+import { trustrunHome } from "../../store/db.ts";
 import { learnedFile, learningPolicy, reportLearning } from "./policy-learn.ts";
 import { interceptOptionSpecs, openInterception } from "./ca.ts";
 import { openSentinel, sentinelOptionSpecs } from "../sentinel-wiring.ts";
@@ -68,9 +70,13 @@ firewall; without root the ptrace probe (strace) sees every connection but block
         });
         tui?.setProcessLookup((pid) => monitor.session.processes.lookup(pid));
         const wrapper = monitor.probes.find((p) => p.wrapLaunch);
+        // The screen keeps the terminal: the command's output goes to a file of the session.
+        const outputLog = tui ? openCommandOutputLog(trustrunHome(), monitor.id) : null;
+        if (outputLog) monitor.output.note(`${argv[0]}'s output goes to ${outputLog.path} while the screen is up (tail -f it elsewhere); its last lines are shown at the end`);
         let target;
         try {
           target = launchTarget({
+            ...(outputLog ? { stdio: ["ignore", outputLog.fd, outputLog.fd] as ["ignore", number, number] } : {}),
             argv,
             env: ((base) => (sentinel ? sentinel.env(base) : base))(intercept ? intercept.env(process.env) : process.env as Record<string, string>),
             cgroupProcs: monitor.cgroup?.procsFile,
@@ -80,9 +86,13 @@ firewall; without root the ptrace probe (strace) sees every connection but block
             } : undefined,
           });
         } catch (err) {
+          outputLog?.closeOurs();
+          outputLog?.discardIfEmpty();
           await monitor.finish(null);
           if (err instanceof LaunchError) throw new CliError(err.message, err.exitCode);
           throw err;
+        } finally {
+          outputLog?.closeOurs();
         }
         if (intercept) {
           const rootPid = target.pid;
@@ -95,6 +105,7 @@ firewall; without root the ptrace probe (strace) sees every connection but block
           target.signal("SIGKILL");
           await target.exited;
           target.cleanup();
+          outputLog?.discardIfEmpty();
           await monitor.finish(null);
           const failed = monitor.failedProbes();
           if (auto && attempt < 3 && failed.length) {
@@ -107,7 +118,7 @@ firewall; without root the ptrace probe (strace) sees every connection but block
           sessionId: monitor.id, decisions, learn: m.learn, learnedFile: learnedFile(args.values, m.learnOutput, process.cwd()),
           learnOutput: m.learnOutput, dbPath: m.dbPath, cwd: process.cwd(), stderr: io.stderr,
         });
-        return await supervise(target, monitor, m.failOnViolation, io, tui, report);
+        return await supervise(target, monitor, m.failOnViolation, io, tui, report, outputLog);
       }
     } catch (err) {
       await tui?.close(); // the terminal first, so the error is readable
@@ -122,6 +133,7 @@ firewall; without root the ptrace probe (strace) sees every connection but block
 async function supervise(
   target: LaunchedTarget, monitor: Monitor, failOnViolation: boolean, io: CommandIO,
   tui: TuiController | null = null, report?: (decisions: ReturnType<TuiController["decisions"]> | null) => void,
+  outputLog: CommandOutputLog | null = null,
 ): Promise<number> {
   const handlers = forwarded.map((sig) => {
     // Ctrl-C on a terminal already reaches CMD (same process group); forwarding would send it twice.
@@ -132,6 +144,11 @@ async function supervise(
   await target.release();
   const code = tui ? await withScreen(target, monitor, tui) : await target.exited;
   for (const [sig, h] of handlers) process.off(sig, h);
+  if (outputLog) {
+    const tail = outputLog.tail(20);
+    if (tail) io.stderr(`── the command's last output lines (all of it: ${outputLog.path}) ──\n${tail}\n──\n`);
+    else outputLog.discardIfEmpty();
+  }
   target.cleanup();
   const { violations } = await monitor.finish(code);
   report?.(tui ? tui.decisions() : null);

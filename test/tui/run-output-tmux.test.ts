@@ -1,0 +1,51 @@
+// End-to-end: under the live screen the command's output does not garble the screen. It goes to a
+// file of the session (all of it, 0600) and its last lines are printed when the screen closes.
+import { afterAll, expect, test } from "bun:test";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { BIN, haveBinary } from "../binary/helpers.ts";
+
+const SOCKET = `trustrun-run-output-${process.pid}`;
+const why = !haveBinary ? `no binary at ${BIN} (npm run build)` : !Bun.which("tmux") ? "tmux is not installed" : null;
+if (why) console.warn(`skipping the command-output end-to-end test: ${why}`);
+const dir = mkdtempSync(join(tmpdir(), "trustrun-run-output-"));
+
+afterAll(() => {
+  Bun.spawnSync(["tmux", "-L", SOCKET, "kill-server"], { stderr: "ignore" });
+  rmSync(dir, { recursive: true, force: true });
+});
+
+const tmux = (...args: string[]) => Bun.spawnSync(["tmux", "-L", SOCKET, ...args], { stdout: "pipe", stderr: "pipe" }).stdout.toString();
+const pane = () => tmux("capture-pane", "-p", "-t", "ro");
+async function waitFor<T>(what: string, fn: () => T | null | undefined | false, timeoutMs = 20000): Promise<T> {
+  const until = Date.now() + timeoutMs;
+  while (Date.now() < until) {
+    const v = fn();
+    if (v) return v;
+    await Bun.sleep(100);
+  }
+  throw new Error(`timed out waiting for ${what}\n${pane()}`);
+}
+
+test.skipIf(why !== null)("the command's output goes to the session's file, not onto the screen; its last lines follow when the screen closes", async () => {
+  writeFileSync(join(dir, "P.yaml"), "name: out\ndefault: alert\n");
+  const home = join(dir, "home");
+  const script = "for i in $(seq 1 100); do echo out-line-$i; done; echo err-line >&2; sleep 1";
+  const cmd = `cd ${dir} && TRUSTRUN_HOME=${home} ${BIN} run --policy P.yaml -- sh -c '${script}'; echo EXIT=$? > done.txt; sleep 60`;
+  tmux("new-session", "-d", "-s", "ro", "-x", "160", "-y", "45", cmd);
+  const screen = await waitFor("the exit banner", () => pane().includes("[exited 0]") && pane());
+  expect(screen).toContain("output goes to");
+  expect(screen).not.toMatch(/out-line-\d/); // nothing written over the screen (the header shows the argv, not output)
+  tmux("send-keys", "-t", "ro", "q");
+  await waitFor("trustrun to exit", () => existsSync(join(dir, "done.txt")));
+  const after = pane();
+  expect(after).toContain("the command's last output lines");
+  expect(after).toContain("out-line-100");
+  expect(after).toContain("err-line");
+  expect(after).not.toMatch(/^out-line-50$/m); // only the last lines are printed
+  const [log] = readdirSync(join(home, "output"));
+  const text = readFileSync(join(home, "output", log!), "utf8");
+  expect(text.split("\n").filter((l) => l.startsWith("out-line-"))).toHaveLength(100); // all of it, nothing lost
+  expect(statSync(join(home, "output", log!)).mode & 0o777).toBe(0o600);
+}, 60000);
