@@ -416,7 +416,7 @@ export async function startProxy(opts: ProxyOptions): Promise<ProxyServer> {
         }
         const interimOnly = rh.status >= 100 && rh.status < 200;
         const resFraming = responseFraming(rh, head.method);
-        const canKeep = !interimOnly && !clientCloses && resFraming.kind !== "close" && rh.status !== 101;
+        const canKeep = !interimOnly && !clientCloses && resFraming.kind !== "close";
         await writeAll(client, clientResponseHead(rh, interimOnly || canKeep));
         if (interimOnly) continue; // 100 Continue: the real one follows
         status = rh.status;
@@ -461,37 +461,11 @@ export async function startProxy(opts: ProxyOptions): Promise<ProxyServer> {
     }
     record({ ...base, http: facts, refused: false, ...(error ? { error } : {}) });
     if (upgraded) {
-      await relayUpgraded(client, reader, upstream, up);
+      // Both directions as they are, until either side closes.
+      await splice(client, upstream, reader.detach(), up.detach());
       return false;
     }
     return keepClient && !error;
-  }
-
-  /** Both directions of an upgraded connection, as they are, until either side closes. */
-  function relayUpgraded(client: Duplex, clientReader: StreamReader, upstream: net.Socket, upReader: StreamReader): Promise<void> {
-    return new Promise((resolve) => {
-      const toUpstream = clientReader.detach();
-      const toClient = upReader.detach();
-      let finished = false;
-      const done = () => {
-        if (finished) return;
-        finished = true;
-        client.destroy();
-        upstream.destroy();
-        sockets.delete(upstream);
-        resolve();
-      };
-      for (const sock of [client, upstream]) {
-        sock.on("close", done);
-        sock.on("error", done);
-      }
-      for (const b of toClient) client.write(b);
-      for (const b of toUpstream) upstream.write(b);
-      client.pipe(upstream);
-      upstream.pipe(client);
-      client.resume();
-      upstream.resume();
-    });
   }
 
   /** Requests on one client connection (or tunnel), one after another, until one closes it. */
@@ -520,26 +494,34 @@ export async function startProxy(opts: ProxyOptions): Promise<ProxyServer> {
       client.destroy();
       return (err as Error).message;
     }
-    splice(client, upstream, buffered);
+    void splice(client, upstream, buffered);
     return null;
   }
 
-  /** Joins two sockets byte for byte (what the client sent already goes first); either end closing closes both. */
-  function splice(client: net.Socket, upstream: net.Socket, buffered: Buffer[]): void {
+  /** Joins two sockets byte for byte (what either side sent already goes first); either end closing closes both, and then it resolves. */
+  function splice(client: Duplex, upstream: net.Socket, toUpstream: Buffer[], toClient: Buffer[] = []): Promise<void> {
     sockets.add(upstream);
-    for (const b of buffered) upstream.write(b);
-    client.pipe(upstream);
-    upstream.pipe(client);
-    const done = () => {
-      client.destroy();
-      upstream.destroy();
-      sockets.delete(upstream);
-    };
-    for (const sock of [client, upstream]) {
-      sock.on("close", done);
-      sock.on("error", done);
-    }
-    client.resume();
+    return new Promise((resolve) => {
+      let finished = false;
+      const done = () => {
+        if (finished) return;
+        finished = true;
+        client.destroy();
+        upstream.destroy();
+        sockets.delete(upstream);
+        resolve();
+      };
+      for (const sock of [client, upstream]) {
+        sock.on("close", done);
+        sock.on("error", done);
+      }
+      for (const b of toClient) client.write(b);
+      for (const b of toUpstream) upstream.write(b);
+      client.pipe(upstream);
+      upstream.pipe(client);
+      client.resume();
+      upstream.resume();
+    });
   }
 
   async function handleConnect(client: net.Socket, reader: StreamReader, head: RequestHead, pid: number | null): Promise<void> {
@@ -596,7 +578,7 @@ export async function startProxy(opts: ProxyOptions): Promise<ProxyServer> {
         return;
       }
       await writeAll(client, "HTTP/1.1 200 Connection established\r\n\r\n");
-      splice(client, upstream, reader.detach());
+      void splice(client, upstream, reader.detach());
       record({ ts, pid, host, ip, port, mode: "passthrough", decision, refused: false, ...how });
       return;
     }
