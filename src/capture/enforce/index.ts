@@ -24,7 +24,8 @@ export interface EnforcerOptions {
   firewallCheck?: typeof firewallAvailable;
 }
 
-function signalTree(rootPid: number, signal: NodeJS.Signals): number {
+/** Sends `signal` to rootPid and its descendants; returns how many got it. */
+export function signalTree(rootPid: number, signal: NodeJS.Signals): number {
   let n = 0;
   for (const pid of [rootPid, ...descendants(rootPid)]) {
     try {

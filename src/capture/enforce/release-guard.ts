@@ -5,7 +5,7 @@
 import { readFileSync, rmdirSync, writeFileSync } from "node:fs";
 import { basename, join } from "node:path";
 import type { Subprocess } from "bun";
-import { descendants } from "../procinfo/procinfo.ts";
+import { signalTree } from "./index.ts";
 
 export interface GuardedTree {
   rootPid: number;
@@ -22,16 +22,7 @@ export function releaseTree(tree: GuardedTree): number {
       /* no freezer, or the cgroup is gone */
     }
   }
-  let n = 0;
-  for (const pid of [tree.rootPid, ...descendants(tree.rootPid)]) {
-    try {
-      process.kill(pid, "SIGCONT");
-      n++;
-    } catch {
-      /* gone */
-    }
-  }
-  return n;
+  return signalTree(tree.rootPid, "SIGCONT");
 }
 
 export interface ReleaseGuard {
