@@ -28,10 +28,16 @@ export function createScanStore(db: Database) {
     `INSERT INTO scans (root, started_at, ms, files, bytes, findings, violations, policy, report)
      VALUES ($root, $started, $ms, $files, $bytes, $findings, $violations, $policy, $report)`,
   );
-  const insertFinding = db.query(
-    `INSERT INTO findings (scan, kind, value, host, file, line, col, language, analyzer, rule, verdict, fingerprint)
-     VALUES ($scan, $kind, $value, $host, $file, $line, $col, $language, $analyzer, $rule, $verdict, $fp)`,
-  );
+  // Findings go in blocks of rows per statement: a scan can hold tens of thousands, and one
+  // statement per row spends more on binding and stepping than SQLite spends storing them.
+  const rowsPerInsert = 50;
+  const findingColumns = "INSERT INTO findings (scan, kind, value, host, file, line, col, language, analyzer, rule, verdict, fingerprint) VALUES ";
+  const rowSlots = (n: number) => Array(n).fill("(?,?,?,?,?,?,?,?,?,?,?,?)").join(",");
+  const insertFindingBlock = db.query(findingColumns + rowSlots(rowsPerInsert));
+  const insertFinding = db.query(findingColumns + rowSlots(1));
+  const findingValues = (scan: number, f: Finding) => [
+    scan, f.kind, f.value, f.host, f.file, f.line, f.column, f.language, f.analyzer, f.rule, f.verdict, f.fingerprint ?? null,
+  ];
   const save = db.transaction((report: ScanReport, startedAt: number, policy: string | null): number => {
     const res = insertScan.run({
       root: report.root, started: startedAt, ms: Math.round(report.stats.ms), files: report.stats.files,
@@ -40,12 +46,14 @@ export function createScanStore(db: Database) {
       policy, report: JSON.stringify({ ...report, findings: [] }),
     });
     const scan = Number(res.lastInsertRowid);
-    for (const f of report.findings) {
-      insertFinding.run({
-        scan, kind: f.kind, value: f.value, host: f.host, file: f.file, line: f.line, col: f.column,
-        language: f.language, analyzer: f.analyzer, rule: f.rule, verdict: f.verdict, fp: f.fingerprint ?? null,
-      });
+    const all = report.findings;
+    let i = 0;
+    for (; i + rowsPerInsert <= all.length; i += rowsPerInsert) {
+      const values: unknown[] = [];
+      for (let k = i; k < i + rowsPerInsert; k++) values.push(...findingValues(scan, all[k]));
+      insertFindingBlock.run(...(values as never[]));
     }
+    for (; i < all.length; i++) insertFinding.run(...(findingValues(scan, all[i]) as never[]));
     return scan;
   });
   const toRow = (r: any): ScanRow => ({

@@ -101,6 +101,22 @@ test("policies and scans", () => {
   store.close();
 });
 
+test("a scan's findings come back field for field, however many (blocks of rows and the rest)", () => {
+  const store = openStore(tempDb());
+  for (const n of [0, 1, 49, 50, 51, 123]) {
+    const findings = Array.from({ length: n }, (_, i) => ({
+      kind: i % 3 === 0 ? "secret" : "url", value: `v${i}`, host: i % 3 === 0 ? null : `h${i}.example`, file: `f${i % 7}.py`,
+      line: i + 1, column: (i % 5) + 1, language: "python", analyzer: "regex", rule: `r${i % 4}`,
+      verdict: (["allowed", "violation", "unknown"] as const)[i % 3], ...(i % 2 ? { fingerprint: `fp${i}` } : {}),
+    }));
+    const id = store.saveScan({ version: "1", root: "/src", stats: { files: 1, bytes: 1, ms: 1 }, findings });
+    const back = store.scanFindings(id).sort((a, b) => a.line - b.line);
+    expect(back).toEqual(findings.map((f) => ({ ...f, fingerprint: f.fingerprint })) as never);
+    expect(store.getScan(id)!.findings).toBe(n);
+  }
+  store.close();
+});
+
 test("the writer commits a batch before it shows it", async () => {
   const store = openStore(tempDb());
   const shown: number[] = [];
