@@ -109,7 +109,7 @@ test("a scan's findings come back field for field, however many (blocks of rows 
       line: i + 1, column: (i % 5) + 1, language: "python", analyzer: "regex", rule: `r${i % 4}`,
       verdict: (["allowed", "violation", "unknown"] as const)[i % 3], ...(i % 2 ? { fingerprint: `fp${i}` } : {}),
     }));
-    const id = store.saveScan({ version: "1", root: "/src", stats: { files: 1, bytes: 1, ms: 1 }, findings });
+    const id = store.saveScan({ version: "1", root: "/src", stats: { files: 1, bytes: 1, ms: 1 }, findings: findings as never });
     const back = store.scanFindings(id).sort((a, b) => a.line - b.line);
     expect(back).toEqual(findings.map((f) => ({ ...f, fingerprint: f.fingerprint })) as never);
     expect(store.getScan(id)!.findings).toBe(n);
