@@ -14,6 +14,8 @@ export interface CommandOutputLog {
   tail(lines?: number): string;
   /** Removes the file when the command never ran (a failed probe attach). */
   discardIfEmpty(): void;
+  /** Calls onText with what the command writes, as it writes it (read every `intervalMs`); returns stop. */
+  follow(onText: (text: string) => void, intervalMs?: number): () => void;
 }
 
 export function openCommandOutputLog(home: string, sessionId: string): CommandOutputLog {
@@ -49,6 +51,38 @@ export function openCommandOutputLog(home: string, sessionId: string): CommandOu
       }
       const text = buf.toString("utf8").replace(/\n$/, "");
       return text.split("\n").slice(-lines).join("\n");
+    },
+    follow(onText, intervalMs = 250) {
+      let offset = 0;
+      const decoder = new TextDecoder();
+      const chunk = Buffer.alloc(256 * 1024);
+      const read = () => {
+        let rfd: number;
+        try {
+          rfd = openSync(path, "r");
+        } catch {
+          return;
+        }
+        try {
+          // Bounded per tick: a command writing very fast is shown a little behind, never all at once.
+          for (let i = 0; i < 4; i++) {
+            const n = readSync(rfd, chunk, 0, chunk.length, offset);
+            if (n <= 0) break;
+            offset += n;
+            onText(decoder.decode(chunk.subarray(0, n), { stream: true }));
+          }
+        } catch {
+          /* a read error: try again next tick */
+        } finally {
+          closeSync(rfd);
+        }
+      };
+      const timer = setInterval(read, intervalMs);
+      (timer as { unref?: () => void }).unref?.();
+      return () => {
+        clearInterval(timer);
+        read();
+      };
     },
     discardIfEmpty() {
       try {

@@ -34,6 +34,8 @@ export interface TuiOptions {
 export interface TuiController {
   push(events: TrustRunEvent[]): void;
   note(message: string): void;
+  /** Text the command wrote (run under the screen), shown in the output view. */
+  output(text: string): void;
   /** Learning mode's question; resolves when answered, at the deadline, or when the screen closes. */
   prompt(req: PromptRequest): Promise<PromptAnswer | "timeout">;
   targetExited(code: number | null): void;
@@ -152,6 +154,7 @@ export function startTui(opts: TuiOptions): TuiController {
   return {
     push: (events) => model.push(events),
     note: (m) => model.note(m),
+    output: (text) => model.appendOutput(text),
     prompt(req) {
       if (closed || !interactive) return Promise.resolve(timeoutAnswer ?? "timeout");
       return new Promise((resolve) => {

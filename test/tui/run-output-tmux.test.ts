@@ -28,15 +28,19 @@ async function waitFor<T>(what: string, fn: () => T | null | undefined | false, 
   throw new Error(`timed out waiting for ${what}\n${pane()}`);
 }
 
-test.skipIf(why !== null)("the command's output goes to the session's file, not onto the screen; its last lines follow when the screen closes", async () => {
+test.skipIf(why !== null)("the command's output goes to the session's file and the output view, not over the screen; its last lines follow when the screen closes", async () => {
   writeFileSync(join(dir, "P.yaml"), "name: out\ndefault: alert\n");
   const home = join(dir, "home");
   const script = "for i in $(seq 1 100); do echo out-line-$i; done; echo err-line >&2; sleep 1";
   const cmd = `cd ${dir} && TRUSTRUN_HOME=${home} ${BIN} run --policy P.yaml -- sh -c '${script}'; echo EXIT=$? > done.txt; sleep 60`;
   tmux("new-session", "-d", "-s", "ro", "-x", "160", "-y", "45", cmd);
   const screen = await waitFor("the exit banner", () => pane().includes("[exited 0]") && pane());
-  expect(screen).toContain("output goes to");
+  expect(screen).toContain("output: press 4 or o; all of it goes to");
   expect(screen).not.toMatch(/out-line-\d/); // nothing written over the screen (the header shows the argv, not output)
+  tmux("send-keys", "-t", "ro", "4"); // the output view
+  const output = await waitFor("the output view", () => pane().includes("out-line-100") && pane());
+  expect(output).toContain("101 lines");
+  expect(output).toContain("err-line");
   tmux("send-keys", "-t", "ro", "q");
   await waitFor("trustrun to exit", () => existsSync(join(dir, "done.txt")));
   const after = pane();

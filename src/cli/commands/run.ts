@@ -72,7 +72,7 @@ firewall; without root the ptrace probe (strace) sees every connection but block
         const wrapper = monitor.probes.find((p) => p.wrapLaunch);
         // The screen keeps the terminal: the command's output goes to a file of the session.
         const outputLog = tui ? openCommandOutputLog(trustrunHome(), monitor.id) : null;
-        if (outputLog) monitor.output.note(`${argv[0]}'s output goes to ${outputLog.path} while the screen is up (tail -f it elsewhere); its last lines are shown at the end`);
+        if (outputLog) monitor.output.note(`${argv[0]}'s output: press 4 or o; all of it goes to ${outputLog.path}, and its last lines are printed at the end`);
         let target;
         try {
           target = launchTarget({
@@ -142,7 +142,9 @@ async function supervise(
     return [sig, h] as const;
   });
   await target.release();
+  const stopFollowing = tui && outputLog ? outputLog.follow((text) => tui.output(text)) : null;
   const code = tui ? await withScreen(target, monitor, tui) : await target.exited;
+  stopFollowing?.();
   for (const [sig, h] of handlers) process.off(sig, h);
   if (outputLog) {
     const tail = outputLog.tail(20);

@@ -1,7 +1,7 @@
 import { Box, Text } from "ink";
 
 const lines: Array<[string, string]> = [
-  ["1 2 3, Tab", "connections, destinations, alerts"],
+  ["1 2 3 4, Tab", "connections, destinations, alerts, the command's output (also o)"],
   ["g", "group by destination (toggle connections / destinations)"],
   ["p, Space", "pause / resume the live stream (counts keep running)"],
   ["/", "filter by text (host, IP:port, process, pid, rule)"],

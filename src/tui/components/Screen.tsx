@@ -20,6 +20,7 @@ import { PromptBar } from "./PromptBar.tsx";
 import { DetailView } from "./DetailView.tsx";
 import { StatusBar } from "./StatusBar.tsx";
 import { HelpView } from "./HelpView.tsx";
+import { OutputView } from "./OutputView.tsx";
 
 export function Screen({ ui, dispatch }: { ui: UiState; dispatch: Dispatch<UiAction> }) {
   const live = useLive();
@@ -37,8 +38,11 @@ export function Screen({ ui, dispatch }: { ui: UiState; dispatch: Dispatch<UiAct
     return snap.destinations.filter((d) => matchesVerdict(d.verdict, ui.filter.verdict) && (!t || `${d.key} ${d.ip} ${d.processes.join(" ")}`.toLowerCase().includes(t)));
   }, [snap.destinations, ui.filter]);
   const keys = useMemo(
-    () => (ui.view === "connections" ? connRows.map((r) => String(r.seq)) : ui.view === "destinations" ? destRows.map((d) => d.key) : snap.alerts.map((a) => String(a.seq))),
-    [ui.view, connRows, destRows, snap.alerts],
+    () => (ui.view === "connections" ? connRows.map((r) => String(r.seq))
+      : ui.view === "destinations" ? destRows.map((d) => d.key)
+      : ui.view === "output" ? snap.output.map((l) => String(l.seq))
+      : snap.alerts.map((a) => String(a.seq))),
+    [ui.view, connRows, destRows, snap.alerts, snap.output],
   );
 
   const promptLines = prompt ? 4 : 0;
@@ -90,6 +94,11 @@ export function Screen({ ui, dispatch }: { ui: UiState; dispatch: Dispatch<UiAct
         <DestinationsView rows={destRows.slice(win.start, win.end)} selectedKey={sel?.key ?? null} width={width} height={bodyHeight} total={destRows.length} />
       </Box>
     );
+  } else if (ui.view === "output") {
+    const sel = win.selected !== null ? snap.output[win.selected] : null;
+    const shown = snap.output.length < snap.outputLines ? `last ${snap.output.length} of ${snap.outputLines} lines` : `${snap.outputLines} lines`;
+    const note = live.mode === "watch" ? "(a watched process's output is not captured)" : `${shown}; all of it in the session's output file`;
+    body = <OutputView lines={snap.output.slice(win.start, win.end)} selectedSeq={sel?.seq ?? null} width={width} height={bodyHeight} total={snap.outputLines} note={note} />;
   } else {
     const sel = win.selected !== null ? snap.alerts[win.selected] : null;
     if (ui.detail && sel) {

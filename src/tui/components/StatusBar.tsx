@@ -26,7 +26,7 @@ export function StatusBar({ ui, status, interactive, mode, targetAlive }: Status
     <Text wrap="truncate-end">
       {status ? <Text color="cyan">{status}  </Text> : null}
       <Text dimColor>
-        1 conns 2 dests 3 alerts  g group  p pause  / filter  v verdict:{ui.filter.verdict}  c clear  ↑↓ select  Enter detail  ? help  {quit}
+        1 conns 2 dests 3 alerts 4 output  g group  p pause  / filter  v verdict:{ui.filter.verdict}  c clear  ↑↓ select  Enter detail  ? help  {quit}
       </Text>
     </Text>
   );

@@ -109,6 +109,24 @@ test("g groups by destination and shows the rate chart", async () => {
   expect(f).toMatch(/conn\/s.*█/);
 });
 
+test("4 (or o) shows the command's output, newest at the bottom", async () => {
+  const { model, ui } = setup({ mode: "run" });
+  model.push([sessionStart()]);
+  model.appendOutput(Array.from({ length: 60 }, (_, i) => `progress ${i + 1}`).join("\n") + "\n");
+  await frameWith(ui, "4 output");
+  expect(ui.lastFrame()).not.toContain("progress 60");
+  await keys(ui, "4");
+  const f = await frameWith(ui, "progress 60");
+  expect(f).toContain("OUTPUT");
+  expect(f).toContain("60 lines");
+  expect(f).not.toContain("progress 1\n");
+  await keys(ui, "1");
+  await tick(60);
+  expect(ui.lastFrame()).not.toContain("progress 60");
+  await keys(ui, "o");
+  expect(await frameWith(ui, "progress 60")).toContain("OUTPUT");
+});
+
 test("Enter opens the selected connection's detail with argv, rule and reason", async () => {
   const { model, ui } = setup();
   model.push([conn({ host: "x.example", argv: ["python3", "train.py", "--epochs", "3"], rule: "deny[4]", reason: "denied by deny[4]", verdict: "block", http: { method: "POST", path: "/v1/x", tenant: { awsAccount: "123456789012" } } })]);

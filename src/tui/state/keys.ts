@@ -58,6 +58,8 @@ export function keyToCommand(input: string, key: KeyInfo, ui: UiState, ctx: { pr
     case "1": return { kind: "ui", action: { type: "view", view: "connections" } };
     case "2": return { kind: "ui", action: { type: "view", view: "destinations" } };
     case "3": return { kind: "ui", action: { type: "view", view: "alerts" } };
+    case "4":
+    case "o": return { kind: "ui", action: { type: "view", view: "output" } };
     case "g": return { kind: "ui", action: { type: "toggleGroup" } };
     case "p":
     case " ": return { kind: "ui", action: { type: "togglePause" } };

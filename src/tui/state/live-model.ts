@@ -3,6 +3,7 @@
 import type { AlertEvent, ConnectionEvent, DecisionEvent, SessionEvent, TrustRunEvent } from "../../core/types.ts";
 import { addToDestinations, sortDestinations, type DestinationStat } from "./destinations.ts";
 import { createRateCounter, type RateSeries } from "./rate.ts";
+import { maskSecrets } from "../../scan/secrets/detect.ts";
 
 export interface ConnectionRow {
   seq: number;
@@ -12,6 +13,12 @@ export interface ConnectionRow {
 export interface AlertRow {
   seq: number;
   ev: AlertEvent;
+}
+
+/** One line of the command's own output (run under the screen), cleaned for display. */
+export interface OutputLine {
+  seq: number;
+  text: string;
 }
 
 export interface LiveSnapshot {
@@ -26,11 +33,15 @@ export interface LiveSnapshot {
   decisions: DecisionEvent[];
   rate: RateSeries;
   notes: string[];
+  /** The command's output, oldest first, the newest `maxOutputLines`; `outputLines` counts all. */
+  output: OutputLine[];
+  outputLines: number;
 }
 
 export interface LiveModelOptions {
   maxRows?: number;
   maxAlerts?: number;
+  maxOutputLines?: number;
   rateWindowSeconds?: number;
   clock?: () => number;
 }
@@ -38,6 +49,10 @@ export interface LiveModelOptions {
 export function createLiveModel(opts: LiveModelOptions = {}) {
   const maxRows = opts.maxRows ?? 5000;
   const maxAlerts = opts.maxAlerts ?? 1000;
+  const maxOutputLines = opts.maxOutputLines ?? 1000;
+  let output: OutputLine[] = [];
+  let outputLines = 0;
+  let partial = ""; // the command's last line, until its newline arrives
   const clock = opts.clock ?? Date.now;
   let rows: ConnectionRow[] = [];
   let alerts: AlertRow[] = [];
@@ -84,6 +99,20 @@ export function createLiveModel(opts: LiveModelOptions = {}) {
       if (rows.length > maxRows * 1.25) rows = rows.slice(rows.length - maxRows);
       if (alerts.length > maxAlerts * 1.25) alerts = alerts.slice(alerts.length - maxAlerts);
     },
+    /** Text the command wrote (any chunking): whole lines are kept, cleaned for the screen. */
+    appendOutput(text: string): void {
+      const parts = (partial + text).split("\n");
+      partial = parts.pop() ?? "";
+      // A line that never ends is still shown once it is long.
+      if (partial.length > 4096) {
+        parts.push(partial);
+        partial = "";
+      }
+      if (!parts.length) return;
+      for (const line of parts) output.push({ seq: ++outputLines, text: cleanOutputLine(line) });
+      if (output.length > maxOutputLines * 1.25) output = output.slice(output.length - maxOutputLines);
+      version++;
+    },
     note(message: string): void {
       notes.push(message);
       if (notes.length > 50) notes.shift();
@@ -102,9 +131,25 @@ export function createLiveModel(opts: LiveModelOptions = {}) {
         decisions: decisions.slice(),
         rate: rate.series(now),
         notes: notes.slice(),
+        output: output.length > maxOutputLines ? output.slice(output.length - maxOutputLines) : output.slice(),
+        outputLines,
       };
     },
   };
 }
 
 export type LiveModel = ReturnType<typeof createLiveModel>;
+
+/**
+ * A line of program output as the screen may show it: colour and cursor sequences removed (they
+ * would move Ink's cursor), other control characters made visible, secrets masked, length cut.
+ */
+export function cleanOutputLine(line: string): string {
+  const plain = line
+    .replace(/\x1b\[[0-?]*[ -\/]*[@-~]/g, "") // CSI: colours, cursor moves
+    .replace(/\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)/g, "") // OSC: titles, links
+    .replace(/\r$/, "")
+    .replace(/\t/g, "  ")
+    .replace(/[\x00-\x1f\x7f]/g, "?");
+  return maskSecrets(plain.slice(0, 2000)).slice(0, 1000);
+}

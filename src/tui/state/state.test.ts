@@ -54,6 +54,25 @@ describe("live model", () => {
   });
 });
 
+describe("the command's output", () => {
+  test("lines are joined across chunks, cleaned for the screen, secrets masked, and capped", () => {
+    const m = createLiveModel({ maxOutputLines: 4 });
+    m.appendOutput("first li");
+    expect(m.snapshot().output).toEqual([]); // no newline yet
+    m.appendOutput("ne\n\x1b[31mred\x1b[0m and \x1b]0;title\x07tab\there\r\nbell\x07\n");
+    expect(m.snapshot().output.map((l) => l.text)).toEqual(["first line", "red and tab  here", "bell?"]);
+    m.appendOutput(`using key AKIAQ3EGT7XKMZ4WNPLB and ghp_a1B2c3D4e5F6g7H8i9J0k1L2m3N4o5P6q7R8\n`);
+    expect(m.snapshot().output.at(-1)!.text).not.toContain("AKIAQ3EGT7XKMZ4WNPLB");
+    expect(m.snapshot().output.at(-1)!.text).not.toContain("a1B2c3D4e5F6g7H8i9J0");
+    for (let i = 0; i < 10; i++) m.appendOutput(`n${i}\n`);
+    const snap = m.snapshot();
+    expect(snap.output.map((l) => l.text)).toEqual(["n6", "n7", "n8", "n9"]);
+    expect(snap.outputLines).toBe(14);
+    m.appendOutput("x".repeat(5000)); // a line that never ends is shown once long
+    expect(m.snapshot().output.at(-1)!.text.length).toBe(1000);
+  });
+});
+
 describe("rate and sparkline", () => {
   test("per-second buckets over a sliding window", () => {
     const r = createRateCounter(5);

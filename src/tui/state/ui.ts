@@ -1,8 +1,8 @@
 // What the user is looking at (view, filter, selection, open panels): a plain reducer.
 import { nextVerdictFilter, noFilter, type RowFilter } from "./filter.ts";
 
-export type View = "connections" | "destinations" | "alerts";
-export const views: View[] = ["connections", "destinations", "alerts"];
+export type View = "connections" | "destinations" | "alerts" | "output";
+export const views: View[] = ["connections", "destinations", "alerts", "output"];
 
 export interface UiState {
   view: View;
@@ -64,7 +64,7 @@ export function uiReducer(s: UiState, a: UiAction): UiState {
     case "select":
       return { ...s, selected: a.key, detail: a.key === null ? false : s.detail };
     case "openDetail":
-      return s.selected === null ? s : { ...s, detail: true };
+      return s.selected === null || s.view === "output" ? s : { ...s, detail: true };
     case "closeDetail":
       return { ...s, detail: false };
     case "askQuit":
