@@ -95,6 +95,25 @@ export function createSessionStore(db: Database) {
         .all({ ...params, limit: q.limit ?? 50, offset: q.offset ?? 0 });
       return { rows: rows.map(toRow), total };
     },
+    /**
+     * Deletes sessions with their events and alerts, overwriting the freed pages (secure_delete:
+     * full capture stores request bodies, which can be PHI) and truncating the write-ahead log so no
+     * old copy of a page stays on disk. Returns what was removed.
+     */
+    deleteSessions(ids: string[]): { sessions: number; events: number; alerts: number; walTruncated: boolean } {
+      db.exec("PRAGMA secure_delete = ON");
+      const counts = { sessions: 0, events: 0, alerts: 0 };
+      db.transaction(() => {
+        for (const id of ids) {
+          counts.events += db.query("DELETE FROM events WHERE session = ?").run(id).changes;
+          counts.alerts += db.query("DELETE FROM alerts WHERE session = ?").run(id).changes;
+          counts.sessions += db.query("DELETE FROM sessions WHERE id = ?").run(id).changes;
+        }
+      })();
+      // Another process reading the database keeps the log in use: then it is truncated at its next checkpoint.
+      const cp = db.query<{ busy: number }, []>("PRAGMA wal_checkpoint(TRUNCATE)").get();
+      return { ...counts, walTruncated: cp?.busy === 0 };
+    },
     /** Sessions that started but never recorded an end (running, or their monitor died). */
     openSessions(): SessionRow[] {
       return db.query<RawSession, []>("SELECT * FROM sessions WHERE ended_at IS NULL ORDER BY started_at DESC").all().map(toRow);
