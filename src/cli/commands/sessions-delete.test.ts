@@ -74,6 +74,8 @@ test("--older-than lists first; --yes deletes the ended ones; rows and bodies ar
   expect(existsSync(join(home, "output", "old00000aaaa.log"))).toBe(false);
   expect(existsSync(join(home, "output", "new00000bbbb.log"))).toBe(true);
 
+  // `show` names the output file while it exists.
+  expect((await run("show", "new00000bbbb", "--db", db, "--events", "0")).out).toContain(`the command's output: ${join(home, "output", "new00000bbbb.log")}`);
   // Named sessions; the one without an end needs --force.
   expect((await run("sessions", "delete", "open0000cccc", "--db", db)).code).toBe(1);
   const all = await run("sessions", "delete", "new00000bbbb", "open0000cccc", "--force", "--db", db);

@@ -1,7 +1,8 @@
 import { existsSync } from "node:fs";
 import type { Command } from "../command.ts";
 import { CliError, flag, intOption, str } from "../command.ts";
-import { defaultDbPath, openStore, type Store } from "../../store/index.ts";
+import { join } from "node:path";
+import { defaultDbPath, openStore, trustrunHome, type Store } from "../../store/index.ts";
 import { formatConnection, plainStyle, ansiStyle, clock } from "../output/format.ts";
 import type { ConnectionEvent } from "../../core/types.ts";
 
@@ -84,14 +85,19 @@ export const showCommand: Command = {
       const destinations = store.destinations(s.id);
       const alerts = store.listAlerts({ session: s.id, limit: 1000 });
       if (flag(args.values, "json")) {
-        io.stdout(JSON.stringify({ session: s, destinations, alerts, events: events.map((e) => e.event) }, null, 2) + "\n");
+        const output = join(trustrunHome(), "output", `${s.id}.log`);
+        io.stdout(JSON.stringify({ session: s, destinations, alerts, events: events.map((e) => e.event), ...(existsSync(output) ? { outputFile: output } : {}) }, null, 2) + "\n");
         return 0;
       }
       const style = process.stdout.isTTY && !process.env.NO_COLOR ? ansiStyle : plainStyle;
       io.stdout(`Session ${s.id} (${s.mode}) ${s.argv ? s.argv.join(" ") : `pid ${s.targetPid}`}\n`);
       io.stdout(`  started ${when(s.startedAt)}${s.endedAt ? `, ended ${when(s.endedAt)}` : ", still running or interrupted"}${s.exitCode !== null ? `, exit ${s.exitCode}` : ""}\n`);
       io.stdout(`  policy ${s.policy}; probes ${s.probes.map((p) => p.name + (p.note ? ` (${p.note})` : "")).join(", ")}; ${s.complete ? "complete capture" : "INCOMPLETE capture (polling): short-lived connections can be missed"}\n`);
-      io.stdout(`  ${s.connections} connections, ${s.destinations} destinations, ${s.violations} violations\n\nDestinations:\n`);
+      io.stdout(`  ${s.connections} connections, ${s.destinations} destinations, ${s.violations} violations\n`);
+      // Written when the command ran under the live screen (run.ts).
+      const output = join(trustrunHome(), "output", `${s.id}.log`);
+      if (existsSync(output)) io.stdout(`  the command's output: ${output}\n`);
+      io.stdout(`\nDestinations:\n`);
       for (const d of destinations) {
         const name = d.host ?? d.ip ?? "?";
         io.stdout(`  ${style.verdict(d.verdict, d.verdict.toUpperCase().padEnd(5))} ${`${name}:${d.port}`.padEnd(40)} ${String(d.count).padStart(5)}×  ${clock(d.firstSeen)}–${clock(d.lastSeen)}  ${d.exes.map((e) => e.split("/").pop()).join(", ")}\n`);
