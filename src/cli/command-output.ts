@@ -2,7 +2,8 @@
 // to a file of the session instead (never lost), and its last lines are shown once the screen has
 // given the terminal back.
 import { closeSync, mkdirSync, openSync, readSync, rmSync, statSync } from "node:fs";
-import { join } from "node:path";
+import { dirname } from "node:path";
+import { commandOutputPath } from "../store/retention.ts";
 
 export interface CommandOutputLog {
   path: string;
@@ -19,9 +20,8 @@ export interface CommandOutputLog {
 }
 
 export function openCommandOutputLog(home: string, sessionId: string): CommandOutputLog {
-  const dir = join(home, "output");
-  mkdirSync(dir, { recursive: true, mode: 0o700 });
-  const path = join(dir, `${sessionId}.log`);
+  const path = commandOutputPath(sessionId, home);
+  mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
   // 0600: the command's output can hold anything, PHI included.
   const fd = openSync(path, "a", 0o600);
   let open = true;

@@ -1,10 +1,8 @@
 // `trustrun sessions delete`: a session's data (events with any captured bodies, alerts, the
 // command's output file) removed for good, not only hidden.
-import { existsSync, rmSync } from "node:fs";
-import { join } from "node:path";
 import type { Command } from "../command.ts";
 import { CliError, flag, str, UsageError } from "../command.ts";
-import { trustrunHome } from "../../store/index.ts";
+import { deleteSessionsForGood } from "../../store/retention.ts";
 import { openExistingStore } from "./sessions.ts";
 
 const units: Record<string, number> = { m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 };
@@ -61,21 +59,12 @@ export const sessionsDeleteCommand: Command = {
         }
         return 0;
       }
-      const unique = [...new Set(chosen.map((s) => s.id))];
-      const done = store.deleteSessions(unique);
-      let outputs = 0;
-      for (const id of unique) {
-        const log = join(trustrunHome(), "output", `${id}.log`);
-        if (existsSync(log)) {
-          rmSync(log, { force: true });
-          outputs++;
-        }
-      }
-      const result = { deleted: unique, events: done.events, alerts: done.alerts, outputFiles: outputs, walTruncated: done.walTruncated };
+      const result = deleteSessionsForGood(store, chosen.map((s) => s.id));
       if (flag(args.values, "json")) io.stdout(JSON.stringify(result) + "\n");
       else {
-        io.stdout(`deleted ${done.sessions} session${done.sessions === 1 ? "" : "s"} (${done.events} events, ${done.alerts} alerts, ${outputs} output file${outputs === 1 ? "" : "s"}); freed pages overwritten\n`);
-        if (!done.walTruncated) io.stdout("note: another process has the database open; its write-ahead log is truncated at the next checkpoint\n");
+        const n = result.deleted.length;
+        io.stdout(`deleted ${n} session${n === 1 ? "" : "s"} (${result.events} events, ${result.alerts} alerts, ${result.outputFiles} output file${result.outputFiles === 1 ? "" : "s"}); freed pages overwritten\n`);
+        if (!result.walTruncated) io.stdout("note: another process has the database open; its write-ahead log is truncated at the next checkpoint\n");
       }
       return 0;
     } finally {

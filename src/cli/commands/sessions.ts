@@ -1,8 +1,8 @@
 import { existsSync } from "node:fs";
 import type { Command } from "../command.ts";
 import { CliError, flag, intOption, str } from "../command.ts";
-import { join } from "node:path";
-import { defaultDbPath, openStore, trustrunHome, type Store } from "../../store/index.ts";
+import { defaultDbPath, openStore, type Store } from "../../store/index.ts";
+import { commandOutputPath } from "../../store/retention.ts";
 import { formatConnection, plainStyle, ansiStyle, clock } from "../output/format.ts";
 import type { ConnectionEvent } from "../../core/types.ts";
 
@@ -85,7 +85,7 @@ export const showCommand: Command = {
       const destinations = store.destinations(s.id);
       const alerts = store.listAlerts({ session: s.id, limit: 1000 });
       if (flag(args.values, "json")) {
-        const output = join(trustrunHome(), "output", `${s.id}.log`);
+        const output = commandOutputPath(s.id);
         io.stdout(JSON.stringify({ session: s, destinations, alerts, events: events.map((e) => e.event), ...(existsSync(output) ? { outputFile: output } : {}) }, null, 2) + "\n");
         return 0;
       }
@@ -95,7 +95,7 @@ export const showCommand: Command = {
       io.stdout(`  policy ${s.policy}; probes ${s.probes.map((p) => p.name + (p.note ? ` (${p.note})` : "")).join(", ")}; ${s.complete ? "complete capture" : "INCOMPLETE capture (polling): short-lived connections can be missed"}\n`);
       io.stdout(`  ${s.connections} connections, ${s.destinations} destinations, ${s.violations} violations\n`);
       // Written when the command ran under the live screen (run.ts).
-      const output = join(trustrunHome(), "output", `${s.id}.log`);
+      const output = commandOutputPath(s.id);
       if (existsSync(output)) io.stdout(`  the command's output: ${output}\n`);
       io.stdout(`\nDestinations:\n`);
       for (const d of destinations) {
