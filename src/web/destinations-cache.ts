@@ -20,6 +20,10 @@ export function createDestinationCache(store: Store, maxSessions = 32) {
       const stats = sessionEventStats(store.db, session);
       return stats.count <= INLINE_LIMIT || cache.get(session)?.lastId === stats.lastId;
     },
+    /** Drops a session's rows (it was deleted). */
+    forget(session: string): void {
+      cache.delete(session);
+    },
     get(session: string): DestinationRow[] {
       const { lastId } = sessionEventStats(store.db, session);
       const hit = cache.get(session);

@@ -6,7 +6,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { BrowserContext, Page } from "playwright-core";
 import { startServer, type RunningServer } from "../../src/web/server.ts";
-import { connection, makeFixture, TOKEN, type Fixture } from "./fixtures.ts";
+import { connection, makeFixture, sessionStart, TOKEN, type Fixture } from "./fixtures.ts";
 
 const CHROMIUM = "/usr/bin/chromium";
 const root = join(import.meta.dir, "../..");
@@ -139,6 +139,22 @@ describe.skipIf(!haveChromium)("web view in chromium", () => {
     await page.waitForSelector(`#alert-${fx.alertId}.acked`, { timeout: 5000 });
     expect(fx.store.listAlerts({ unackedOnly: true })).toHaveLength(0);
     await shot("alerts-acked");
+  }, 30_000);
+
+  test("a session is deleted from its page after a confirmation", async () => {
+    const id = "sess-del-browser";
+    fx.store.startSession({ ...sessionStart(id, Date.now() - 5000) });
+    fx.store.appendEvents([connection({ session: id, host: "notes.example" })]);
+    fx.store.endSession({ ...sessionStart(id, Date.now() - 5000), phase: "end", ts: Date.now(), exitCode: 0, counts: { connections: 1, violations: 1, destinations: 1 } });
+    await page.goto(`${server.url}sessions/${id}`);
+    await page.click("text=Delete this session…");
+    await page.waitForSelector(`text=Delete session ${id}`);
+    expect(fx.store.getSession(id)).not.toBeNull(); // asking is not deleting
+    await page.click(`button:has-text("Delete session ${id}")`);
+    await page.waitForSelector(`text=Session ${id} was deleted`);
+    expect(new URL(page.url()).pathname).toBe("/sessions");
+    expect(fx.store.getSession(id)).toBeNull();
+    await shot("session-deleted");
   }, 30_000);
 
   test("a big session's destinations load after the page (htmx under the CSP)", async () => {

@@ -3,7 +3,7 @@ import { rmSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { createApp } from "../../src/web/app.ts";
 import { csrfFor } from "../../src/web/security.ts";
-import { connection, HOSTS, makeFixture, TOKEN, type Fixture } from "./fixtures.ts";
+import { connection, HOSTS, makeFixture, sessionStart, TOKEN, type Fixture } from "./fixtures.ts";
 
 let fx: Fixture;
 let app: ReturnType<typeof createApp>;
@@ -309,5 +309,42 @@ describe("API", () => {
     expect((await bad.json()).errors[0].line).toBe(2);
     expect((await (await req(`/api/scans/${fx.scanId}`)).json()).report.findings).toHaveLength(2);
     expect((await req("/api/nothing")).status).toBe(404);
+  });
+});
+
+describe("deleting a session", () => {
+  const make = (id: string, ended = true) => {
+    const start = sessionStart(id, Date.now() - 1000);
+    fx.store.startSession(start);
+    fx.store.appendEvents([connection({ session: id, http: { method: "POST", path: "/v1/notes", body: { request: '{"note":"PATIENT-MRN-9912"}' } } })]);
+    if (ended) fx.store.endSession({ ...start, phase: "end", ts: start.ts + 10, exitCode: 0, counts: { connections: 1, violations: 1, destinations: 1 } });
+  };
+
+  test("the session page links to a confirmation; posting it (with the CSRF token) deletes for good", async () => {
+    make("sess-del00001");
+    expect(await (await req("/sessions/sess-del00001")).text()).toContain('href="/sessions/sess-del00001/delete"');
+    const confirm = await (await req("/sessions/sess-del00001/delete")).text();
+    expect(confirm).toContain("1 events");
+    expect(confirm).toContain('action="/sessions/sess-del00001/delete"');
+    expect(fx.store.getSession("sess-del00001")).not.toBeNull(); // a GET never deletes
+    expect((await post("/sessions/sess-del00001/delete", form({}, false))).status).toBe(403); // no CSRF token
+    const res = await post("/sessions/sess-del00001/delete", form({}));
+    expect(res.status).toBe(303);
+    expect(res.headers.get("location")).toBe("/sessions?deleted=sess-del00001");
+    expect(fx.store.getSession("sess-del00001")).toBeNull();
+    expect(fx.store.listEvents({ session: "sess-del00001", limit: 10 })).toHaveLength(0);
+    expect(await (await req("/sessions?deleted=sess-del00001")).text()).toContain("Session sess-del00001 was deleted");
+  });
+
+  test("a session without an end is not deleted from the web view; the API deletes with a bearer token", async () => {
+    make("sess-open0001", false);
+    expect(await (await req("/sessions/sess-open0001")).text()).not.toContain("/sessions/sess-open0001/delete\"");
+    expect((await post("/sessions/sess-open0001/delete", form({}))).status).toBe(409);
+    const api = (path: string) => app.request(path, { method: "DELETE", headers: { host: "127.0.0.1:7777", authorization: `Bearer ${TOKEN}` } });
+    expect((await api("/api/sessions/sess-open0001")).status).toBe(409);
+    const r = await api("/api/sessions/sess-open0001?force=1");
+    expect(r.status).toBe(200);
+    expect(await r.json()).toMatchObject({ deleted: ["sess-open0001"], events: 1 });
+    expect((await api("/api/sessions/sess-open0001")).status).toBe(404);
   });
 });

@@ -1,5 +1,6 @@
 // JSON API under /api: what the pages show, for scripts (Authorization: Bearer TOKEN).
 import { Hono } from "hono";
+import { deleteSessionsForGood } from "../../store/retention.ts";
 import { proposePolicy } from "../../policy/learn.ts";
 import { listPresets } from "../../policy/presets.ts";
 import { eventSeries } from "../../store/series.ts";
@@ -33,6 +34,15 @@ export function apiRoutes({ store, policyCwd, destinations: destCache }: WebDeps
     const s = store.getSession(c.req.param("id"));
     if (!s) return c.json({ error: "no such session" }, 404);
     return c.json({ session: s, destinations: destCache.get(s.id), alerts: store.listAlerts({ session: s.id, limit: 1000 }), events: sessionEventStats(store.db, s.id).count });
+  });
+
+  api.delete("/sessions/:id", (c) => {
+    const s = store.getSession(c.req.param("id"));
+    if (!s) return c.json({ error: "no such session" }, 404);
+    if (s.endedAt === null && c.req.query("force") !== "1") return c.json({ error: "the session has no end (running, or its monitor died); add ?force=1" }, 409);
+    const result = deleteSessionsForGood(store, [s.id]);
+    destCache.forget(s.id);
+    return c.json(result);
   });
 
   // Keyset pagination: pass the smallest id you have as ?before= for the next (older) page.

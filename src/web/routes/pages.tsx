@@ -9,7 +9,8 @@ import { redactEventForDisplay } from "../redact-event.ts";
 import { ActiveSessions, Dashboard } from "../views/dashboard.tsx";
 import { AlertRowView, AlertsPage } from "../views/alerts.tsx";
 import { parseDate } from "../views/format.ts";
-import { DestinationTable, EventPage, ProposePage, SessionList, SessionPage } from "../views/sessions.tsx";
+import { DeleteSessionPage, DestinationTable, EventPage, ProposePage, SessionList, SessionPage } from "../views/sessions.tsx";
+import { deleteSessionsForGood } from "../../store/retention.ts";
 import { renderEditor } from "./policies.tsx";
 
 const EVENT_PAGE = 100;
@@ -44,7 +45,23 @@ export function pageRoutes({ store, destinations: destCache }: WebDeps) {
       search: filters.q || undefined, since: parseDate(q.since), until: parseDate(q.until, true),
       withViolations: q.verdict === "violations", limit, offset,
     });
-    return c.html(<SessionList csrf={c.get("csrf")} rows={rows} total={total} offset={offset} limit={limit} filters={filters} />);
+    const deleted = q.deleted && /^[A-Za-z0-9_-]{1,64}$/.test(q.deleted) ? q.deleted : undefined;
+    return c.html(<SessionList csrf={c.get("csrf")} rows={rows} total={total} offset={offset} limit={limit} filters={filters} deleted={deleted} />);
+  });
+
+  app.get("/sessions/:id/delete", (c) => {
+    const s = store.getSession(c.req.param("id"));
+    if (!s) return c.text("no such session", 404);
+    return c.html(<DeleteSessionPage csrf={c.get("csrf")} s={s} events={sessionEventStats(store.db, s.id).count} alerts={store.listAlerts({ session: s.id, limit: 100_000 }).length} />);
+  });
+
+  app.post("/sessions/:id/delete", (c) => {
+    const s = store.getSession(c.req.param("id"));
+    if (!s) return c.text("no such session", 404);
+    if (s.endedAt === null) return c.text("this session has no end (running, or its monitor died): delete it with 'trustrun sessions delete ID --force'", 409);
+    deleteSessionsForGood(store, [s.id]);
+    destCache.forget(s.id);
+    return c.redirect(`/sessions?deleted=${encodeURIComponent(s.id)}`, 303);
   });
 
   app.get("/sessions/:id", (c) => {

@@ -14,10 +14,11 @@ export interface SessionFilters {
   verdict?: string; // "violations" to keep only sessions with violations
 }
 
-export function SessionList(props: { csrf: string; rows: SessionRow[]; total: number; offset: number; limit: number; filters: SessionFilters }) {
+export function SessionList(props: { csrf: string; rows: SessionRow[]; total: number; offset: number; limit: number; filters: SessionFilters; deleted?: string }) {
   const f = props.filters;
   return (
     <Layout title="Sessions" csrf={props.csrf} active="/sessions">
+      {props.deleted ? <p class="notice">Session {props.deleted} was deleted: its events, captured bodies, alerts and output file are gone.</p> : null}
       <form class="filters" method="get" action="/sessions">
         <label>search <input type="search" name="q" value={f.q ?? ""} placeholder="command, host, policy" /></label>
         <label>from <input type="date" name="since" value={f.since ?? ""} /></label>
@@ -111,7 +112,8 @@ export function SessionPage(props: {
       </dl>
       <p>
         <a class="button" href={`/sessions/${s.id}/propose`}>Propose a policy from these destinations</a>{" "}
-        <a class="button" href={`/api/sessions/${s.id}`}>JSON</a>
+        <a class="button" href={`/api/sessions/${s.id}`}>JSON</a>{" "}
+        {s.endedAt ? <a class="button danger" href={`/sessions/${s.id}/delete`}>Delete this session…</a> : null}
       </p>
       <h2>Destinations</h2>
       {props.destinations ? (
@@ -191,6 +193,30 @@ export function ProposePage(props: { csrf: string; s: SessionRow; destinations: 
         </table>
         <button type="submit">Open in editor</button>
       </form>
+    </Layout>
+  );
+}
+
+/** Asks before a session is deleted for good; a session without an end cannot be. */
+export function DeleteSessionPage(props: { csrf: string; s: SessionRow; events: number; alerts: number }) {
+  const { s } = props;
+  return (
+    <Layout title={`Delete session ${s.id}`} csrf={props.csrf} active="/sessions">
+      <dl class="facts">
+        <dt>command</dt><dd class="mono">{commandLine(s.argv, s.targetPid)}</dd>
+        <dt>started</dt><dd>{when(s.startedAt)}</dd>
+        <dt>stored</dt><dd>{props.events} events (with any captured request and response bodies), {props.alerts} alerts</dd>
+      </dl>
+      {s.endedAt ? (
+        <form method="post" action={`/sessions/${s.id}/delete`}>
+          <input type="hidden" name="_csrf" value={props.csrf} />
+          <p>This removes the session for good: its rows are overwritten in the database file and cannot be brought back.</p>
+          <button type="submit" class="danger">Delete session {s.id}</button>{" "}
+          <a class="button" href={`/sessions/${s.id}`}>Keep it</a>
+        </form>
+      ) : (
+        <p class="warn">This session has no end (it is running, or its monitor died). Delete it with <code>trustrun sessions delete {s.id} --force</code> once you are sure.</p>
+      )}
     </Layout>
   );
 }
