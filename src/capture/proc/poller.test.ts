@@ -43,3 +43,11 @@ test("skips listening sockets, inbound connections and unowned/unset rows; drops
   expect(r.connects).toEqual([]);
   expect(state.tracked.has(555)).toBe(false);
 });
+
+test("a socket listed twice in one read (the table changed while it was read) is one connection", () => {
+  const state: PollState = { tracked: new Set([100]), seen: new Set() };
+  const parents = new Map([[100, 1]]);
+  const rows = [row(1, ["1.1.1.1", 443]), row(2, ["2.2.2.2", 443]), row(1, ["1.1.1.1", 443])];
+  const r = pollStep(state, parents, () => [1, 2], rows);
+  expect(r.connects.map((c) => c.dst.ip)).toEqual(["1.1.1.1", "2.2.2.2"]);
+});

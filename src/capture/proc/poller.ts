@@ -68,6 +68,8 @@ export function pollStep(
     const pid = owner.get(r.inode);
     if (pid === undefined) continue;
     const key = `${r.inode}|${r.remote.ip}|${r.remote.port}`;
+    // /proc/net/tcp is read in pieces while sockets come and go: one read can list a socket twice.
+    if (seenNow.has(key)) continue;
     seenNow.add(key);
     if (state.seen.has(key)) continue;
     connects.push({ pid, ppid: parents.get(pid) ?? null, proto: r.proto, dst: r.remote });
