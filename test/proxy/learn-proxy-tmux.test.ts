@@ -8,8 +8,13 @@ import { join } from "node:path";
 import { BIN, haveBinary } from "../binary/helpers.ts";
 import { createLab, labUnavailable, type Lab } from "../support/lab.ts";
 import { openDir, readableCa } from "./support.ts";
+import { tmuxServer } from "../support/tmux.ts";
 
 const SOCKET = `trustrun-learn-proxy-${process.pid}`;
+const terminal = tmuxServer(SOCKET);
+const tmux = terminal.run;
+const pane = terminal.pane;
+const waitFor = <T>(what: string, fn: () => T | null | undefined | false, timeoutMs = 25000) => terminal.waitFor(what, fn, { timeoutMs, show: "lp" });
 const why = !haveBinary ? `no binary at ${BIN} (npm run build)`
   : !Bun.which("tmux") ? "tmux is not installed"
   : !Bun.which("curl") ? "curl (the test client) is not installed"
@@ -28,26 +33,13 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  Bun.spawnSync(["tmux", "-L", SOCKET, "kill-server"], { stderr: "ignore" });
+  terminal.kill();
   await lab?.close();
   if (!process.env.KEEP) rmSync(home, { recursive: true, force: true });
 });
 
-function tmux(...args: string[]): string {
-  return Bun.spawnSync(["tmux", "-L", SOCKET, ...args], { stdout: "pipe", stderr: "pipe" }).stdout.toString();
-}
-const pane = (name: string) => tmux("capture-pane", "-p", "-t", name);
 const read = (f: string) => (existsSync(join(home, f)) ? readFileSync(join(home, f), "utf8") : "");
 
-async function waitFor<T>(what: string, fn: () => T | null | undefined | false, timeoutMs = 25000): Promise<T> {
-  const until = Date.now() + timeoutMs;
-  while (Date.now() < until) {
-    const v = fn();
-    if (v) return v;
-    await Bun.sleep(100);
-  }
-  throw new Error(`timed out waiting for ${what}\n${pane("lp")}`);
-}
 
 test.skipIf(why !== null)("a proxied request waits for the answer: nothing reaches the server while asked, nor after d; a then lets the next one through", async () => {
   const before = lab.requestsTo("api.openai.com").length;

@@ -7,8 +7,13 @@ import { findCgroup2Mount } from "../../src/capture/enforce/cgroup.ts";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { BIN, haveBinary } from "../binary/helpers.ts";
+import { tmuxServer } from "../support/tmux.ts";
 
 const SOCKET = `trustrun-e2e-${process.pid}`;
+const terminal = tmuxServer(SOCKET);
+const tmux = terminal.run;
+const pane = terminal.pane;
+const waitFor = <T>(what: string, fn: () => T | null | undefined | false, timeoutMs?: number) => terminal.waitFor(what, fn, { timeoutMs });
 const why = !haveBinary ? `no binary at ${BIN} (npm run build)`
   : !Bun.which("tmux") ? "tmux is not installed"
   : !Bun.which("python3") ? "python3 (the test client) is not installed"
@@ -51,26 +56,12 @@ for i in range(2):
 });
 
 afterAll(() => {
-  Bun.spawnSync(["tmux", "-L", SOCKET, "kill-server"], { stderr: "ignore" });
+  terminal.kill();
   server?.stop(true);
 });
 
-function tmux(...args: string[]): string {
-  const r = Bun.spawnSync(["tmux", "-L", SOCKET, ...args], { stdout: "pipe", stderr: "pipe" });
-  return r.stdout.toString();
-}
 
-const pane = (name: string) => tmux("capture-pane", "-p", "-t", name);
 
-async function waitFor<T>(what: string, fn: () => T | null | undefined | false, timeoutMs = 20000): Promise<T> {
-  const until = Date.now() + timeoutMs;
-  while (Date.now() < until) {
-    const v = fn();
-    if (v) return v;
-    await Bun.sleep(100);
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
 
 function startRun(name: string, run: number, extra = ""): void {
   const home = join(dir, "home");

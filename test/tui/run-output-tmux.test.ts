@@ -5,28 +5,22 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, w
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { BIN, haveBinary } from "../binary/helpers.ts";
+import { tmuxServer } from "../support/tmux.ts";
 
 const SOCKET = `trustrun-run-output-${process.pid}`;
+const terminal = tmuxServer(SOCKET);
+const tmux = terminal.run;
+const pane = () => terminal.pane("ro");
+const waitFor = <T>(what: string, fn: () => T | null | undefined | false, timeoutMs = 20000) => terminal.waitFor(what, fn, { timeoutMs, show: "ro" });
 const why = !haveBinary ? `no binary at ${BIN} (npm run build)` : !Bun.which("tmux") ? "tmux is not installed" : null;
 if (why) console.warn(`skipping the command-output end-to-end test: ${why}`);
 const dir = mkdtempSync(join(tmpdir(), "trustrun-run-output-"));
 
 afterAll(() => {
-  Bun.spawnSync(["tmux", "-L", SOCKET, "kill-server"], { stderr: "ignore" });
+  terminal.kill();
   rmSync(dir, { recursive: true, force: true });
 });
 
-const tmux = (...args: string[]) => Bun.spawnSync(["tmux", "-L", SOCKET, ...args], { stdout: "pipe", stderr: "pipe" }).stdout.toString();
-const pane = () => tmux("capture-pane", "-p", "-t", "ro");
-async function waitFor<T>(what: string, fn: () => T | null | undefined | false, timeoutMs = 20000): Promise<T> {
-  const until = Date.now() + timeoutMs;
-  while (Date.now() < until) {
-    const v = fn();
-    if (v) return v;
-    await Bun.sleep(100);
-  }
-  throw new Error(`timed out waiting for ${what}\n${pane()}`);
-}
 
 test.skipIf(why !== null)("the command's output goes to the session's file and the output view, not over the screen; its last lines follow when the screen closes", async () => {
   writeFileSync(join(dir, "P.yaml"), "name: out\ndefault: alert\n");

@@ -6,8 +6,13 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "no
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { BIN, haveBinary } from "../binary/helpers.ts";
+import { tmuxServer } from "../support/tmux.ts";
 
 const SOCKET = `trustrun-scan-browser-${process.pid}`;
+const terminal = tmuxServer(SOCKET);
+const tmux = terminal.run;
+const pane = () => terminal.pane("sb");
+const waitFor = <T>(what: string, fn: () => T | null | undefined | false, timeoutMs = 15000) => terminal.waitFor(what, fn, { timeoutMs, show: "sb" });
 const why = !haveBinary ? `no binary at ${BIN} (npm run build)` : !Bun.which("tmux") ? "tmux is not installed" : null;
 if (why) console.warn(`skipping the scan browser end-to-end test: ${why}`);
 
@@ -29,25 +34,12 @@ beforeAll(() => {
 });
 
 afterAll(() => {
-  Bun.spawnSync(["tmux", "-L", SOCKET, "kill-server"], { stderr: "ignore" });
+  terminal.kill();
   rmSync(dir, { recursive: true, force: true });
 });
 
-function tmux(...args: string[]): string {
-  return Bun.spawnSync(["tmux", "-L", SOCKET, ...args], { stdout: "pipe", stderr: "pipe" }).stdout.toString();
-}
-const pane = () => tmux("capture-pane", "-p", "-t", "sb");
 const read = (f: string) => (existsSync(join(dir, f)) ? readFileSync(join(dir, f), "utf8") : "");
 
-async function waitFor<T>(what: string, fn: () => T | null | undefined | false, timeoutMs = 15000): Promise<T> {
-  const until = Date.now() + timeoutMs;
-  while (Date.now() < until) {
-    const v = fn();
-    if (v) return v;
-    await Bun.sleep(100);
-  }
-  throw new Error(`timed out waiting for ${what}\n${pane()}`);
-}
 
 /** Every screen is checked: neither secret, nor a recognisable piece of it, may be on it. */
 function assertNoSecret(screen: string): void {
