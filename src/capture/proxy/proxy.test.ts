@@ -100,6 +100,16 @@ async function spawn(argv: string[], env?: Record<string, string | undefined>) {
   return { code, out, err };
 }
 
+/** A proxy of its own for one test (trusting the test servers); what it records goes to `records`. */
+async function ownProxy(level: "metadata" | "headers" | "full", yaml: string, extra: Partial<Parameters<typeof startProxy>[0]> = {}) {
+  const records: ProxyRecord[] = [];
+  const proxy = await startProxy({
+    level, policy: policy(yaml), ...(level === "metadata" ? {} : { issuer: createLeafIssuer(proxyCa) }),
+    upstreamCa: [upstreamCa.certPem], resolve: async (h) => NAMES[h] ?? null, onRecord: (r) => records.push(r), ...extra,
+  });
+  return { proxy, records };
+}
+
 function curl(args: string[]) {
   return spawn(["curl", "-sS", "--max-time", "10", "--cacert", proxyCaFile, "-x", proxy.url, ...args]);
 }
@@ -329,17 +339,13 @@ describe("learning mode (default: prompt): the proxy holds what it asks about", 
   const questions: Asked[] = [];
   const allow = { verdict: "allow" as const, rule: null, reason: "learning: answered allow-once" };
   const deny = { verdict: "block" as const, rule: null, reason: "learning: answered deny-once" };
-  const learnRecords: ProxyRecord[] = [];
+  let learnRecords: ProxyRecord[] = [];
   async function learningProxy(level: "full" | "metadata") {
-    return startProxy({
-      level,
-      policy: policy("name: l\ndefault: prompt\n"),
-      ...(level === "full" ? { issuer: createLeafIssuer(proxyCa) } : {}),
-      upstreamCa: [upstreamCa.certPem],
-      resolve: async (h) => NAMES[h] ?? null,
-      onRecord: (r) => learnRecords.push(r),
+    const { proxy, records } = await ownProxy(level, "name: l\ndefault: prompt\n", {
       ask: (q) => new Promise((resolve) => questions.push({ host: q.host, port: q.port, answer: resolve })),
     });
+    learnRecords = records;
+    return proxy;
   }
   const question = () => waitFor(() => questions.shift(), 10000);
 
@@ -419,14 +425,7 @@ describe("learning mode (default: prompt): the proxy holds what it asks about", 
 test("a tunnel opened for path-level allow rules carries no other protocol to a host the default blocks", async () => {
   let received = 0;
   const raw = Bun.listen({ hostname: "127.0.0.1", port: 0, socket: { data(_s, d) { received += d.length; }, open() {} } });
-  const recs: ProxyRecord[] = [];
-  const p = await startProxy({
-    level: "full",
-    policy: policy("name: r\ndefault: block\nallow:\n  - host: api.example.test\n    paths: [/v1/ok]\n"),
-    issuer: createLeafIssuer(proxyCa),
-    resolve: async (h) => NAMES[h] ?? null,
-    onRecord: (r) => recs.push(r),
-  });
+  const { proxy: p, records: recs } = await ownProxy("full", "name: r\ndefault: block\nallow:\n  - host: api.example.test\n    paths: [/v1/ok]\n");
   try {
     let got = "";
     let closed = false;
@@ -447,15 +446,7 @@ test("a tunnel opened for path-level allow rules carries no other protocol to a 
 });
 
 test("tenant rules: only requests for the pinned AWS account get through; the tunnel opens so each request can be judged", async () => {
-  const recs: ProxyRecord[] = [];
-  const p = await startProxy({
-    level: "headers",
-    policy: policy("name: t\ndefault: block\nallow:\n  - host: api.example.test\n    tenant: { awsAccount: \"123456789012\" }\n"),
-    issuer: createLeafIssuer(proxyCa),
-    upstreamCa: [upstreamCa.certPem],
-    resolve: async (h) => NAMES[h] ?? null,
-    onRecord: (r) => recs.push(r),
-  });
+  const { proxy: p, records: recs } = await ownProxy("headers", "name: t\ndefault: block\nallow:\n  - host: api.example.test\n    tenant: { awsAccount: \"123456789012\" }\n");
   try {
     const via = ["curl", "-sS", "--max-time", "10", "--cacert", proxyCaFile, "-x", p.url, "-o", "/dev/null", "-w", "%{http_code}"];
     const url = (path: string) => `https://api.example.test:${httpsServer.port}${path}`;
@@ -531,16 +522,8 @@ describe("WebSocket through an intercepted tunnel", () => {
       },
       websocket: { message(sock, m) { sock.send(`echo:${m}`); } },
     });
-    const recs: ProxyRecord[] = [];
     // Its own proxy: the shared one has learned by now that api.example.test refuses its certificate.
-    const p = await startProxy({
-      level: "full",
-      policy: policy("name: w\ndefault: alert\nallow:\n  - host: api.example.test\n"),
-      issuer: createLeafIssuer(proxyCa),
-      upstreamCa: [upstreamCa.certPem],
-      resolve: async (h) => NAMES[h] ?? null,
-      onRecord: (r) => recs.push(r),
-    });
+    const { proxy: p, records: recs } = await ownProxy("full", "name: w\ndefault: alert\nallow:\n  - host: api.example.test\n");
     try {
       const r = await wsExchange(p.port, ws.port!, "/v1/realtime?model=x", "hello");
       expect(r.head).toMatch(/^HTTP\/1\.1 101/);
@@ -566,14 +549,7 @@ describe("WebSocket through an intercepted tunnel", () => {
       },
       websocket: { message() {} },
     });
-    const p = await startProxy({
-      level: "headers",
-      policy: policy("name: w\ndefault: alert\ndeny:\n  - host: api.example.test\n    paths: [/v1/realtime]\n"),
-      issuer: createLeafIssuer(proxyCa),
-      upstreamCa: [upstreamCa.certPem],
-      resolve: async (h) => NAMES[h] ?? null,
-      onRecord: () => {},
-    });
+    const { proxy: p } = await ownProxy("headers", "name: w\ndefault: alert\ndeny:\n  - host: api.example.test\n    paths: [/v1/realtime]\n");
     try {
       const r = await wsExchange(p.port, ws.port!, "/v1/realtime", "hi");
       expect(r.head).toMatch(/^HTTP\/1\.1 403/);
