@@ -34,6 +34,11 @@ export function destinationProtos(db: Database, session: string): Map<string, st
 }
 
 /** Events stored for a session and the newest id among them: an index-only lookup, cheap at any size. */
+/** How many alerts a session has (a count, without loading them). */
+export function sessionAlertCount(db: Database, session: string): number {
+  return db.query<{ n: number }, [string]>("SELECT count(*) AS n FROM alerts WHERE session = ?").get(session)?.n ?? 0;
+}
+
 export function sessionEventStats(db: Database, session: string): { count: number; lastId: number } {
   const r = db.query<{ n: number; last: number | null }, [string]>("SELECT count(*) AS n, max(id) AS last FROM events WHERE session = ?").get(session);
   return { count: r?.n ?? 0, lastId: r?.last ?? 0 };

@@ -86,7 +86,6 @@ firewall; without root the ptrace probe (strace) sees every connection but block
             } : undefined,
           });
         } catch (err) {
-          outputLog?.closeOurs();
           outputLog?.discardIfEmpty();
           await monitor.finish(null);
           if (err instanceof LaunchError) throw new CliError(err.message, err.exitCode);

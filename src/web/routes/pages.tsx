@@ -1,7 +1,7 @@
 /** @jsxImportSource hono/jsx */
 import { Hono } from "hono";
 import { proposePolicy } from "../../policy/learn.ts";
-import { alertById, destinationProtos, processOf, sessionEventStats } from "../../store/lookups.ts";
+import { alertById, destinationProtos, processOf, sessionAlertCount, sessionEventStats } from "../../store/lookups.ts";
 import type { StoredEvent } from "../../store/events.ts";
 import { intParam, type WebDeps, type WebEnv } from "../context.ts";
 import { addDenyRules } from "../policy-form.ts";
@@ -52,7 +52,7 @@ export function pageRoutes({ store, destinations: destCache }: WebDeps) {
   app.get("/sessions/:id/delete", (c) => {
     const s = store.getSession(c.req.param("id"));
     if (!s) return c.text("no such session", 404);
-    return c.html(<DeleteSessionPage csrf={c.get("csrf")} s={s} events={sessionEventStats(store.db, s.id).count} alerts={store.listAlerts({ session: s.id, limit: 100_000 }).length} />);
+    return c.html(<DeleteSessionPage csrf={c.get("csrf")} s={s} events={sessionEventStats(store.db, s.id).count} alerts={sessionAlertCount(store.db, s.id)} />);
   });
 
   app.post("/sessions/:id/delete", (c) => {
