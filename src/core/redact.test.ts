@@ -42,3 +42,29 @@ test("JSON-style quoted keys are redacted too", () => {
 test("plain text is left alone", () => {
   for (const s of ["hello world", "https://api.example.com/v1/chat", "--verbose", "python3 app.py"]) expect(redactText(s)).toBe(s);
 });
+
+test("headers named for a secret by any word of their name are replaced", () => {
+  const h = redactHeaders({
+    apikey: "supabasekey123456", "x-functions-key": "azfuncKEY123456789", "x-access-token": "accTOKEN12345678",
+    "Private-Token": "glpatXYZ123456789", "X-Vault-Token": "hvsVAULT123456789", "x-amz-security-token": "t0k3n",
+    ":authority": "api.example.com", "x-author": "ada", "user-agent": "curl/8", "keep-alive": "timeout=5",
+  });
+  for (const k of ["apikey", "x-functions-key", "x-access-token", "Private-Token", "X-Vault-Token", "x-amz-security-token"]) expect(h[k]).toBe("[REDACTED]");
+  expect(h[":authority"]).toBe("api.example.com");
+  expect(h["x-author"]).toBe("ada");
+  expect(h["user-agent"]).toBe("curl/8");
+  expect(h["keep-alive"]).toBe("timeout=5");
+});
+
+test("secrets inside a JSON string (escaped quotes) are redacted and the outer JSON stays valid", () => {
+  const body = JSON.stringify({ tool_args: JSON.stringify({ password: "hunter2hunter2", api_key: "plainkey9876543210", city: "Oslo" }) });
+  const out = redactText(body);
+  expect(out).not.toContain("hunter2hunter2");
+  expect(out).not.toContain("plainkey9876543210");
+  const inner = JSON.parse(JSON.parse(out).tool_args);
+  expect(inner).toEqual({ password: "[REDACTED]", api_key: "[REDACTED]", city: "Oslo" });
+  // A shell command line carrying such a body.
+  const cmd = `curl -s http://127.0.0.1/x -d "{\\"password\\":\\"hunter2hunter2\\",\\"n\\":1}"`;
+  expect(redactText(cmd)).not.toContain("hunter2hunter2");
+  expect(redactText(cmd)).toContain('\\"n\\":1');
+});

@@ -17,8 +17,12 @@ const tokenPatterns: RegExp[] = [
 
 // key=value / key: value / --key value where the key names a secret.
 const secretKey = "(?:pass(?:word|wd)?|secret|token|api[_-]?key|apikey|access[_-]?key|auth(?:orization)?|credential|private[_-]?key|session[_-]?id|cookie|sig(?:nature)?)";
-// The key may be quoted (JSON: "api-key": "…").
-const assignment = new RegExp(`(\\b[\\w.-]*${secretKey}[\\w.-]*["']?\\s*[=:]\\s*)("[^"]*"|'[^']*'|[^\\s&;,]+)`, "gi");
+// The key may be quoted (JSON: "api-key": "…"), also inside a JSON string (\"password\":\"…\"),
+// as in stringified tool-call arguments or a shell command's quoted body.
+const assignment = new RegExp(
+  `(\\b[\\w.-]*${secretKey}[\\w.-]*(?:\\\\?["'])?\\s*[=:]\\s*)(\\\\"(?:[^"\\\\]|\\\\[^"])*\\\\"|"[^"]*"|'[^']*'|[^\\s&;,]+)`,
+  "gi",
+);
 const bearer = /\b(Bearer|Basic|Token)\s+[A-Za-z0-9._~+/=-]{8,}/gi;
 const urlCredentials = /\b([a-z][a-z0-9+.-]*:\/\/)([^/\s:@]+):([^/\s@]+)@/gi;
 const secretQueryParam = new RegExp(`([?&][\\w.-]*${secretKey}[\\w.-]*=)[^&#\\s]+`, "gi");
@@ -31,7 +35,7 @@ export function redactText(text: string): string {
   out = out.replace(bearer, (_m, kind) => `${kind} ${REDACTED}`);
   // A quoted value keeps its quotes so that redacted JSON stays JSON.
   out = out.replace(assignment, (_m, key: string, value: string) => {
-    const q = value[0] === '"' || value[0] === "'" ? value[0] : "";
+    const q = value.startsWith('\\"') ? '\\"' : value[0] === '"' || value[0] === "'" ? value[0] : "";
     return `${key}${q}${REDACTED}${q}`;
   });
   for (const re of tokenPatterns) out = out.replace(re, REDACTED);
@@ -45,13 +49,19 @@ export function redactArgv(argv: string[] | null): string[] | null {
   return argv.map((arg, i) => (i > 0 && flagNamesSecret.test(argv[i - 1]) ? REDACTED : redactText(arg)));
 }
 
-const secretHeader = /^(authorization|proxy-authorization|cookie|set-cookie|x-api-key|api-key|x-amz-security-token|x-goog-api-key|ocp-apim-subscription-key|x-auth-token|x-csrf-token)$/i;
+// A header is secret-bearing when one word of its name says so (x-functions-key, private-token,
+// x-vault-token, apikey, set-cookie); whole words, so ":authority" and "x-author" stay readable.
+const secretHeaderWord = /(?:^|[-_])(?:authorization|auth|token|key|apikey|api[-_]?key|secret|password|passwd|pass|cookie|credentials?|signature|session|sessionid|csrf|xsrf)(?=$|[-_])/i;
+
+export function isSecretHeader(name: string): boolean {
+  return secretHeaderWord.test(name);
+}
 
 /** Header values of secret-bearing headers are replaced; others pass through redactText. */
 export function redactHeaders(headers: Record<string, string>): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [name, value] of Object.entries(headers)) {
-    out[name] = secretHeader.test(name) ? REDACTED : redactText(value);
+    out[name] = isSecretHeader(name) ? REDACTED : redactText(value);
   }
   return out;
 }

@@ -1,5 +1,5 @@
 import { Database } from "bun:sqlite";
-import { mkdirSync } from "node:fs";
+import { closeSync, mkdirSync, openSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { homedir } from "node:os";
 import { migrations } from "./migrations.ts";
@@ -15,7 +15,13 @@ export function defaultDbPath(): string {
 
 /** Opens (creating if needed) the database in WAL mode and brings its schema up to date. */
 export function openDatabase(path = defaultDbPath()): Database {
-  if (path !== ":memory:") mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+  if (path !== ":memory:") {
+    mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+    // Created owner-only before SQLite opens it (SQLite gives the -wal/-shm files the same mode): it
+    // can hold captured headers and bodies, and a directory such as /srv or an existing home may be
+    // readable by others. An existing file keeps the mode its owner gave it.
+    closeSync(openSync(path, "a", 0o600));
+  }
   const db = new Database(path, { create: true, strict: true });
   db.exec("PRAGMA journal_mode = WAL");
   // NORMAL in WAL mode: a crash can lose the last transactions but never corrupts the file.

@@ -1,5 +1,5 @@
 import { afterEach, expect, test } from "bun:test";
-import { mkdtempSync, rmSync } from "node:fs";
+import { chmodSync, mkdtempSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Database } from "bun:sqlite";
@@ -153,4 +153,18 @@ test("a writer killed with SIGKILL leaves a readable database", async () => {
   const n = db.query<{ n: number }, []>("SELECT count(*) AS n FROM events").get()!.n;
   expect(n).toBeGreaterThan(100);
   db.close();
+});
+
+test("a new database file is created owner-only (it can hold headers and bodies), even in an open directory", () => {
+  const path = tempDb();
+  chmodSync(join(path, ".."), 0o755);
+  const store = openStore(path);
+  store.close();
+  expect(statSync(path).mode & 0o777).toBe(0o600);
+  // An existing file keeps the mode its owner chose.
+  const other = join(path, "..", "kept.db");
+  writeFileSync(other, "");
+  chmodSync(other, 0o640);
+  openStore(other).close();
+  expect(statSync(other).mode & 0o777).toBe(0o640);
 });
