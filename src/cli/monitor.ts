@@ -72,6 +72,9 @@ export async function createMonitor(opts: MonitorOptions): Promise<Monitor> {
     throw new CliError((err as Error).message, 2);
   });
   if (!choice.chosen.some((f) => f.name !== "pcap")) {
+    if (choice.lost.length === 0) {
+      throw new CliError("--probe pcap alone cannot run: it sees hostnames but not which process connected; add a probe that knows pids (e.g. --probe ebpf,pcap or --probe ptrace,pcap)", 2);
+    }
     const why = choice.lost.map((l) => `  ${l.name}: ${l.reason}`).join("\n");
     throw new CliError(`no capture probe can run here:\n${why}`, 1);
   }
@@ -89,7 +92,8 @@ export async function createMonitor(opts: MonitorOptions): Promise<Monitor> {
   const output: Output = { ...sink, note: (m: string) => (ui ? ui.note(m) : sink.note(m)) };
   for (const lost of choice.lost) output.note(`probe ${lost.name} not used: ${lost.reason}`);
   if (!choice.complete) {
-    output.note("only polling probes can run: connections shorter than the poll interval can be missed (run as root for eBPF, or install strace)");
+    const remedy = process.getuid?.() === 0 ? "choose --probe auto, ebpf or ptrace" : "run as root for eBPF, or install strace";
+    output.note(`only polling probes run: connections shorter than the poll interval can be missed (${remedy})`);
   }
 
   const isRoot = process.getuid?.() === 0;

@@ -67,6 +67,13 @@ describe.skipIf(!haveBinary)("compiled binary: CLI contract", () => {
     expect(r.stderr).toContain("no process with PID 999999999");
   });
 
+  test("run: --probe pcap alone is a usage error that says what to add", async () => {
+    const r = await trustrun(["run", "--probe", "pcap", "--", "true"]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain("--probe pcap alone cannot run");
+    expect(r.stderr).toContain("--probe ebpf,pcap");
+  });
+
   test("run passes the exit code through and records the session", async () => {
     const r = await trustrun(["run", "--", "sh", "-c", "exit 7"]);
     expect(r.code).toBe(7);

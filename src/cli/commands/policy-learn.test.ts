@@ -3,10 +3,11 @@ import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { CliError } from "../command.ts";
-import { loadPolicy } from "../../policy/load.ts";
+import { loadPolicy, loadPolicyText } from "../../policy/load.ts";
+import { openStore } from "../../store/index.ts";
 import { evaluate } from "../../policy/evaluate.ts";
 import { observeOnlyPolicy } from "../../policy/default-policy.ts";
-import { learnedFile, learningPolicy, writeLearnedEntries } from "./policy-learn.ts";
+import { learnedFile, learningPolicy, proposalFor, writeLearnedEntries } from "./policy-learn.ts";
 
 const dir = () => mkdtempSync(join(tmpdir(), "trustrun-learnfile-"));
 
@@ -48,4 +49,35 @@ test("learning asks about everything the policy does not cover, even from the ob
   expect(learnedFile({ policy: ["a.yaml", "b.yaml"] }, undefined, "/w")).toBe("/w/a.yaml");
   expect(learnedFile({}, undefined, "/w")).toBe("/w/trustrun.yaml");
   expect(learnedFile({ policy: ["a.yaml"] }, "out.yaml", "/w")).toBe("/w/out.yaml");
+});
+
+test("a proposal keeps the protocol of a destination reached over one protocol only", () => {
+  const store = openStore(join(dir(), "t.db"));
+  const base = {
+    type: "connection" as const, session: "s1", pid: 42, ppid: 1, exe: "/usr/bin/python3", argv: ["python3"],
+    probe: "ebpf" as const, verdict: "alert" as const, rule: null, reason: "r",
+  };
+  store.startSession({
+    type: "session", phase: "start", session: "s1", ts: 1, target: { mode: "run", pid: 42, argv: ["python3"] },
+    policy: "p", probes: [{ name: "ebpf", complete: true }], complete: true,
+  });
+  store.appendEvents([
+    { ...base, ts: 2, proto: "udp", dst: { ip: "10.77.0.2", port: 53 }, host: null, hostSource: null },
+    { ...base, ts: 3, proto: "tcp", dst: { ip: "10.77.0.9", port: 80 }, host: "good.example", hostSource: "dns" },
+    { ...base, ts: 4, proto: "udp", dst: { ip: "10.77.0.9", port: 443 }, host: "good.example", hostSource: "dns" },
+    { ...base, ts: 5, proto: "tcp", dst: { ip: "10.77.0.9", port: 443 }, host: "good.example", hostSource: "dns" },
+  ] as never);
+  const { text } = proposalFor(store, "s1");
+  store.close();
+  const proposed = loadPolicyText(text, "p.yaml", { cwd: "/" });
+  expect(proposed.ok).toBe(true);
+  if (!proposed.ok) return;
+  const verdict = (ip: string, port: number, proto: "tcp" | "udp", host: string | null = null) => evaluate({ host, ip, port, proto }, proposed.policy).verdict;
+  expect(verdict("10.77.0.2", 53, "udp")).toBe("allow");
+  expect(verdict("10.77.0.2", 53, "tcp")).not.toBe("allow");
+  expect(verdict("10.77.0.9", 80, "tcp", "good.example")).toBe("allow");
+  expect(verdict("10.77.0.9", 80, "udp", "good.example")).not.toBe("allow");
+  // Both protocols seen on 443: either is allowed.
+  expect(verdict("10.77.0.9", 443, "udp", "good.example")).toBe("allow");
+  expect(verdict("10.77.0.9", 443, "tcp", "good.example")).toBe("allow");
 });

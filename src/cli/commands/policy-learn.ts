@@ -9,6 +9,7 @@ import { loadPolicy } from "../../policy/load.ts";
 import { DEFAULT_POLICY_FILE } from "../../policy/default-policy.ts";
 import type { CompiledPolicy } from "../../policy/types.ts";
 import { openStore, type Store } from "../../store/index.ts";
+import { destinationProtos } from "../../store/lookups.ts";
 import { formatPolicyError } from "./policy.ts";
 import { openExistingStore } from "./sessions.ts";
 import { learnedEntries, learnedSummary, type LearnedDecision } from "../../tui/state/learned.ts";
@@ -67,7 +68,16 @@ export function writeLearnedEntries(file: string, entries: LearnedEntry[]): numb
 /** The proposed policy text for a stored session. */
 export function proposalFor(store: Store, sessionId: string): { text: string; destinations: number } {
   const rows = store.destinations(sessionId);
-  const text = proposePolicy(rows.map((r) => ({ host: r.host, ip: r.ip, port: r.port, count: r.count })), { name: `learned from session ${sessionId}` });
+  // A destination reached over one protocol only is proposed for that protocol (UDP/53 must not
+  // also allow TCP/53).
+  const protos = destinationProtos(store.db, sessionId);
+  const text = proposePolicy(
+    rows.map((r) => {
+      const seen = protos.get(`${r.host ?? r.ip}|${r.port}`) ?? [];
+      return { host: r.host, ip: r.ip, port: r.port, count: r.count, proto: seen.length === 1 ? seen[0] : null };
+    }),
+    { name: `learned from session ${sessionId}` },
+  );
   return { text, destinations: rows.length };
 }
 
