@@ -25,7 +25,9 @@ afterAll(() => {
 test.skipIf(why !== null)("the command's output goes to the session's file and the output view, not over the screen; its last lines follow when the screen closes", async () => {
   writeFileSync(join(dir, "P.yaml"), "name: out\ndefault: alert\n");
   const home = join(dir, "home");
-  const script = "for i in $(seq 1 100); do echo out-line-$i; done; echo err-line >&2; sleep 1";
+  const openai = "sk-proj-AbCdEfGhIjKlMnOpQrStUvWxYz0123456789abcd";
+  const aws = "AKIAKBE8RIIRRTBPVDGS";
+  const script = `for i in $(seq 1 100); do echo out-line-$i; done; echo OPENAI_API_KEY=${openai}; echo aws ${aws}; echo err-line >&2; sleep 1`;
   const cmd = `cd ${dir} && TRUSTRUN_HOME=${home} ${BIN} run --policy P.yaml -- sh -c '${script}'; echo EXIT=$? > done.txt; sleep 60`;
   tmux("new-session", "-d", "-s", "ro", "-x", "160", "-y", "45", cmd);
   const screen = await waitFor("the exit banner", () => pane().includes("[exited 0]") && pane());
@@ -33,8 +35,13 @@ test.skipIf(why !== null)("the command's output goes to the session's file and t
   expect(screen).not.toMatch(/out-line-\d/); // nothing written over the screen (the header shows the argv, not output)
   tmux("send-keys", "-t", "ro", "4"); // the output view
   const output = await waitFor("the output view", () => pane().includes("out-line-100") && pane());
-  expect(output).toContain("101 lines");
+  expect(output).toContain("103 lines");
   expect(output).toContain("err-line");
+  // Secrets the command prints are hidden on the screen and in the last lines (the file keeps them).
+  expect(output).toContain("OPENAI_API_KEY=[REDACTED]");
+  expect(output).toContain("aws [REDACTED]");
+  expect(output).not.toContain(openai.slice(0, 12));
+  expect(output).not.toContain(aws);
   tmux("send-keys", "-t", "ro", "q");
   await waitFor("trustrun to exit", () => existsSync(join(dir, "done.txt")));
   const after = pane();
@@ -42,8 +49,12 @@ test.skipIf(why !== null)("the command's output goes to the session's file and t
   expect(after).toContain("out-line-100");
   expect(after).toContain("err-line");
   expect(after).not.toMatch(/^out-line-50$/m); // only the last lines are printed
+  expect(after).toContain("OPENAI_API_KEY=[REDACTED]");
+  expect(after).not.toContain(openai.slice(0, 12));
+  expect(after).not.toContain(aws);
   const [log] = readdirSync(join(home, "output"));
   const text = readFileSync(join(home, "output", log!), "utf8");
   expect(text.split("\n").filter((l) => l.startsWith("out-line-"))).toHaveLength(100); // all of it, nothing lost
+  expect(text).toContain(`OPENAI_API_KEY=${openai}`); // the file keeps every byte
   expect(statSync(join(home, "output", log!)).mode & 0o777).toBe(0o600);
 }, 60000);

@@ -147,9 +147,9 @@ async function supervise(
   for (const [sig, h] of handlers) process.off(sig, h);
   if (outputLog) {
     const tail = outputLog.tail(20);
-    // Cleaned as on the screen: no escape sequences, secrets masked (the file keeps every byte).
-    const { cleanOutputLine } = await import("../../tui/state/live-model.ts");
-    if (tail) io.stderr(`── the command's last output lines (all of it: ${outputLog.path}) ──\n${tail.split("\n").map(cleanOutputLine).join("\n")}\n──\n`);
+    // Cleaned as on the screen: no escape sequences, secrets hidden (the file keeps every byte).
+    const { cleanOutputLines } = await import("../../tui/state/live-model.ts");
+    if (tail) io.stderr(`── the command's last output lines (all of it: ${outputLog.path}) ──\n${cleanOutputLines(tail.split("\n")).join("\n")}\n──\n`);
     else outputLog.discardIfEmpty();
   }
   target.cleanup();

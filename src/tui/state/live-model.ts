@@ -4,6 +4,7 @@ import type { AlertEvent, ConnectionEvent, DecisionEvent, SessionEvent, TrustRun
 import { addToDestinations, sortDestinations, type DestinationStat } from "./destinations.ts";
 import { createRateCounter, type RateSeries } from "./rate.ts";
 import { maskSecrets } from "../../scan/secrets/detect.ts";
+import { redactText, REDACTED } from "../../core/redact.ts";
 
 export interface ConnectionRow {
   seq: number;
@@ -53,6 +54,7 @@ export function createLiveModel(opts: LiveModelOptions = {}) {
   let output: OutputLine[] = [];
   let outputLines = 0;
   let partial = ""; // the command's last line, until its newline arrives
+  const clean = createOutputCleaner();
   const clock = opts.clock ?? Date.now;
   let rows: ConnectionRow[] = [];
   let alerts: AlertRow[] = [];
@@ -109,7 +111,7 @@ export function createLiveModel(opts: LiveModelOptions = {}) {
         partial = "";
       }
       if (!parts.length) return;
-      for (const line of parts) output.push({ seq: ++outputLines, text: cleanOutputLine(line) });
+      for (const line of parts) output.push({ seq: ++outputLines, text: clean(line) });
       if (output.length > maxOutputLines * 1.25) output = output.slice(output.length - maxOutputLines);
       version++;
     },
@@ -142,7 +144,9 @@ export type LiveModel = ReturnType<typeof createLiveModel>;
 
 /**
  * A line of program output as the screen may show it: colour and cursor sequences removed (they
- * would move Ink's cursor), other control characters made visible, secrets masked, length cut.
+ * would move Ink's cursor), other control characters made visible, secrets hidden (the
+ * redaction used for argv and headers: known tokens, `key=value`, bearer, URL credentials; then
+ * the scanner's masking), length cut.
  */
 export function cleanOutputLine(line: string): string {
   const plain = line
@@ -151,5 +155,37 @@ export function cleanOutputLine(line: string): string {
     .replace(/\r$/, "")
     .replace(/\t/g, "  ")
     .replace(/[\x00-\x1f\x7f]/g, "?");
-  return maskSecrets(plain.slice(0, 2000)).slice(0, 1000);
+  // Only the first 1,000 characters are shown; a little more is redacted so a cut secret is still seen whole.
+  return maskSecrets(redactText(plain.slice(0, 1200))).slice(0, 1000);
+}
+
+const keyBegin = /-----BEGIN [A-Z ]*PRIVATE KEY-----/;
+const keyEnd = /-----END [A-Z ]*PRIVATE KEY-----/;
+
+/**
+ * cleanOutputLine for consecutive lines: also hides the lines of a private key block (between
+ * its BEGIN and END lines), which no single line shows to be secret.
+ */
+export function createOutputCleaner(): (line: string) => string {
+  let keyLines = 0; // lines left to hide; a block that never ends stops hiding after a key's length
+  return (line) => {
+    if (keyLines > 0) {
+      keyLines = keyEnd.test(line) ? 0 : keyLines - 1;
+      return REDACTED;
+    }
+    const begin = keyBegin.exec(line);
+    if (begin && !keyEnd.test(line.slice(begin.index))) keyLines = 200;
+    return cleanOutputLine(line);
+  };
+}
+
+/**
+ * Lines of program output in order (e.g. its last lines), each cleaned as on the screen. Lines
+ * may start inside a private key block: what comes before its END line is hidden too.
+ */
+export function cleanOutputLines(lines: string[]): string[] {
+  const end = lines.findIndex((l) => keyEnd.test(l));
+  const begin = lines.findIndex((l) => keyBegin.test(l));
+  const clean = createOutputCleaner();
+  return lines.map((l, i) => (end >= 0 && (begin < 0 || begin > end) && i <= end ? REDACTED : clean(l)));
 }

@@ -1,6 +1,6 @@
 import { describe, expect, test } from "bun:test";
 import { conn, alert, promptReq, sessionStart } from "./fixtures.test-helper.ts";
-import { createLiveModel } from "./live-model.ts";
+import { cleanOutputLine, cleanOutputLines, createLiveModel } from "./live-model.ts";
 import { createRateCounter } from "./rate.ts";
 import { sparkline } from "./sparkline.ts";
 import { filterRows, matchesFilter, nextVerdictFilter } from "./filter.ts";
@@ -70,6 +70,33 @@ describe("the command's output", () => {
     expect(snap.outputLines).toBe(14);
     m.appendOutput("x".repeat(5000)); // a line that never ends is shown once long
     expect(m.snapshot().output.at(-1)!.text.length).toBe(1000);
+  });
+});
+
+describe("secrets in the command's output", () => {
+  test("tokens and key=value secrets are hidden on the screen and in the last lines", () => {
+    const m = createLiveModel();
+    m.appendOutput("OPENAI_API_KEY=sk-proj-AbCdEfGhIjKlMnOpQrStUvWxYz0123456789abcd\naws AKIAKBE8RIIRRTBPVDGS\n");
+    m.appendOutput("curl -H 'Authorization: Bearer abcdefghijklmnop' https://bob:hunter2hunter2@db.example/x\n");
+    const shown = m.snapshot().output.map((l) => l.text);
+    expect(shown[0]).toBe("OPENAI_API_KEY=[REDACTED]");
+    expect(shown[1]).toBe("aws [REDACTED]");
+    const all = shown.join("\n");
+    for (const secret of ["sk-proj-AbCd", "AKIAKBE8RIIRRTBPVDGS", "abcdefghijklmnop", "hunter2"]) expect(all).not.toContain(secret);
+    expect(cleanOutputLine("password: s3cret-value here")).not.toContain("s3cret-value");
+  });
+
+  test("the lines of a private key block are hidden, also when the last lines start inside it", () => {
+    const body = ["MIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQC7VJTUt9Us8cKj", "MzEfYyjiWA4R4/M2bS1GB4t7NXp98C3SC6dVMvDuictGeurT8jNbvJZHtCSuYEvu"];
+    const m = createLiveModel();
+    m.appendOutput(["key:", "-----BEGIN PRIVATE KEY-----", ...body, "-----END PRIVATE KEY-----", "after"].join("\n") + "\n");
+    const shown = m.snapshot().output.map((l) => l.text);
+    expect(shown[0]).toBe("key:");
+    expect(shown.at(-1)).toBe("after");
+    expect(shown.join("\n")).not.toContain(body[0].slice(0, 20));
+    expect(shown.join("\n")).not.toContain(body[1].slice(0, 20));
+    const tail = cleanOutputLines([...body, "-----END PRIVATE KEY-----", "after"]);
+    expect(tail).toEqual(["[REDACTED]", "[REDACTED]", "[REDACTED]", "after"]);
   });
 });
 
