@@ -121,7 +121,7 @@ export function Screen({ ui, dispatch }: { ui: UiState; dispatch: Dispatch<UiAct
   return (
     <Box flexDirection="column" width={columns}>
       <Header
-        session={snap.session} ended={snap.ended} connections={snap.connections} destinations={snap.destinations.length} violations={snap.violations}
+        session={live.counts.session} ended={live.counts.ended} connections={live.counts.connections} destinations={live.counts.destinations} violations={live.counts.violations}
         now={now} mode={live.mode} learn={live.learn} paused={ui.paused} behind={live.behind} targetExit={control.targetExit} width={width}
       />
       {notesLine ? <Text color="yellow" wrap="truncate-end">note: {snap.notes.at(-1)}</Text> : null}

@@ -26,12 +26,12 @@ export interface TuiRootProps {
 
 export function TuiRoot(p: TuiRootProps) {
   const [ui, dispatch] = useReducer(uiReducer, p.initialUi ?? initialUi);
-  const { snap, behind } = useFlushedSnapshot(p.model, p.flushHz ?? 8, ui.paused);
+  const { snap, counts, behind } = useFlushedSnapshot(p.model, p.flushHz ?? 8, ui.paused);
   const control = useControl(p.control);
   const now = useNow(500, p.clock);
   const live: LiveContextValue = useMemo(
-    () => ({ snap, control, now, mode: p.mode, learn: p.learn, behind, lookup: p.lookup, timeoutAction: p.timeoutAction ?? "the policy default" }),
-    [snap, control, now, p.mode, p.learn, behind, p.lookup, p.timeoutAction],
+    () => ({ snap, counts, control, now, mode: p.mode, learn: p.learn, behind, lookup: p.lookup, timeoutAction: p.timeoutAction ?? "the policy default" }),
+    [snap, counts, control, now, p.mode, p.learn, behind, p.lookup, p.timeoutAction],
   );
   return (
     <ActionsContext.Provider value={p.actions}>

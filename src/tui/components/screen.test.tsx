@@ -70,13 +70,20 @@ test("only the rows that fit are rendered, newest at the bottom", async () => {
   expect(f.split("\n").length).toBeLessThanOrEqual(31);
 });
 
-test("pause freezes the table while counting what arrives; resume catches up", async () => {
+test("pause freezes the table while the header keeps counting; resume catches up", async () => {
   const { model, ui } = setup();
   model.push([conn({ host: "first.example" })]);
   await frameWith(ui, "first.example");
   await keys(ui, "p");
-  model.push([conn({ host: "second.example" }), conn({ host: "third.example" })]);
-  expect(await frameWith(ui, "PAUSED (2 new)")).toContain("PAUSED (2 new)");
+  // Alerts and output are not new connections; the header's counts keep running.
+  model.push([conn({ host: "second.example", verdict: "block" }), alert(), conn({ host: "third.example" }), alert()]);
+  model.appendOutput("a line\n");
+  const f = await frameWith(ui, "PAUSED (2 new)");
+  expect(f).toContain("PAUSED (2 new)");
+  expect(f).toMatch(/connections 3\s+destinations 3\s+violations 1/);
+  expect(f).not.toContain("second.example");
+  model.push([conn({ host: "fourth.example" })]);
+  expect(await frameWith(ui, "PAUSED (3 new)")).toMatch(/connections 4\s+destinations 4/);
   expect(ui.lastFrame()).not.toContain("second.example");
   await keys(ui, "p");
   expect(await frameWith(ui, "third.example")).toContain("third.example");

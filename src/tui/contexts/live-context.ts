@@ -1,16 +1,19 @@
 // Read-only state for the components: the flushed snapshot and the control state.
 import { createContext, useContext } from "react";
-import type { LiveSnapshot } from "../state/live-model.ts";
+import type { LiveCounts, LiveSnapshot } from "../state/live-model.ts";
 import type { ControlState } from "../state/ui-store.ts";
 import type { ProcessLookup } from "../state/detail.ts";
 
 export interface LiveContextValue {
+  /** What the lists show (held while paused). */
   snap: LiveSnapshot;
+  /** What the header counts: always current, paused or not. */
+  counts: LiveCounts;
   control: ControlState;
   now: number;
   mode: "run" | "watch";
   learn: boolean;
-  /** Events that arrived while paused (not on screen yet). */
+  /** Connections that arrived while paused (not in the lists yet). */
   behind: number;
   lookup?: ProcessLookup;
   timeoutAction: string;

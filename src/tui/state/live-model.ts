@@ -39,6 +39,15 @@ export interface LiveSnapshot {
   outputLines: number;
 }
 
+/** What the header counts, cheap to take: it keeps running while the lists are paused. */
+export interface LiveCounts {
+  session: SessionEvent | null;
+  ended: SessionEvent | null;
+  connections: number;
+  violations: number;
+  destinations: number;
+}
+
 export interface LiveModelOptions {
   maxRows?: number;
   maxAlerts?: number;
@@ -122,6 +131,9 @@ export function createLiveModel(opts: LiveModelOptions = {}) {
     },
     version(): number {
       return version;
+    },
+    counts(): LiveCounts {
+      return { session, ended, connections, violations, destinations: destinations.size };
     },
     snapshot(now: number = clock()): LiveSnapshot {
       return {
