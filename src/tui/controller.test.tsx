@@ -2,6 +2,7 @@ import { expect, test } from "bun:test";
 import { EventEmitter } from "node:events";
 import { startTui } from "./controller.tsx";
 import { conn, promptReq, sessionStart } from "./state/fixtures.test-helper.ts";
+import { learnedHeadline, learnedSummary } from "./state/learned.ts";
 
 class FakeStdout extends EventEmitter {
   isTTY = true;
@@ -103,5 +104,42 @@ test("without a terminal on stdin questions are not shown and take the default",
   const tui = startTui({ mode: "watch", learn: true, stdout: stdout as any, stdin: stdin as any, handleSignals: false, timeoutAnswer: "allow-once" });
   expect(tui.interactive).toBe(false);
   expect(await tui.prompt(promptReq())).toBe("allow-once");
+  await tui.close();
+});
+
+test("k drops the questions waiting behind it: the tree that asked them is gone", async () => {
+  const { tui, stdin, stdout } = start();
+  tui.push([sessionStart()]);
+  const now = Date.now();
+  const first = tui.prompt(promptReq({ id: "1", deadline: now + 30_000 }));
+  const second = tui.prompt(promptReq({ id: "2", host: "pypi.org", pid: 5413, deadline: now + 30_000 }));
+  await tick(300);
+  expect(stdout.out).toContain("+1 waiting");
+  stdin.type("k");
+  expect(await first).toBe("kill");
+  expect(await second).toBe("kill"); // settled at once, not left to count down
+  // A connection of the killed tree reported late is not asked either.
+  expect(await tui.prompt(promptReq({ id: "3", host: "late.example", deadline: Date.now() + 30_000 }))).toBe("kill");
+  await tick(300);
+  const frame = stdout.out.slice(stdout.out.lastIndexOf("trustrun run"));
+  expect(frame).not.toContain("Allow pypi.org");
+  expect(frame).toContain("1 question dropped");
+  tui.targetExited(137);
+  expect(tui.decisions().map((d) => [d.req.id, d.answer])).toEqual([["1", "kill"], ["2", "dropped"], ["3", "dropped"]]);
+  expect(learnedHeadline(tui.decisions())).toBe("1 question answered, 2 dropped because the process tree ended");
+  expect(learnedSummary(tui.decisions())[1]).toMatch(/^dropped \(tree ended\)\s+pypi\.org:443\/tcp  python3 \(pid 5413\)$/);
+  await tui.close();
+});
+
+test("questions still open when the command exits are dropped, not left to count down", async () => {
+  const { tui, stdout } = start({ timeoutAnswer: null });
+  const open = tui.prompt(promptReq({ id: "1", deadline: Date.now() + 30_000 }));
+  await tick(300);
+  expect(stdout.out).toContain("Allow api.openai.com:443");
+  tui.targetExited(0);
+  expect(await open).toBe("timeout"); // the policy default applies, as after a timeout
+  await tick(300);
+  expect(stdout.out.slice(stdout.out.lastIndexOf("trustrun run"))).not.toContain("Allow api.openai.com:443");
+  expect(tui.decisions().map((d) => d.answer)).toEqual(["dropped"]);
   await tui.close();
 });

@@ -71,13 +71,25 @@ export function startTui(opts: TuiOptions): TuiController {
   let leave!: (reason: TuiExitReason) => void;
   const exited = new Promise<TuiExitReason>((resolve) => (leave = resolve));
 
-  /** Resolves the waiting requests; `timedOut` records them as unanswered whatever default applies. */
-  function settle(reqs: PromptRequest[], answer: PromptAnswer | "timeout", timedOut = false): void {
+  // After `k` the tree is gone: what it still asks (connections reported late) is not asked.
+  let treeKilled = false;
+
+  /** Resolves the waiting requests with `answer`; the summary records `recorded` (default: the answer). */
+  function settle(reqs: PromptRequest[], answer: PromptAnswer | "timeout", recorded: LearnedDecision["answer"] = answer): void {
     for (const r of reqs) {
-      decisions.push({ ts: Date.now(), answer: timedOut ? "timeout" : answer, req: r });
+      decisions.push({ ts: Date.now(), answer: recorded, req: r });
       waiting.get(r.id)?.(answer);
       waiting.delete(r.id);
     }
+  }
+
+  /** Questions of a tree that has ended: nobody needs their answer. They leave the screen at once. */
+  function dropAll(answer: PromptAnswer | "timeout", status: (dropped: string) => string): void {
+    const open = control.get().prompts;
+    if (!open.length) return;
+    const n = `${open.length} question${open.length === 1 ? "" : "s"} dropped`;
+    control.set((s) => ({ ...s, prompts: [], status: status(n) }));
+    settle(open, answer, "dropped");
   }
 
   const actions: TuiActions = {
@@ -86,6 +98,11 @@ export function startTui(opts: TuiOptions): TuiController {
       if (!answered.length) return;
       control.set((s) => ({ ...s, prompts: rest, status: `${destinationLabel(answered[0])}: ${answerLabels[answer]}` }));
       settle(answered, answer);
+      if (answer === "kill") {
+        // Every question came from the tree just killed; a "kill" answer makes sure of anything left of it.
+        treeKilled = true;
+        dropAll("kill", (n) => `${destinationLabel(answered[0])}: ${answerLabels.kill}; ${n}`);
+      }
     },
     exit(reason) {
       leave(reason);
@@ -96,7 +113,7 @@ export function startTui(opts: TuiOptions): TuiController {
     const { expired, rest } = takeExpired(control.get().prompts, Date.now() + EARLY_MS);
     if (!expired.length) return;
     control.set((s) => ({ ...s, prompts: rest, status: `${destinationLabel(expired[0])}: no answer, ${timeoutLabel}` }));
-    settle(expired, timeoutAnswer ?? "timeout", true);
+    settle(expired, timeoutAnswer ?? "timeout", "timeout");
   }, 200);
 
   function restoreNow(): void {
@@ -123,7 +140,7 @@ export function startTui(opts: TuiOptions): TuiController {
     // Nobody can answer any more: every open question takes the default now.
     const open = control.get().prompts;
     control.set((s) => ({ ...s, prompts: [] }));
-    settle(open, timeoutAnswer ?? "timeout", true);
+    settle(open, timeoutAnswer ?? "timeout", "timeout");
     const inst = instance;
     instance = null;
     if (inst) {
@@ -157,6 +174,10 @@ export function startTui(opts: TuiOptions): TuiController {
     output: (text) => model.appendOutput(text),
     prompt(req) {
       if (closed || !interactive) return Promise.resolve(timeoutAnswer ?? "timeout");
+      if (treeKilled) {
+        settle([req], "kill", "dropped");
+        return Promise.resolve("kill");
+      }
       return new Promise((resolve) => {
         waiting.set(req.id, resolve);
         control.set((s) => ({ ...s, prompts: enqueuePrompt(s.prompts, req) }));
@@ -164,6 +185,7 @@ export function startTui(opts: TuiOptions): TuiController {
     },
     targetExited(code) {
       control.set((s) => ({ ...s, targetExit: code }));
+      dropAll(timeoutAnswer ?? "timeout", (n) => `${n}: the command exited`);
     },
     exited,
     close,

@@ -12,7 +12,7 @@ import { openStore, type Store } from "../../store/index.ts";
 import { destinationProtos } from "../../store/lookups.ts";
 import { formatPolicyError } from "./policy.ts";
 import { openExistingStore } from "./sessions.ts";
-import { learnedEntries, learnedSummary, type LearnedDecision } from "../../tui/state/learned.ts";
+import { learnedEntries, learnedHeadline, learnedSummary, type LearnedDecision } from "../../tui/state/learned.ts";
 
 /** The session's policy with `prompt` as its default: every destination no rule covers is asked about. */
 export function learningPolicy(policy: CompiledPolicy): CompiledPolicy {
@@ -153,7 +153,7 @@ export interface LearningReport {
 export function reportLearning(r: LearningReport): void {
   if (r.decisions) {
     if (r.decisions.length) {
-      r.stderr(`trustrun: learning: ${r.decisions.length} question${r.decisions.length === 1 ? "" : "s"} answered\n`);
+      r.stderr(`trustrun: learning: ${learnedHeadline(r.decisions)}\n`);
       for (const line of learnedSummary(r.decisions)) r.stderr(`  ${line}\n`);
     } else if (r.learn) r.stderr("trustrun: learning: no destination needed a question\n");
     const entries = learnedEntries(r.decisions);

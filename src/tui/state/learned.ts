@@ -5,7 +5,8 @@ import { processName } from "./destinations.ts";
 
 export interface LearnedDecision {
   ts: number;
-  answer: PromptAnswer | "timeout";
+  /** "timeout": nobody answered in time; "dropped": the process tree ended before an answer. */
+  answer: PromptAnswer | "timeout" | "dropped";
   req: PromptRequest;
 }
 
@@ -48,7 +49,15 @@ const verb: Record<LearnedDecision["answer"], string> = {
   "deny-always": "always deny",
   kill: "killed the process tree",
   timeout: "no answer (policy default)",
+  dropped: "dropped (tree ended)",
 };
+
+/** "2 questions answered, 1 dropped because the process tree ended". */
+export function learnedHeadline(decisions: LearnedDecision[]): string {
+  const dropped = decisions.filter((d) => d.answer === "dropped").length;
+  const asked = decisions.length - dropped;
+  return `${asked} question${asked === 1 ? "" : "s"} answered${dropped ? `, ${dropped} dropped because the process tree ended` : ""}`;
+}
 
 /** One line per answered question, oldest first. */
 export function learnedSummary(decisions: LearnedDecision[]): string[] {
