@@ -189,3 +189,12 @@ test("a connection the sentinel attributed names the npm package that made it", 
   expect(destinationText({ host: null, dst: { ip: "1.2.3.4", port: 80 }, package: "app" })).toBe("1.2.3.4:80");
   expect(destinationText({ host: null, dst: { ip: "::1", port: 80 } })).toBe("[::1]:80");
 });
+
+test("the key help says what q and Ctrl-C do", async () => {
+  const { ui } = setup({ mode: "run" });
+  await keys(ui, "?");
+  const f = await frameWith(ui, "Ctrl-C");
+  expect(f).toMatch(/q\s+quit \(under run, while the command runs: asks whether to stop it\)/);
+  expect(f).toMatch(/Ctrl-C\s+quit at once \(under run: interrupts the command with SIGINT\)/);
+  expect(f).not.toContain("q, Ctrl-C");
+});
