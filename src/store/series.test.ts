@@ -28,6 +28,18 @@ describe("eventSeries", () => {
     expect(eventSeries(store.db, { since: 0, bucketMs: 10_000, maxRows: 2 })).toEqual([{ t: 0, connections: 2, violations: 2 }]);
   });
 
+  test("fractional timestamps (eBPF) land on bucket boundaries", () => {
+    const store = openStore(":memory:");
+    const base = 1_796_677_710_000;
+    store.appendEvents([conn(base + 4696.7568, "allow"), conn(base + 9999.999, "block"), conn(base + 10_000.25, "allow"), conn(base + 0.5, "alert")]);
+    const points = eventSeries(store.db, { since: base, bucketMs: 10_000 });
+    expect(points).toEqual([
+      { t: base, connections: 3, violations: 2 },
+      { t: base + 10_000, connections: 1, violations: 0 },
+    ]);
+    for (const p of points) expect(Number.isInteger(p.t) && p.t % 10_000 === 0).toBe(true);
+  });
+
   test("sessionsVersion changes on start and end", () => {
     const store = openStore(":memory:");
     const v0 = sessionsVersion(store.db);

@@ -21,9 +21,11 @@ export function eventSeries(db: Database, q: SeriesQuery): SeriesPoint[] {
   const session = q.session ? "AND session = $session" : "";
   if (q.session) params.session = q.session;
   // Walk ids backwards (the rowid index) and stop at maxRows: no scan of older history.
+  // ts may be REAL (eBPF clocks give fractions of a millisecond): truncate to the bucket start,
+  // or every row would be a point of its own.
   const rows = db
     .query<{ b: number; n: number; v: number }, any>(
-      `SELECT (ts / $bucket) * $bucket AS b, count(*) AS n, sum(verdict IS NOT NULL AND verdict != 'allow') AS v
+      `SELECT CAST(ts / $bucket AS INTEGER) * $bucket AS b, count(*) AS n, sum(verdict IS NOT NULL AND verdict != 'allow') AS v
        FROM (SELECT ts, verdict FROM events WHERE type = 'connection' ${session} ORDER BY id DESC LIMIT $max)
        WHERE ts >= $since GROUP BY b ORDER BY b`,
     )
