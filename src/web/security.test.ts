@@ -8,11 +8,25 @@ const base: AccessRequest = { method: "GET", host: "127.0.0.1:7777", origin: und
 describe("web security decisions", () => {
   test("host names for a loopback bind include the usual spellings, and only those", () => {
     expect(hosts.sort()).toEqual(["127.0.0.1:7777", "[::1]:7777", "localhost:7777"]);
-    expect(hostNamesFor("192.168.1.5", 80)).toEqual(["192.168.1.5:80"]);
+    expect(hostNamesFor("192.168.1.5", 8080)).toEqual(["192.168.1.5:8080"]);
     expect(hostNamesFor("::1", 9)).toContain("[::1]:9");
     expect(hostAllowed("LOCALHOST:7777", hosts)).toBe(true);
     expect(hostAllowed("localhost", hosts)).toBe(false);
     expect(hostAllowed(undefined, hosts)).toBe(false);
+  });
+
+  test("on port 80 the bare host is accepted (browsers leave :80 out); other ports stay strict", () => {
+    const on80 = hostNamesFor("127.0.0.1", 80);
+    for (const h of ["127.0.0.1", "127.0.0.1:80", "localhost", "LOCALHOST:80", "[::1]", "[::1]:80"]) expect(hostAllowed(h, on80)).toBe(true);
+    for (const h of ["evil.test", "evil.test:80", "127.0.0.1:8080", "127.0.0.2", "::1", "127.0.0.1:"]) expect(hostAllowed(h, on80)).toBe(false);
+    expect(hostNamesFor("192.168.1.5", 80).sort()).toEqual(["192.168.1.5", "192.168.1.5:80"]);
+    expect(hostAllowed("127.0.0.1", hostNamesFor("127.0.0.1", 8080))).toBe(false);
+    // The browser's Origin for port 80 has no port either.
+    expect(originAllowed("http://127.0.0.1", on80)).toBe(true);
+    expect(originAllowed("http://127.0.0.1:80", on80)).toBe(true);
+    expect(originAllowed("http://evil.test", on80)).toBe(false);
+    expect(decideAccess({ ...base, host: "127.0.0.1", cookie: `trustrun_token_80=${token}` }, token, on80)).toEqual({ ok: true, via: "cookie" });
+    expect(wildcardNames("0.0.0.0").length && hostNamesFor("0.0.0.0", 80, wildcardNames("0.0.0.0"))).toContain("localhost");
   });
 
   test("a wildcard bind accepts the machine's own addresses", () => {

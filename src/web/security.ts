@@ -64,10 +64,15 @@ export function originAllowed(origin: string | undefined | null, allowed: readon
   return url.protocol === "http:" && allowed.includes(url.host.toLowerCase());
 }
 
-/** The Host values for a server on host:port: the literal address, and the loopback names when loopback. */
+/** The Host values for a server on host:port: the literal address, and the loopback names when loopback.
+ * On port 80 browsers leave the port out (Host: 127.0.0.1), so the bare name is accepted there too. */
 export function hostNamesFor(host: string, port: number, extra: string[] = []): string[] {
   const names = new Set<string>();
-  const add = (h: string) => names.add(`${h.includes(":") && !h.startsWith("[") ? `[${h}]` : h}:${port}`.toLowerCase());
+  const add = (h: string) => {
+    const name = (h.includes(":") && !h.startsWith("[") ? `[${h}]` : h).toLowerCase();
+    names.add(`${name}:${port}`);
+    if (port === 80) names.add(name);
+  };
   add(host);
   if (isLoopback(host)) ["127.0.0.1", "localhost", "::1"].forEach(add);
   for (const e of extra) add(e);

@@ -29,6 +29,27 @@ describe("server settings", () => {
     expect(() => serverSettings({ token: "short" }, {})).toThrow(UsageError);
     expect(() => serverSettings({ port: "70000" }, {})).toThrow(UsageError);
   });
+
+  test("--port takes decimal 0-65535 only", () => {
+    expect(serverSettings({ port: "8080" }, {}).port).toBe(8080);
+    expect(serverSettings({ port: "80" }, {}).port).toBe(80);
+    expect(serverSettings({ port: "0" }, {}).port).toBe(0);
+    expect(serverSettings({ port: "65535" }, {}).port).toBe(65535);
+    for (const bad of ["", " ", "0x6d00", "0o17", "0b11", "1e3", "80.0", "+80", "-1", " 80", "80 ", "65536", "123456", "８０", "Infinity", "NaN"]) {
+      expect(() => serverSettings({ port: bad }, {})).toThrow(/--port takes a port number/);
+    }
+  });
+});
+
+test("trustrun server --port 0x6d00 / --port '' exit 2 with a message", async () => {
+  for (const port of ["0x6d00", ""]) {
+    const proc = Bun.spawn([process.execPath, join(import.meta.dir, "../../index.ts"), "server", "--port", port, "--db", ":memory:"], { stdout: "pipe", stderr: "pipe" });
+    const timer = setTimeout(() => proc.kill("SIGTERM"), 4_000);
+    const code = await proc.exited;
+    clearTimeout(timer);
+    expect(code).toBe(2);
+    expect(await new Response(proc.stderr).text()).toContain(`--port takes a port number from 1 to 65535 (or 0 for any free port), not '${port}'`);
+  }
 });
 
 test("trustrun server prints its URL, answers with the token only, and stops on SIGTERM", async () => {

@@ -1,5 +1,5 @@
 import type { Command, ParsedArgs } from "../command.ts";
-import { CliError, flag, intOption, str, UsageError } from "../command.ts";
+import { CliError, flag, str, UsageError } from "../command.ts";
 import { defaultDbPath, openStore } from "../../store/index.ts";
 import { generateToken, isLoopback, validToken } from "../../web/security.ts";
 
@@ -13,10 +13,18 @@ export interface ServerSettings {
   warnings: string[];
 }
 
+/** --port: decimal digits only, 0 (any free port) to 65535; '', '0x50', '1e3', ' 80' are refused. */
+export function parsePort(raw: string | undefined): number | undefined {
+  if (raw === undefined) return undefined;
+  const n = /^\d{1,5}$/.test(raw) ? Number(raw) : NaN;
+  if (!(n <= 65535)) throw new UsageError(`--port takes a port number from 1 to 65535 (or 0 for any free port), not '${raw}'`);
+  return n;
+}
+
 /** Pure: the settings a `trustrun server` invocation asks for, or a UsageError. */
 export function serverSettings(values: ParsedArgs["values"], env: Record<string, string | undefined>): ServerSettings {
   const host = str(values, "host") ?? "127.0.0.1";
-  const port = intOption(values, "port", 0, 65535) ?? 7777;
+  const port = parsePort(str(values, "port")) ?? 7777;
   const warnings: string[] = [];
   if (!isLoopback(host)) {
     if (!flag(values, "allow-remote")) {
