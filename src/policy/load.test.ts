@@ -121,6 +121,67 @@ describe("extends and precedence", () => {
   });
 });
 
+describe("extends containment (extendsWithin, the web view) and files that are not policies", () => {
+  const secret = "root:*:20228:0:99999:7::\nSECRETTOKEN1234567890: x\n";
+  const outside = mkdtempSync(join(tmpdir(), "trustrun-outside-"));
+  afterAll(() => rmSync(outside, { recursive: true, force: true }));
+  const shadow = join(outside, "shadow.yaml");
+  writeFileSync(shadow, secret);
+  const within = (text: string) => loadPolicyText(text, "w.yaml", { cwd: join(dir, "proj"), extendsWithin: join(dir, "proj") });
+  const messages = (r: ReturnType<typeof within>) => (r.ok ? [] : r.errors.map((e) => e.message)).join("\n");
+
+  test("outside the directory, through '..', absolute, a link out, or not YAML: refused before reading", () => {
+    write("proj/base.yaml", "allow:\n  - host: a.example\n");
+    write("proj/.env", "OPENAI_API_KEY=sk-SECRET\n");
+    require("node:fs").symlinkSync(shadow, join(dir, "proj", "link.yaml"));
+    expect(within(`extends: [./base.yaml, "preset:telemetry"]\n`).ok).toBe(true);
+    for (const entry of [`../../../../../../..${shadow}`, shadow, "./link.yaml", "./.env", "../base-outside.yaml"]) {
+      const r = within(`name: x\nextends: ["${entry}"]\n`);
+      expect(r.ok).toBe(false);
+      const text = messages(r);
+      expect(text).toContain(`extends '${entry}'`);
+      expect(text).toMatch(/outside the policy directory|only \.yaml and \.yml/);
+      expect(text).not.toContain("root:");
+      expect(text).not.toContain("SECRET");
+      if (!r.ok) expect(r.errors[0]).toMatchObject({ file: "./w.yaml", line: 2 });
+    }
+    // An extended file extends further: the same rule applies.
+    write("proj/hop.yaml", `extends: ["${shadow}"]\n`);
+    expect(messages(within(`extends: [./hop.yaml]\n`))).toContain("outside the policy directory");
+  });
+
+  test("without extendsWithin (the CLI) any readable file may be extended", () => {
+    write("proj/cli-base.yaml", `extends: ["${join(dir, "ok-outside.yaml")}"]\n`);
+    write("ok-outside.yaml", "deny:\n  - host: evil.example\n");
+    const r = loadPolicy({ files: [join(dir, "proj/cli-base.yaml")], presets: [], cwd: dir });
+    expect(r.ok && r.policy.rules.length).toBe(1);
+  });
+
+  test("a file reached through extends that is not a policy is never quoted", () => {
+    write("proj/shadow-copy.yaml", secret);
+    write("proj/alias.yaml", "a: *SECRETALIAS\n");
+    write("proj/tokens.yaml", "- a\nb: SECRETVALUE\n");
+    write("proj/half.yaml", "name: x\nSECRETKEYNAME: 1\nallow:\n  - hots: x\n");
+    for (const [file, via] of [["shadow-copy.yaml", within], ["alias.yaml", within], ["tokens.yaml", within], ["half.yaml", within]] as const) {
+      for (const load of [via, (t: string) => loadPolicyText(t, "w.yaml", { cwd: join(dir, "proj") })]) {
+        const r = load(`extends: [./${file}]\n`);
+        expect(r.ok).toBe(false);
+        const text = messages(r);
+        expect(text).not.toContain("SECRET");
+        expect(text).not.toContain("root:");
+      }
+    }
+    expect(messages(within(`extends: [./shadow-copy.yaml]\n`))).toContain("./shadow-copy.yaml is not a TrustRun policy");
+    const half = within(`extends: [./half.yaml]\n`);
+    if (half.ok) throw new Error("expected errors");
+    // A policy with a typo still gets positions and the hint, without the unknown key's name.
+    expect(half.errors.map((e) => [e.file, e.line])).toEqual([["./half.yaml", 4], ["./half.yaml", 2]]);
+    expect(half.errors[0].message).toContain("did you mean 'hosts'");
+    // The file named directly (the editor's own text) is still quoted: it is the user's.
+    expect(messages(within("SECRETKEYNAME: 1\n"))).toContain("unknown key 'SECRETKEYNAME'");
+  });
+});
+
 describe("preset parameters", () => {
   const check = (policy: Parameters<typeof evaluate>[1], host: string) => evaluate({ host, ip: null, port: 443, proto: "tcp" }, policy).verdict;
   test("azure-openai without resources warns that the wildcard proves the provider only", () => {

@@ -6,15 +6,15 @@
 //   traversal order: the first --policy file, then its `extends` in order (depth first), then
 //   later --policy files; --preset NAME=RES on the command line beats every file.
 // - Each file and preset is included once (a diamond is fine); a cycle is a positioned error.
-import { existsSync, readFileSync, statSync } from "node:fs";
-import { basename, dirname, isAbsolute, relative, resolve } from "node:path";
+import { existsSync, readFileSync, realpathSync, statSync } from "node:fs";
+import { basename, dirname, extname, isAbsolute, relative, resolve } from "node:path";
 import type { CaptureLevel, DefaultAction } from "../core/types.ts";
 import { compileRules } from "./compile.ts";
 import { DEFAULT_POLICY_FILE, observeOnlyPolicy } from "./default-policy.ts";
 import { getPreset } from "./presets.ts";
 import { schemas, type PolicyDoc } from "./schema.ts";
 import type { CompiledPolicy, CompiledRule, PolicyError } from "./types.ts";
-import { MAX_POLICY_BYTES, parseYaml, zodErrors } from "./yaml-source.ts";
+import { MAX_POLICY_BYTES, parseYaml, pathText, zodErrors } from "./yaml-source.ts";
 
 export interface LoadOptions {
   files: string[];
@@ -23,6 +23,12 @@ export interface LoadOptions {
   cwd?: string;
   /** Text to use instead of reading the file at that absolute path (the web editor). */
   overlay?: Record<string, string>;
+  /**
+   * When set (the web view), `extends` may name presets and .yaml/.yml files inside this
+   * directory only (symbolic links resolved); anything else is refused without being read.
+   * The CLI leaves it unset: a --policy file may extend any file its user can read.
+   */
+  extendsWithin?: string;
 }
 
 export type LoadResult = { ok: true; policy: CompiledPolicy } | { ok: false; errors: PolicyError[] };
@@ -32,6 +38,8 @@ type Item = { kind: "rules"; rules: CompiledRule[] } | { kind: "preset"; name: s
 
 interface State {
   cwd: string;
+  /** extendsWithin, absolute, and its real path. */
+  within?: { dir: string; real: string };
   overlay: Record<string, string>;
   errors: PolicyError[];
   warnings: string[];
@@ -59,9 +67,9 @@ export function loadPolicy(opts: LoadOptions): LoadResult {
 }
 
 /** Validates and compiles policy text that is not (yet) a file, e.g. from the web editor. */
-export function loadPolicyText(text: string, fileName: string, opts: { cwd?: string; presets?: string[] } = {}): LoadResult {
+export function loadPolicyText(text: string, fileName: string, opts: { cwd?: string; presets?: string[]; extendsWithin?: string } = {}): LoadResult {
   const cwd = opts.cwd ?? process.cwd();
-  return loadPolicy({ files: [fileName], presets: opts.presets ?? [], cwd, overlay: { [resolve(cwd, fileName)]: text } });
+  return loadPolicy({ files: [fileName], presets: opts.presets ?? [], cwd, overlay: { [resolve(cwd, fileName)]: text }, extendsWithin: opts.extendsWithin });
 }
 
 /** ./trustrun.yaml when it exists, else null (the caller uses the observe-only default). */
@@ -89,6 +97,16 @@ function load(opts: LoadOptions): LoadResult {
   const st: State = {
     cwd, overlay, errors: [], warnings: [], sources: [], items: [], params: new Map(), seenFiles: new Set(), signals: {},
   };
+  if (opts.extendsWithin !== undefined) {
+    const dir = resolve(cwd, opts.extendsWithin);
+    let real = dir;
+    try {
+      real = realpathSync(dir);
+    } catch {
+      /* a directory that does not exist holds no files: every extends file is then not found */
+    }
+    st.within = { dir, real };
+  }
   // Command-line preset parameters are the outermost of all.
   const cliPresets: Array<{ name: string; at: Pos }> = [];
   for (const spec of opts.presets) {
@@ -194,14 +212,23 @@ function loadFile(st: State, abs: string, isRoot: boolean, stack: string[], from
     st.errors.push({ ...from, message: read.error });
     return;
   }
+  // Files named on the command line (or the editor's text) are the user's own choice; a file
+  // reached through extends may be anything.
+  const viaExtends = stack.length > 0;
   const y = parseYaml(read.text, shown);
   if (!y.ok) {
-    st.errors.push(...y.errors);
+    // A file reached through extends may be anything (a typo, or someone pointing at a secret):
+    // its errors never quote it. Parser messages that name a token from the text are withheld.
+    st.errors.push(...(!viaExtends ? y.errors : y.errors.map((e) => ({ ...e, message: quotesNothing(e.message) ? `not valid YAML: ${e.message}` : "not valid YAML (the parser's message is not shown: it would quote the file)" }))));
+    return;
+  }
+  if (viaExtends && !looksLikePolicy(y.parsed.value)) {
+    st.errors.push({ ...from, message: `${shown} is not a TrustRun policy: expected a mapping of policy keys (${Object.keys(schemas().policySchema.shape).join(", ")})` });
     return;
   }
   const r = schemas().policySchema.safeParse(y.parsed.value);
   if (!r.success) {
-    st.errors.push(...zodErrors(r.error, y.parsed, shown, knownKeys));
+    st.errors.push(...(!viaExtends ? zodErrors(r.error, y.parsed, shown, knownKeys) : extendedFileErrors(r.error, y.parsed, shown)));
     return;
   }
   const doc: PolicyDoc = r.data;
@@ -240,8 +267,96 @@ function loadFile(st: State, abs: string, isRoot: boolean, stack: string[], from
       else st.items.push({ kind: "preset", name, at });
       return;
     }
-    loadFile(st, resolve(dirname(abs), entry), false, [...stack, abs], at);
+    const target = resolve(dirname(abs), entry);
+    const refused = st.within ? outsideReason(st.within, target) : null;
+    if (refused) {
+      st.errors.push({ ...at, message: `extends '${entry}': ${refused}; here extends may name a preset (preset:NAME) or a .yaml/.yml file inside ${st.within!.dir}` });
+      return;
+    }
+    loadFile(st, target, false, [...stack, abs], at);
   });
+}
+
+function inside(dir: string, path: string): boolean {
+  const rel = relative(dir, path);
+  return rel !== "" && !rel.startsWith("..") && !isAbsolute(rel);
+}
+
+/** Why an extends target is refused under extendsWithin, or null. Decided before the file is read. */
+function outsideReason(within: { dir: string; real: string }, target: string): string | null {
+  if (!inside(within.dir, target)) return "the file is outside the policy directory";
+  const ext = extname(target).toLowerCase();
+  if (ext !== ".yaml" && ext !== ".yml") return "only .yaml and .yml files can be extended";
+  let real: string;
+  try {
+    real = realpathSync(target);
+  } catch {
+    return null; // not there (reported as not found) or not readable (reported when read)
+  }
+  if (!inside(within.real, real)) return "the file is a link to outside the policy directory";
+  return null;
+}
+
+/** Parser messages made of words only; anything with quotes, colons, digits or symbols may carry text from the file. */
+function quotesNothing(message: string): boolean {
+  return /^[A-Za-z ,]+$/.test(message);
+}
+
+/** A mapping with at least one policy key; anything else reached through extends is not a policy and is not described. */
+function looksLikePolicy(value: unknown): boolean {
+  if (!value || typeof value !== "object" || Array.isArray(value)) return false;
+  const keys = Object.keys(schemas().policySchema.shape);
+  return Object.keys(value).some((k) => keys.includes(k));
+}
+
+/**
+ * Schema errors of a file reached through extends. Unknown keys are reported by position (and
+ * a known key they resemble) but not by name: a key of a file that is not a policy is content.
+ */
+function extendedFileErrors(error: Parameters<typeof zodErrors>[0], parsed: Parameters<typeof zodErrors>[1], file: string): PolicyError[] {
+  const out: PolicyError[] = [];
+  // As zodErrors does: an unknown key explains the rule-level complaint at the same place.
+  const unknownAt = new Set(error.issues.filter((i) => i.code === "unrecognized_keys").map((i) => pathText(i.path as PropertyKey[])));
+  for (const issue of error.issues) {
+    const path = issue.path as PropertyKey[];
+    if (issue.code !== "unrecognized_keys") {
+      if (!(issue.code === "custom" && unknownAt.has(pathText(path)))) out.push(...zodErrors({ ...error, issues: [issue] } as typeof error, parsed, file, knownKeys));
+      continue;
+    }
+    const where = path.length ? ` in ${pathText(path)}` : "";
+    const known = knownKeys(path);
+    for (const key of issue.keys) {
+      const hint = closest(key, known);
+      out.push({ file, ...parsed.locate(path, key), message: `unknown key${where}${hint ? `; did you mean '${hint}'?` : ""} (expected one of: ${known.join(", ")})` });
+    }
+  }
+  return out;
+}
+
+/** The known key at most two edits from key (as the hints for a file named directly), or undefined. */
+function closest(key: string, known: string[]): string | undefined {
+  let best: string | undefined;
+  let bestDist = 3;
+  for (const k of known) {
+    const d = editDistance(key.toLowerCase(), k);
+    if (d < bestDist) [best, bestDist] = [k, d];
+  }
+  return best;
+}
+
+function editDistance(a: string, b: string): number {
+  if (a.length > 64 || Math.abs(a.length - b.length) > 2) return 99;
+  const row = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    let prev = row[0];
+    row[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const cur = row[j];
+      row[j] = Math.min(row[j] + 1, row[j - 1] + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
+      prev = cur;
+    }
+  }
+  return row[b.length];
 }
 
 function knownKeys(path: ReadonlyArray<PropertyKey>): string[] {
