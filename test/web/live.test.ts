@@ -36,7 +36,7 @@ function open(headers: Record<string, string>): Promise<{ ws: WebSocket; message
 test("a row written by another process reaches the dashboard socket", async () => {
   const c = await open({ cookie: `trustrun_token_${server.port}=${TOKEN}`, origin: server.url.slice(0, -1) });
   if ("refused" in c) throw new Error("socket refused");
-  writer.appendEvents([connection({ host: "live.example", dst: { ip: "198.51.100.9", port: 443 }, http: { headers: { authorization: "Bearer abcdefghijklmnop" } } })]);
+  writer.appendEvents([connection({ host: "live.example", dst: { ip: "198.51.100.9", port: 443 }, http: { headers: { authorization: "Bearer abcdefghijklmnop" }, responseHeaders: { "x-upstream-token": "RESPTOKENSECRET1234567890", "set-cookie": "sid=COOKIESECRET123", "content-type": "text/plain" } } })]);
   const deadline = Date.now() + 3000;
   let got: any;
   while (!got && Date.now() < deadline) {
@@ -45,6 +45,7 @@ test("a row written by another process reaches the dashboard socket", async () =
   }
   expect(got).toBeDefined();
   expect(got.event.http.headers.authorization).toBe("[REDACTED]");
+  expect(got.event.http.responseHeaders).toEqual({ "x-upstream-token": "[REDACTED]", "set-cookie": "[REDACTED]", "content-type": "text/plain" });
   expect(server.clients()).toBe(1);
   c.ws.close();
 });

@@ -1,8 +1,10 @@
 // Route tests: the whole app through app.request(), against a real store on disk.
-import { rmSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, relative } from "node:path";
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { createApp } from "../../src/web/app.ts";
-import { csrfFor } from "../../src/web/security.ts";
+import { csrfFor, hostNamesFor } from "../../src/web/security.ts";
 import { connection, HOSTS, makeFixture, sessionStart, TOKEN, type Fixture } from "./fixtures.ts";
 
 let fx: Fixture;
@@ -347,4 +349,181 @@ describe("deleting a session", () => {
     expect(await r.json()).toMatchObject({ deleted: ["sess-open0001"], events: 1 });
     expect((await api("/api/sessions/sess-open0001")).status).toBe(404);
   });
+});
+
+describe("response headers and other secrets are redacted wherever events leave", () => {
+  const sid = "sess-resp0001";
+  beforeAll(() => {
+    const start = sessionStart(sid, Date.now() - 2000);
+    fx.store.startSession({ ...start, target: { ...start.target, argv: ["curl", "--token", "ARGVSECRET1234567890"] } });
+    fx.store.appendEvents([
+      connection({
+        session: sid, host: "resp.example",
+        http: {
+          method: "GET", path: "/x", status: 200,
+          headers: { "x-functions-key": "REQKEYSECRET1234567890", accept: "*/*" },
+          responseHeaders: { "x-upstream-token": "RESPTOKENSECRET1234567890", "set-cookie": "sid=RESPCOOKIESECRET123; HttpOnly", "content-type": "application/json", "x-note": "api_key=RESPNOTESECRET12345" },
+        },
+      }),
+      { type: "signal", ts: Date.now(), session: sid, pid: 1, kind: "request-shape", detail: { responseHeaders: { "x-upstream-token": "SIGSECRET1234567890" } } },
+    ]);
+    fx.store.appendAlerts([{ type: "alert", ts: Date.now(), session: sid, severity: "low", pid: 1, dst: null, host: "resp.example", rule: null, message: "sent password=ALERTSECRET12345", suggestion: "" }]);
+  });
+  const leaks = (text: string) => ["RESPTOKENSECRET", "RESPCOOKIESECRET", "REQKEYSECRET", "RESPNOTESECRET", "SIGSECRET", "ALERTSECRET", "ARGVSECRET"].filter((s) => text.includes(s));
+
+  test("REST: events tail, a session's events, its detail, sessions and alerts", async () => {
+    const tail = await (await req("/api/events?limit=50")).json();
+    const conn = tail.events.find((e: any) => e.event.host === "resp.example").event;
+    expect(conn.http.responseHeaders).toEqual({ "x-upstream-token": "[REDACTED]", "set-cookie": "[REDACTED]", "content-type": "application/json", "x-note": "api_key=[REDACTED]" });
+    expect(conn.http.headers).toEqual({ "x-functions-key": "[REDACTED]", accept: "*/*" });
+    for (const path of ["/api/events?limit=50", `/api/sessions/${sid}/events`, `/api/sessions/${sid}`, "/api/sessions", "/api/alerts"]) {
+      expect([path, leaks(await (await req(path)).text())]).toEqual([path, []]);
+    }
+  });
+
+  test("pages: dashboard, session page, its next page, alerts", async () => {
+    for (const path of ["/", `/sessions/${sid}`, `/sessions/${sid}/events`, "/alerts", "/sessions"]) {
+      const res = await req(path);
+      expect(res.status).toBe(200);
+      expect([path, leaks(await res.text())]).toEqual([path, []]);
+    }
+  });
+});
+
+describe("stored policies are not overwritten by accident", () => {
+  const api = (path: string, init: RequestInit = {}) =>
+    app.request(path, { ...init, headers: { host: "127.0.0.1:7777", authorization: `Bearer ${TOKEN}`, ...(init.headers as Record<string, string> ?? {}) } });
+
+  test("a new policy with an existing name is refused until the replace box is ticked", async () => {
+    fx.store.savePolicy("team-prod", "name: team-prod\ndefault: block\n");
+    const res = await post("/policies/save", form({ name: "team-prod", original: "", yaml: "default: allow\n" }));
+    expect(res.status).toBe(409);
+    const html = await res.text();
+    expect(html).toContain("a stored policy named &#39;team-prod&#39; already exists");
+    expect(html).toMatch(/<input type="checkbox" name="overwrite" value="team-prod"\/?>/);
+    expect(html).toContain('name="original" value=""');
+    expect(fx.store.getPolicy("team-prod")!.yaml).toContain("default: block");
+    // The visual form is refused the same way.
+    const visual = await post("/policies/visual", form({ name: "team-prod", original: "", title: "", description: "", default: "allow", capture: "", base: "", extendsFiles: "", section: ["allow"], hosts: [""], cidrs: [""], ports: [""], action: [""], extra: [""] }));
+    expect(visual.status).toBe(409);
+    // A box ticked for another name does not count.
+    expect((await post("/policies/save", form({ name: "team-prod", original: "", yaml: "default: allow\n", overwrite: "other" }))).status).toBe(409);
+    expect(fx.store.getPolicy("team-prod")!.yaml).toContain("default: block");
+    const ok = await post("/policies/save", form({ name: "team-prod", original: "", yaml: "default: allow\n", overwrite: "team-prod" }));
+    expect(ok.status).toBe(303);
+    expect(fx.store.getPolicy("team-prod")!.yaml).toBe("default: allow\n");
+  });
+
+  test("renaming onto an existing policy keeps both; editing in place still saves", async () => {
+    fx.store.savePolicy("p1", "default: block\n");
+    fx.store.savePolicy("scratch", "default: alert\n");
+    const res = await post("/policies/save", form({ name: "p1", original: "scratch", yaml: "default: kill\n" }));
+    expect(res.status).toBe(409);
+    const html = await res.text();
+    expect(html).toContain('name="original" value="scratch"'); // the form still edits scratch
+    expect(html).toContain("Policy scratch");
+    expect(fx.store.getPolicy("p1")!.yaml).toBe("default: block\n");
+    expect(fx.store.getPolicy("scratch")!.yaml).toBe("default: alert\n");
+    expect((await post("/policies/save", form({ name: "scratch", original: "scratch", yaml: "default: kill\n" }))).status).toBe(303);
+    expect(fx.store.getPolicy("scratch")!.yaml).toBe("default: kill\n");
+    // A rename to a free name moves it.
+    expect((await post("/policies/save", form({ name: "scratch2", original: "scratch", yaml: "default: kill\n" }))).status).toBe(303);
+    expect(fx.store.getPolicy("scratch")).toBeNull();
+    // Confirmed: the rename replaces p1.
+    expect((await post("/policies/save", form({ name: "p1", original: "scratch2", yaml: "default: kill\n", overwrite: "p1" }))).status).toBe(303);
+    expect(fx.store.getPolicy("p1")!.yaml).toBe("default: kill\n");
+    expect(fx.store.getPolicy("scratch2")).toBeNull();
+  });
+
+  test("import onto an existing name shows the editor with the choice; overwrite=1 replaces", async () => {
+    fx.store.savePolicy("imp-exists", "default: block\n");
+    const upload = (overwrite?: string) => {
+      const fd = new FormData();
+      fd.append("_csrf", csrf);
+      if (overwrite) fd.append("overwrite", overwrite);
+      fd.append("file", new File(["default: allow\n"], "imp-exists.yaml", { type: "application/yaml" }));
+      return req("/policies/import", { method: "POST", body: fd });
+    };
+    const res = await upload();
+    expect(res.status).toBe(409);
+    const html = await res.text();
+    expect(html).toContain("already exists");
+    expect(html).toContain("default: allow");
+    expect(fx.store.getPolicy("imp-exists")!.yaml).toBe("default: block\n");
+    expect((await upload("1")).status).toBe(303);
+    expect(fx.store.getPolicy("imp-exists")!.yaml).toBe("default: allow\n");
+    expect(await (await req("/policies")).text()).toContain('name="overwrite" value="1"');
+  });
+
+  test("PUT /api/policies/NAME: 409 for an existing name unless ?overwrite=1 (or JSON overwrite: true)", async () => {
+    expect((await api("/api/policies/api-p", { method: "PUT", body: "default: block\n" })).status).toBe(200);
+    const again = await api("/api/policies/api-p", { method: "PUT", body: "default: allow\n" });
+    expect(again.status).toBe(409);
+    expect((await again.json()).error).toContain("already exists; add ?overwrite=1");
+    expect(fx.store.getPolicy("api-p")!.yaml).toBe("default: block\n");
+    expect((await api("/api/policies/api-p?overwrite=1", { method: "PUT", body: "default: alert\n" })).status).toBe(200);
+    expect(fx.store.getPolicy("api-p")!.yaml).toBe("default: alert\n");
+    const json = await api("/api/policies/api-p", { method: "PUT", body: JSON.stringify({ yaml: "default: kill\n", overwrite: true }), headers: { "content-type": "application/json" } });
+    expect(json.status).toBe(200);
+    expect(fx.store.getPolicy("api-p")!.yaml).toBe("default: kill\n");
+  });
+});
+
+describe("extends from the web view stays inside the policy directory", () => {
+  let outside: string;
+  beforeAll(() => {
+    outside = mkdtempSync(join(tmpdir(), "trw-outside-"));
+    writeFileSync(join(outside, "shadow"), "root:*:20228:0:99999:7::\ndaemon:*:20228:0:99999:7:::\n");
+    writeFileSync(join(fx.dir, "base.yaml"), "allow:\n  - host: base.example\n");
+    writeFileSync(join(fx.dir, "not-policy.yaml"), "root:*:20228:0:99999:7::\n");
+  });
+  afterAll(() => rmSync(outside, { recursive: true, force: true }));
+  const bearer = { host: "127.0.0.1:7777", authorization: `Bearer ${TOKEN}` };
+  const rel = () => relative(fx.dir, join(outside, "shadow"));
+
+  test("a file outside is refused without quoting it: API save and validate, editor save and live check", async () => {
+    for (const entry of [rel(), join(outside, "shadow"), "../../../../../../../../etc/shadow"]) {
+      const yaml = `name: x\nextends: ["${entry}"]\n`;
+      const put = await app.request("/api/policies/p4", { method: "PUT", body: yaml, headers: bearer });
+      expect(put.status).toBe(422);
+      const body = await put.text();
+      expect(body).toContain("outside the policy directory");
+      expect(body).not.toContain("root:");
+      const v = await (await app.request("/api/policies/validate", { method: "POST", body: yaml, headers: bearer })).text();
+      expect(v).toContain("outside the policy directory");
+      for (const path of ["/policies/save", "/policies/validate"]) {
+        const html = await (await post(path, form({ name: "p4", original: "", yaml }))).text();
+        expect(html).toContain("outside the policy directory");
+        expect(html).not.toContain("root:");
+      }
+    }
+    expect(fx.store.getPolicy("p4")).toBeNull();
+  });
+
+  test("presets and YAML files inside are fine; a non-policy file inside is named, not quoted", async () => {
+    const ok = await app.request("/api/policies/validate", { method: "POST", body: `extends: [./base.yaml, "preset:telemetry"]\n`, headers: bearer });
+    expect(await ok.json()).toMatchObject({ ok: true });
+    const bad = await (await app.request("/api/policies/validate", { method: "POST", body: `extends: [./not-policy.yaml]\n`, headers: bearer })).text();
+    expect(bad).toContain("./not-policy.yaml is not a TrustRun policy");
+    expect(bad).not.toContain("root:");
+  });
+});
+
+test("the chart's points sit on bucket boundaries with fractional (eBPF) timestamps", async () => {
+  const now = Date.now();
+  fx.store.appendEvents([connection({ session: "sess-series01", ts: now - 5000.4321 }), connection({ session: "sess-series01", ts: now - 3000.75 })]);
+  const s = await (await req("/api/series?minutes=15&bucket=10&session=sess-series01")).json();
+  expect(s.points.reduce((n: number, p: any) => n + p.connections, 0)).toBe(2);
+  for (const p of s.points) expect(Number.isInteger(p.t) && p.t % 10_000 === 0).toBe(true);
+});
+
+test("a server on port 80 answers a Host without the port (as browsers send it)", async () => {
+  const app80 = createApp({ store: fx.store, token: TOKEN, allowedHosts: hostNamesFor("127.0.0.1", 80), policyCwd: fx.dir });
+  const first = await app80.request(`/?token=${TOKEN}`, { headers: { host: "127.0.0.1" } });
+  expect(first.status).toBe(303);
+  expect(first.headers.get("set-cookie")).toContain(`trustrun_token_80=${TOKEN}`);
+  expect((await app80.request("/", { headers: { host: "127.0.0.1", cookie: `trustrun_token_80=${TOKEN}` } })).status).toBe(200);
+  expect((await app80.request("/", { headers: { host: "localhost:80", cookie: `trustrun_token_80=${TOKEN}`, origin: "http://localhost" } })).status).toBe(200);
+  expect((await app80.request("/", { headers: { host: "evil.example", cookie: `trustrun_token_80=${TOKEN}` } })).status).toBe(400);
+  expect((await app80.request("/", { headers: { host: "127.0.0.1:8080", cookie: `trustrun_token_80=${TOKEN}` } })).status).toBe(400);
 });

@@ -6,7 +6,7 @@ import { listPresets } from "../../policy/presets.ts";
 import { eventSeries } from "../../store/series.ts";
 import { sessionEventStats } from "../../store/lookups.ts";
 import { intParam, POLICY_NAME, type WebDeps, type WebEnv } from "../context.ts";
-import { redactEventForDisplay } from "../redact-event.ts";
+import { redactAlertForDisplay, redactEventForDisplay, redactSessionForDisplay } from "../redact-event.ts";
 import { parseDate } from "../views/format.ts";
 import { checkPolicy } from "./policies.tsx";
 import { sarifOf } from "./scans.tsx";
@@ -23,17 +23,18 @@ export function apiRoutes({ store, policyCwd, destinations: destCache }: WebDeps
 
   api.get("/sessions", (c) => {
     const q = c.req.query();
-    return c.json(store.listSessions({
+    const { rows, total } = store.listSessions({
       search: q.search?.slice(0, 200) || undefined, since: parseDate(q.since), until: parseDate(q.until, true),
       withViolations: q.violations === "1" || q.violations === "true",
       limit: intParam(q.limit, 50, 1, 1000), offset: intParam(q.offset, 0, 0, MAX),
-    }));
+    });
+    return c.json({ rows: rows.map(redactSessionForDisplay), total });
   });
 
   api.get("/sessions/:id", (c) => {
     const s = store.getSession(c.req.param("id"));
     if (!s) return c.json({ error: "no such session" }, 404);
-    return c.json({ session: s, destinations: destCache.get(s.id), alerts: store.listAlerts({ session: s.id, limit: 1000 }), events: sessionEventStats(store.db, s.id).count });
+    return c.json({ session: redactSessionForDisplay(s), destinations: destCache.get(s.id), alerts: store.listAlerts({ session: s.id, limit: 1000 }).map(redactAlertForDisplay), events: sessionEventStats(store.db, s.id).count });
   });
 
   api.delete("/sessions/:id", (c) => {
@@ -90,7 +91,7 @@ export function apiRoutes({ store, policyCwd, destinations: destCache }: WebDeps
     return c.json(store.listAlerts({
       session: q.session || undefined, unackedOnly: q.unacked === "1" || q.unacked === "true",
       limit: intParam(q.limit, 100, 1, 1000), offset: intParam(q.offset, 0, 0, MAX),
-    }));
+    }).map(redactAlertForDisplay));
   });
 
   api.post("/alerts/:id/ack", (c) => {
@@ -105,25 +106,31 @@ export function apiRoutes({ store, policyCwd, destinations: destCache }: WebDeps
     return p ? c.json(p) : c.json({ error: "no such policy" }, 404);
   });
 
-  async function policyText(c: { req: { header(n: string): string | undefined; json(): Promise<any>; text(): Promise<string> } }): Promise<string> {
+  /** The policy text (a YAML body, or JSON {yaml, overwrite?}) and whether the JSON asks to replace. */
+  async function policyBody(c: { req: { header(n: string): string | undefined; json(): Promise<any>; text(): Promise<string> } }): Promise<{ yaml: string; overwrite: boolean }> {
     if ((c.req.header("content-type") ?? "").startsWith("application/json")) {
       const body = await c.req.json().catch(() => null);
-      return typeof body?.yaml === "string" ? body.yaml : "";
+      return { yaml: typeof body?.yaml === "string" ? body.yaml : "", overwrite: body?.overwrite === true };
     }
-    return c.req.text();
+    return { yaml: await c.req.text(), overwrite: false };
   }
 
   api.post("/policies/validate", async (c) => {
-    const result = checkPolicy(await policyText(c), c.req.query("name") || "policy", policyCwd);
+    const result = checkPolicy((await policyBody(c)).yaml, c.req.query("name") || "policy", policyCwd);
     return c.json(result.ok ? { ok: true, rules: result.policy.rules.length, warnings: result.policy.warnings } : { ok: false, errors: result.errors });
   });
 
   api.put("/policies/:name", async (c) => {
     const name = c.req.param("name");
     if (!POLICY_NAME.test(name)) return c.json({ error: "a policy name uses letters, digits, '.', '_' and '-'" }, 400);
-    const yaml = await policyText(c);
+    const { yaml, overwrite: overwriteInBody } = await policyBody(c);
     const result = checkPolicy(yaml, name, policyCwd);
     if (!result.ok) return c.json({ ok: false, errors: result.errors }, 422);
+    // Replacing a stored policy is asked for explicitly, never done by a name that happens to exist.
+    const overwrite = ["1", "true"].includes(c.req.query("overwrite") ?? "") || overwriteInBody;
+    if (!overwrite && store.getPolicy(name)) {
+      return c.json({ ok: false, error: `a stored policy named '${name}' already exists; add ?overwrite=1 to replace it` }, 409);
+    }
     return c.json({ ok: true, policy: store.savePolicy(name, yaml), warnings: result.policy.warnings });
   });
 

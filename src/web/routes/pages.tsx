@@ -5,7 +5,7 @@ import { alertById, destinationProtos, processOf, sessionAlertCount, sessionEven
 import type { StoredEvent } from "../../store/events.ts";
 import { intParam, type WebDeps, type WebEnv } from "../context.ts";
 import { addDenyRules } from "../policy-form.ts";
-import { redactEventForDisplay } from "../redact-event.ts";
+import { redactAlertForDisplay, redactEventForDisplay } from "../redact-event.ts";
 import { ActiveSessions, Dashboard } from "../views/dashboard.tsx";
 import { AlertRowView, AlertsPage } from "../views/alerts.tsx";
 import { parseDate } from "../views/format.ts";
@@ -78,7 +78,7 @@ export function pageRoutes({ store, destinations: destCache }: WebDeps) {
     return c.html(
       <SessionPage
         csrf={c.get("csrf")} s={s} destinations={destinations?.slice(0, MAX_DESTINATIONS) ?? null} destinationsTruncated={(destinations?.length ?? 0) > MAX_DESTINATIONS}
-        alerts={store.listAlerts({ session: s.id, limit: 200 })} events={events} pageSize={EVENT_PAGE} eventTotal={sessionEventStats(store.db, s.id).count} filter={filter}
+        alerts={store.listAlerts({ session: s.id, limit: 200 }).map(redactAlertForDisplay)} events={events} pageSize={EVENT_PAGE} eventTotal={sessionEventStats(store.db, s.id).count} filter={filter}
       />,
     );
   });
@@ -129,7 +129,7 @@ export function pageRoutes({ store, destinations: destCache }: WebDeps) {
     const limit = 100;
     const offset = intParam(c.req.query("offset"), 0, 0, 1_000_000);
     const unackedOnly = c.req.query("unacked") === "1";
-    const alerts = store.listAlerts({ unackedOnly, limit, offset });
+    const alerts = store.listAlerts({ unackedOnly, limit, offset }).map(redactAlertForDisplay);
     const processes = new Map<string, string>();
     for (const a of alerts) {
       const key = `${a.session}:${a.pid}`;
@@ -144,7 +144,7 @@ export function pageRoutes({ store, destinations: destCache }: WebDeps) {
     const id = intParam(c.req.param("id"), -1, -1, Number.MAX_SAFE_INTEGER);
     store.ackAlert(id);
     const row = alertById(store.db, id);
-    if (c.req.header("hx-request")) return row ? c.html(<AlertRowView a={row} csrf={c.get("csrf")} />) : c.text("no such alert", 404);
+    if (c.req.header("hx-request")) return row ? c.html(<AlertRowView a={redactAlertForDisplay(row)} csrf={c.get("csrf")} />) : c.text("no such alert", 404);
     return c.redirect("/alerts", 303);
   });
 

@@ -12,26 +12,43 @@ export function policyFileName(name: string): string {
   return name.endsWith(".yaml") || name.endsWith(".yml") ? name : `${name}.yaml`;
 }
 
-/** Validates policy text as the CLI would load it; relative extends resolve against cwd. */
+/** Validates policy text as the CLI would load it; relative extends resolve against cwd and must stay inside it. */
 export function checkPolicy(text: string, name: string, cwd: string): CheckResult {
   if (text.length > MAX_POLICY_TEXT) return { ok: false, errors: [{ file: policyFileName(name), line: 0, column: 0, message: `policy text is larger than ${MAX_POLICY_TEXT} bytes` }] };
-  return loadPolicyText(text, policyFileName(name), { cwd });
+  // extends: presets, and YAML files inside the directory the server was started in only; the
+  // web view must not become a way to read (or probe) other files.
+  return loadPolicyText(text, policyFileName(name), { cwd, extendsWithin: cwd });
 }
 
 export function renderEditor(
   csrf: string,
-  o: { name: string; isNew: boolean; yaml: string; tab: "visual" | "yaml"; check: boolean | CheckResult; saved?: boolean; cwd?: string },
+  o: {
+    name: string; isNew: boolean; yaml: string; tab: "visual" | "yaml"; check: boolean | CheckResult; saved?: boolean; cwd?: string;
+    /** The stored policy being edited when it differs from name (a refused rename); "" for a new one. */
+    original?: string;
+    /** Another stored policy already has this name: offer to replace it. */
+    conflict?: boolean;
+  },
 ) {
   const check = o.check === true ? checkPolicy(o.yaml, o.name || "policy", o.cwd ?? process.cwd()) : o.check === false ? null : o.check;
   return (
     <PolicyEditor
       csrf={csrf} name={o.name} isNew={o.isNew} yaml={o.yaml} visual={visualFromYaml(o.yaml)} check={check}
       fileName={policyFileName(o.name || "policy")} presets={listPresets()} tab={o.tab} saved={o.saved}
+      original={o.original ?? (o.isNew ? "" : o.name)} conflict={o.conflict}
     />
   );
 }
 
+/** The message for a save onto another stored policy's name. */
+export function nameTakenMessage(name: string): string {
+  return `a stored policy named '${name}' already exists: choose another name, or tick "replace the stored policy '${name}'" and save again to overwrite it`;
+}
+
 const str = (v: unknown): string => (typeof v === "string" ? v : "");
+/** The "replace" checkbox carries the name it was shown for (a changed name is not confirmed); scripts may send 1. */
+const confirmed = (overwrite: unknown, name: unknown): boolean =>
+  overwrite === "1" || (typeof overwrite === "string" && typeof name === "string" && overwrite !== "" && overwrite === name.trim());
 const strs = (v: unknown): string[] => (Array.isArray(v) ? v.filter((x): x is string => typeof x === "string") : typeof v === "string" ? [v] : []);
 
 export function policyRoutes({ store, policyCwd }: WebDeps) {
@@ -70,14 +87,21 @@ export function policyRoutes({ store, policyCwd }: WebDeps) {
     return c.html(<PolicyCheck text={yaml} fileName={policyFileName(name)} result={checkPolicy(yaml, name, policyCwd)} />);
   });
 
-  function save(c: any, name: string, original: string, yaml: string, tab: "visual" | "yaml") {
+  // original: the stored policy this form edits ("" for a new one or an import). Saving onto any
+  // other stored policy's name needs overwrite (the "replace" checkbox), or nothing is saved.
+  function save(c: any, name: string, original: string, yaml: string, tab: "visual" | "yaml", overwrite: boolean) {
     const csrf = c.get("csrf");
+    const form = { name, original, isNew: !original || !store.getPolicy(original), yaml, tab };
     if (!POLICY_NAME.test(name)) {
       const check: CheckResult = { ok: false, errors: [{ file: "name", line: 0, column: 0, message: "a policy name uses letters, digits, '.', '_' and '-' (at most 100)" }] };
-      return c.html(editor(csrf, { name, isNew: !original, yaml, tab, check }), 422);
+      return c.html(editor(csrf, { ...form, check }), 422);
     }
     const check = checkPolicy(yaml, name, policyCwd);
-    if (!check.ok) return c.html(editor(csrf, { name, isNew: !original, yaml, tab, check }), 422);
+    if (!check.ok) return c.html(editor(csrf, { ...form, check }), 422);
+    if (name !== original && store.getPolicy(name) && !overwrite) {
+      const taken: CheckResult = { ok: false, errors: [{ file: "name", line: 0, column: 0, message: nameTakenMessage(name) }] };
+      return c.html(editor(csrf, { ...form, check: taken, conflict: true }), 409);
+    }
     store.savePolicy(name, yaml);
     if (original && original !== name && POLICY_NAME.test(original)) store.deletePolicy(original);
     return c.redirect(`/policies/${encodeURIComponent(name)}?saved=1${tab === "yaml" ? "&tab=yaml" : ""}`, 303);
@@ -85,7 +109,7 @@ export function policyRoutes({ store, policyCwd }: WebDeps) {
 
   app.post("/policies/save", async (c) => {
     const body = await c.req.parseBody();
-    return save(c, str(body.name).trim(), str(body.original), str(body.yaml), "yaml");
+    return save(c, str(body.name).trim(), str(body.original), str(body.yaml), "yaml", confirmed(body.overwrite, body.name));
   });
 
   app.post("/policies/visual", async (c) => {
@@ -101,7 +125,7 @@ export function policyRoutes({ store, policyCwd }: WebDeps) {
       },
       str(body.base),
     );
-    return save(c, str(body.name).trim(), str(body.original), yaml, "visual");
+    return save(c, str(body.name).trim(), str(body.original), yaml, "visual", confirmed(strs(body.overwrite)[0], strs(body.name)[0]));
   });
 
   app.post("/policies/import", async (c) => {
@@ -111,7 +135,7 @@ export function policyRoutes({ store, policyCwd }: WebDeps) {
     if (file.size > MAX_POLICY_TEXT) return c.text("file too large", 413);
     const fromFile = file.name.replace(/\.(ya?ml)$/i, "").replace(/[^A-Za-z0-9._-]/g, "-").slice(0, 100) || "imported";
     const name = str(body.name).trim() || fromFile;
-    return save(c, name, "", await file.text(), "yaml");
+    return save(c, name, "", await file.text(), "yaml", confirmed(body.overwrite, name));
   });
 
   app.post("/policies/:name/delete", (c) => {

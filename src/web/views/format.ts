@@ -1,5 +1,6 @@
 // Small display helpers shared by the views.
 import type { ConnectionEvent } from "../../core/types.ts";
+import { redactArgv } from "../../core/redact.ts";
 
 export function when(ts: number | null | undefined): string {
   if (!ts) return "";
@@ -29,7 +30,7 @@ export function processName(ev: Pick<ConnectionEvent, "exe" | "argv" | "pid">): 
 }
 
 export function commandLine(argv: string[] | null | undefined, pid: number | null | undefined): string {
-  return argv?.length ? argv.join(" ") : pid ? `pid ${pid}` : "";
+  return argv?.length ? (redactArgv(argv) ?? []).join(" ") : pid ? `pid ${pid}` : "";
 }
 
 /** Parses a yyyy-mm-dd (or full ISO) date from a filter form; undefined when empty or invalid. */

@@ -84,6 +84,7 @@ export function PolicyList(props: { csrf: string; policies: StoredPolicy[]; mess
         <CsrfField csrf={props.csrf} />
         <label>name <input name="name" pattern="[A-Za-z0-9._\-]{1,100}" placeholder="from the file name" /></label>
         <input type="file" name="file" accept=".yaml,.yml,text/yaml" required />
+        <label><input type="checkbox" name="overwrite" value="1" /> replace a stored policy of the same name</label>
         <button type="submit">Import</button>
       </form>
     </Layout>
@@ -129,22 +130,32 @@ const emptyRow = { section: "allow" as const, hosts: "", cidrs: "", ports: "", a
 export function PolicyEditor(props: {
   csrf: string; name: string; isNew: boolean; yaml: string; visual: { ok: true; policy: VisualPolicy } | { ok: false; error: string };
   check: CheckResult | null; fileName: string; presets: PresetInfo[]; tab: "visual" | "yaml"; saved?: boolean;
+  /** The stored policy this editor changes ("" for a new one); differs from name after a refused rename. */
+  original?: string;
+  /** name belongs to another stored policy: show the "replace" checkbox. */
+  conflict?: boolean;
 }) {
   const v = props.visual;
+  const original = props.original ?? (props.isNew ? "" : props.name);
+  const replace = props.conflict ? (
+    <label class="block warn replace">
+      <input type="checkbox" name="overwrite" value={props.name} /> {`replace the stored policy '${props.name}'`}
+    </label>
+  ) : null;
   const extendsPresets = new Set(v.ok ? v.policy.extends.filter((e) => e.startsWith("preset:")).map((e) => e.slice(7)) : []);
   const otherExtends = v.ok ? v.policy.extends.filter((e) => !e.startsWith("preset:")).join(", ") : "";
   return (
-    <Layout title={props.isNew ? "New policy" : `Policy ${props.name}`} csrf={props.csrf} active="/policies">
+    <Layout title={original ? `Policy ${original}` : "New policy"} csrf={props.csrf} active="/policies">
       <p class="tabs">
         <a href="#visual" data-tab="visual" class={props.tab === "visual" ? "active" : ""}>Rules</a>
         <a href="#yaml" data-tab="yaml" class={props.tab === "yaml" ? "active" : ""}>YAML</a>
-        {props.isNew ? null : <a href={`/policies/${encodeURIComponent(props.name)}/export`}>Export YAML</a>}
+        {original ? <a href={`/policies/${encodeURIComponent(original)}/export`}>Export YAML</a> : null}
       </p>
       <section id="visual" class={`tab-panel ${props.tab === "visual" ? "" : "hidden"}`}>
         {v.ok ? (
           <form method="post" action="/policies/visual" id="visual-form">
             <CsrfField csrf={props.csrf} />
-            <input type="hidden" name="original" value={props.isNew ? "" : props.name} />
+            <input type="hidden" name="original" value={original} />
             <input type="hidden" name="base" value={props.yaml} />
             <div class="filters">
               <label>file name <input name="name" required pattern="[A-Za-z0-9._\-]{1,100}" value={props.name} /></label>
@@ -174,6 +185,7 @@ export function PolicyEditor(props: {
               </tbody>
             </table>
             <template id="rule-template"><RuleRowView i={-1} row={emptyRow} /></template>
+            {replace}
             <p><button type="button" data-add-row>Add rule</button> <button type="submit" class="primary">Save</button></p>
           </form>
         ) : (
@@ -183,10 +195,11 @@ export function PolicyEditor(props: {
       <section id="yaml" class={`tab-panel ${props.tab === "yaml" ? "" : "hidden"}`}>
         <form method="post" action="/policies/save" id="yaml-form">
           <CsrfField csrf={props.csrf} />
-          <input type="hidden" name="original" value={props.isNew ? "" : props.name} />
+          <input type="hidden" name="original" value={original} />
           <label>file name <input name="name" required pattern="[A-Za-z0-9._\-]{1,100}" value={props.name} /></label>
           <textarea name="yaml" id="yaml-text" rows={24} spellcheck={false}
             hx-post="/policies/validate" hx-trigger="input changed delay:400ms" hx-target="#check" hx-swap="innerHTML">{props.yaml}</textarea>
+          {replace}
           <p><button type="submit" class="primary" id="save-yaml">Save</button></p>
         </form>
       </section>
