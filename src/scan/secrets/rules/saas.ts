@@ -72,13 +72,18 @@ export const linearKey: SecretRule = {
 export const telegramBotToken: SecretRule = {
   id: "telegram-bot-token",
   description: "Telegram bot token",
-  regex: /(?<![\w:])(\d{8,10}:AA[A-Za-z0-9_-]{33})(?![A-Za-z0-9_-])/g,
+  // On its own, or after "bot" in the Bot API's URLs (https://api.telegram.org/bot<token>/getMe).
+  regex: /(?:(?<=\bbot)|(?<![\w:]))(\d{8,10}:AA[A-Za-z0-9_-]{33})(?![A-Za-z0-9_-])/g,
   group: 1,
   keywords: [":AA"],
   keywordLines: 0,
   entropy: 3.5,
-  truePositives: [`bot = "${fake("1234567890", ":AA", body(33, undefined, 127))}"`],
-  falsePositives: ["12:AAbc", "10:30:AA"],
+  truePositives: [
+    `bot = "${fake("1234567890", ":AA", body(33, undefined, 127))}"`,
+    `requests.post("https://api.telegram.org/bot${fake("7391846205", ":AA", body(33, undefined, 129))}/sendMessage")`,
+    `curl "https://api.telegram.org/file/bot${fake("73918462", ":AA", body(33, undefined, 130))}/photos/a.jpg"`,
+  ],
+  falsePositives: ["12:AAbc", "10:30:AA", `robot${fake("1234567890", ":AA", body(33, undefined, 131))}`, `bot12${fake("1234567890", ":AA", body(33, undefined, 132))}`],
 };
 
 export const sentryToken: SecretRule = {
