@@ -10,6 +10,7 @@ import { detectSecrets } from "./secrets/detect.ts";
 import { secretRules } from "./secrets/rules/index.ts";
 import { textFlags } from "./text-flags.ts";
 import type { RawFinding } from "./types.ts";
+import { ipv4NotAddress } from "./universal/ip-context.ts";
 import { extractEndpoints } from "./universal/urls.ts";
 
 /** Bigger files get the regex pass only: parsing them is slow and rarely adds anything. */
@@ -19,7 +20,11 @@ export function regexPass(text: string, language: string): RawFinding[] {
   const idx = lineIndex(text);
   const at = (o: number) => idx.position(o);
   const flags = textFlags(text);
-  return [...extractEndpoints(text, at, language, flags), ...detectSecrets(text, at, language, secretRules, flags.keywords)];
+  // IPv4-shaped OIDs and versions the line around them names as such (ip-context.ts).
+  const endpoints = extractEndpoints(text, at, language, flags).filter(
+    (f) => f.rule !== "ip/v4" || !ipv4NotAddress(text, idx.offsetOf(f.line, f.column), f.value),
+  );
+  return [...endpoints, ...detectSecrets(text, at, language, secretRules, flags.keywords)];
 }
 
 /** Same kind, value and position reported twice (regex and an analyzer): keep the first. */

@@ -2,6 +2,8 @@
 
 export interface LineIndex {
   position(offset: number): { line: number; column: number };
+  /** The offset of a position `position` gave (its line's start is known by then). */
+  offsetOf(line: number, column: number): number;
   lineText(line: number): string;
 }
 
@@ -33,6 +35,10 @@ export function lineIndex(text: string): LineIndex {
         else hi = mid - 1;
       }
       return { line: lo + 1, column: offset - starts[lo] + 1 };
+    },
+    offsetOf(line, column) {
+      while (starts.length < line && !complete()) extendTo(scanned);
+      return (starts[line - 1] ?? text.length) + column - 1;
     },
     lineText(line) {
       while (starts.length <= line && !complete()) extendTo(scanned);
