@@ -40,6 +40,10 @@ describe("expected findings (independent of the golden files)", () => {
     has("python/requests", "https://api.acme-health.com/v2/patients", "allowed");
     has("python/httpx", "https://fhir.acme-health.com/R4/Patient", "allowed");
     has("python/azure", "https://acmephi.blob.core.windows.net", "allowed");
+    // The openai module's own client (1.x and 0.x), Azure through 0.x module settings, China regions.
+    expect(r.findings.filter((f) => f.file === "src/llm.py" && f.rule === "python/openai" && f.value === "https://api.openai.com/v1")).toHaveLength(2);
+    has("python/openai", "https://acme-phi-eastus.openai.azure.com/", "allowed");
+    has("python/boto3", "https://s3.cn-north-1.amazonaws.com.cn");
     expect(r.findings.some((f) => f.value.includes("apache.org"))).toBe(false);
     expect(r.findings.some((f) => f.value.includes("2.10.3.1"))).toBe(false);
   });

@@ -26,7 +26,7 @@ describe("trustrun scan", () => {
   test("text report groups by host, exit 0 under the observe-only policy", async () => {
     const r = await cli(py, "--workers", "0");
     expect(r.code).toBe(0);
-    expect(r.out).toMatch(/^Scanned 2 files/);
+    expect(r.out).toMatch(/^Scanned 4 files/);
     expect(r.out).toContain("api.openai.com  unknown");
     expect(r.out).toContain("   34 | client = OpenAI()");
     expect(r.err).toContain("observe-only");

@@ -67,6 +67,66 @@ describe("python", () => {
       "9 sdk-client python/boto3 https://s3.{region}.amazonaws.com -",
     ]);
   });
+  test("boto3 in the China and GovCloud partitions", async () => {
+    const out = await found("python", [
+      "import boto3",
+      "a = boto3.client('s3', region_name='cn-north-1')",
+      "b = boto3.client('sagemaker-runtime', region_name='cn-northwest-1')",
+      "sess = boto3.Session(region_name='cn-north-1')",
+      "c = sess.client('iam')",
+      "d = boto3.client('s3', region_name='us-gov-west-1')",
+      "e = boto3.client('iam', region_name='us-gov-west-1')",
+    ].join("\n"));
+    expect(out).toEqual([
+      "2 sdk-client python/boto3 https://s3.cn-north-1.amazonaws.com.cn s3.cn-north-1.amazonaws.com.cn",
+      "3 sdk-client python/boto3 https://runtime.sagemaker.cn-northwest-1.amazonaws.com.cn runtime.sagemaker.cn-northwest-1.amazonaws.com.cn",
+      "5 sdk-client python/boto3 https://iam.cn-north-1.amazonaws.com.cn iam.cn-north-1.amazonaws.com.cn",
+      "6 sdk-client python/boto3 https://s3.us-gov-west-1.amazonaws.com s3.us-gov-west-1.amazonaws.com",
+      "7 sdk-client python/boto3 https://iam.us-gov.amazonaws.com iam.us-gov.amazonaws.com",
+    ]);
+  });
+  test("the openai module's own client (1.x) and the 0.x API: default, base_url / api_base, azure", async () => {
+    expect(await found("python", [
+      "import openai",
+      "r = openai.chat.completions.create(model='gpt-4o', messages=[])",
+      "openai.ChatCompletion.create(model='gpt-4', messages=[])",
+      "openai.Completion.create(model='davinci', prompt='x')",
+      "e = openai.embeddings.create(model='m', input='x')",
+      "client = openai.OpenAI()",
+      "client.chat.completions.create(model='gpt-4o', messages=[])",
+    ].join("\n"))).toEqual([
+      "2 call-site python/openai https://api.openai.com/v1 api.openai.com",
+      "3 call-site python/openai https://api.openai.com/v1 api.openai.com",
+      "4 call-site python/openai https://api.openai.com/v1 api.openai.com",
+      "5 call-site python/openai https://api.openai.com/v1 api.openai.com",
+      "6 sdk-client python/openai https://api.openai.com/v1 api.openai.com",
+    ]);
+    expect(await found("python", [
+      "import os",
+      "import openai",
+      "openai.base_url = os.getenv('LLM_GATEWAY', 'https://llm.acme.io/v1/')",
+      "openai.chat.completions.create(model='gpt-4o', messages=[])",
+    ].join("\n"))).toEqual(["4 call-site python/openai https://llm.acme.io/v1/ llm.acme.io"]);
+    expect(await found("python", [
+      "import openai as oa",
+      "oa.api_type = 'azure'",
+      "oa.api_base = 'https://acme-eastus.openai.azure.com/'",
+      "oa.ChatCompletion.create(engine='gpt-35', messages=[])",
+    ].join("\n"))).toEqual(["4 call-site python/openai https://acme-eastus.openai.azure.com/ acme-eastus.openai.azure.com"]);
+    expect(await found("python", [
+      "import openai",
+      "openai.api_base = 'http://localhost:8000/v1'",
+      "from openai import ChatCompletion",
+      "ChatCompletion.create(model='local', messages=[])",
+      "openai.api_type = 'azure'",
+      "openai.Embedding.create(input='x', engine='e')",
+    ].join("\n"))).toEqual([
+      "4 call-site python/openai http://localhost:8000/v1 localhost",
+      "6 call-site python/openai http://localhost:8000/v1 localhost",
+    ]);
+    // A variable named openai is not the module.
+    expect(await found("python", ["from openai import OpenAI", "openai = make_client()", "openai.chat.completions.create(model='m')"].join("\n"))).toEqual([]);
+  });
   test("azure connection strings and urllib3/http.client", async () => {
     const out = await found("python", [
       "from azure.storage.blob import BlobServiceClient",
@@ -128,6 +188,18 @@ describe("javascript / typescript", () => {
       "6 sdk-client js/@azure/openai https://res1.openai.azure.com res1.openai.azure.com",
       "8 sdk-client js/aws-sdk https://bedrock-runtime.ap-southeast-2.amazonaws.com bedrock-runtime.ap-southeast-2.amazonaws.com",
       "9 call-site js/websocket wss://live.acme.io live.acme.io",
+    ]);
+  });
+  test("AWS SDK v3 clients in the China regions", async () => {
+    const out = await found("typescript", [
+      'import { S3Client } from "@aws-sdk/client-s3";',
+      'import { SQSClient } from "@aws-sdk/client-sqs";',
+      'const s3 = new S3Client({ region: "cn-north-1" });',
+      'const q = new SQSClient({ region: "cn-northwest-1" });',
+    ].join("\n"));
+    expect(out).toEqual([
+      "3 sdk-client js/aws-sdk https://s3.cn-north-1.amazonaws.com.cn s3.cn-north-1.amazonaws.com.cn",
+      "4 sdk-client js/aws-sdk https://sqs.cn-northwest-1.amazonaws.com.cn sqs.cn-northwest-1.amazonaws.com.cn",
     ]);
   });
   test("tsx parses JSX", async () => {

@@ -52,13 +52,34 @@ const awsPrefix: Record<string, string> = {
   "dynamodb-streams": "streams.dynamodb",
 };
 const awsGlobal = new Set(["iam", "route53", "cloudfront", "organizations", "globalaccelerator", "shield"]);
+// The global services' one endpoint in the China and GovCloud partitions (botocore's endpoints.json).
+const awsPartitionGlobal: Record<string, Record<string, string>> = {
+  cn: {
+    iam: "iam.cn-north-1.amazonaws.com.cn",
+    route53: "route53.amazonaws.com.cn",
+    cloudfront: "cloudfront.cn-northwest-1.amazonaws.com.cn",
+    organizations: "organizations.cn-northwest-1.amazonaws.com.cn",
+  },
+  "us-gov": {
+    iam: "iam.us-gov.amazonaws.com",
+    route53: "route53.us-gov.amazonaws.com",
+    organizations: "organizations.us-gov-west-1.amazonaws.com",
+  },
+};
 
-/** AWS SDK client (service name as in boto3 or @aws-sdk/client-X) + region → endpoint. */
+const https = (host: string): Endpoint => ({ value: `https://${host}`, host, port: 443 });
+
+/**
+ * AWS SDK client (service name as in boto3 or @aws-sdk/client-X) + region → endpoint. The China
+ * regions (cn-north-1, cn-northwest-1) are in their own partition, under amazonaws.com.cn.
+ */
 export function awsEndpoint(service: string, region: Val | null): Endpoint {
   const svc = service.toLowerCase();
   const prefix = awsPrefix[svc] ?? svc;
-  if (awsGlobal.has(svc)) return { value: `https://${prefix}.amazonaws.com`, host: `${prefix}.amazonaws.com`, port: 443 };
   const r = region && region.t === "str" && region.known && /^[a-z]{2}(-gov)?-[a-z]+-\d$/.test(region.s) ? region.s : null;
+  const partition = r?.startsWith("cn-") ? "cn" : r?.startsWith("us-gov-") ? "us-gov" : null;
+  const suffix = partition === "cn" ? "amazonaws.com.cn" : "amazonaws.com";
+  if (awsGlobal.has(svc)) return https((partition && awsPartitionGlobal[partition][svc]) ?? `${prefix}.${suffix}`);
   if (!r) return { value: `https://${prefix}.{region}.amazonaws.com`, host: null, port: 443 };
-  return { value: `https://${prefix}.${r}.amazonaws.com`, host: `${prefix}.${r}.amazonaws.com`, port: 443 };
+  return https(`${prefix}.${r}.${suffix}`);
 }

@@ -3,7 +3,7 @@
 // f-strings, implicit concatenation, str.format, os.getenv defaults and urljoin.
 import type { Node } from "web-tree-sitter";
 import { canonical, emit, type Ctx } from "./context.ts";
-import { awsEndpoint, endpointOf } from "./endpoints.ts";
+import { awsEndpoint, endpointOf, type Endpoint } from "./endpoints.ts";
 import { concat, hintOf, joinUrl, str, text, unescapeString, type Val } from "./values.ts";
 
 export const pythonQuery = `
@@ -217,6 +217,11 @@ export function handlePyCall(call: Node, ctx: Ctx): Val | null {
     }
     return { t: "client", api: ai[1], base: null, http: false };
   }
+  const moduleCall = openaiModuleCall(ctx, fn, name);
+  if (moduleCall) {
+    emit(ctx, call, "call-site", moduleCall, "python/openai");
+    return null;
+  }
   if (/^boto3\.(?:session\.Session\(\)\.|Session\(\)\.)?(client|resource)$/.test(name) || (fn.type === "attribute" && /\.(client|resource)$/.test(name) && ctx.env.get(fn.childForFieldName("object")?.text ?? "")?.t === "mod")) {
     const service = urlArg(ctx, call, 0, "service_name").val;
     const endpointUrl = urlArg(ctx, call, -1, "endpoint_url");
@@ -257,6 +262,37 @@ export function handlePyCall(call: Node, ctx: Ctx): Val | null {
     return null;
   }
   return null;
+}
+
+// The openai module's own client: `openai.chat.completions.create(...)` (1.x) and the 0.x API
+// `openai.ChatCompletion.create(...)`, with the module's settings (`openai.base_url = ...`, 0.x
+// `openai.api_base = ...`, `openai.api_type = "azure"`) as the file assigns them before the call.
+const openaiV1Resource = /^(?:chat\.completions|completions|embeddings|images|audio\.\w+|moderations|files|batches|models|responses|uploads|vector_stores|fine_tuning\.jobs|beta(?:\.\w+)+)$/;
+const openaiLegacyResource = /^(?:ChatCompletion|Completion|Embedding|Image|Audio|Moderation|File|FineTune|FineTuningJob|Model|Edit|Engine)$/;
+const openaiMethod = /^(?:a?create|generate|list|retrieve|delete|edit|transcribe|translate|parse|stream|create_variation|create_and_poll)$/;
+
+function openaiModuleCall(ctx: Ctx, fn: Node, name: string): Endpoint | null {
+  const m = name.match(/^openai\.(.+)\.(\w+)$/);
+  if (!m || !openaiMethod.test(m[2])) return null;
+  const legacy = openaiLegacyResource.test(m[1]);
+  if (!legacy && !openaiV1Resource.test(m[1])) return null;
+  // Through an import of the module (or of a 0.x class), not a variable that shadows it.
+  const head = fn.text.split(".")[0];
+  if (!ctx.imports.get(head)?.startsWith("openai") || ctx.env.has(head)) return null;
+  const setting = (key: string): Val | null => {
+    for (const [local, full] of ctx.imports) {
+      const v = full === "openai" ? ctx.env.get(`${local}.${key}`) : undefined;
+      if (v) return v;
+    }
+    return null;
+  };
+  const type = setting("api_type");
+  if (type?.t === "str" && /azure/i.test(type.s)) {
+    const endpoint = setting("azure_endpoint") ?? setting("api_base") ?? setting("base_url");
+    return endpoint ? endpointOf(endpoint, "openai(<dynamic api_base>)") : { value: "AzureOpenAI(azure_endpoint from AZURE_OPENAI_ENDPOINT)", host: null, port: 443 };
+  }
+  const base = legacy ? (setting("api_base") ?? setting("base_url")) : (setting("base_url") ?? setting("api_base"));
+  return endpointOf(base ?? str("https://api.openai.com/v1"), "openai(<dynamic base_url>)");
 }
 
 export function handlePyImport(node: Node, ctx: Ctx): void {
