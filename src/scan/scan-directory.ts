@@ -27,6 +27,7 @@ export async function scanDirectory(root: string, opts: ScanOptions = {}, onProg
   const absRoot = resolve(root);
   const maxFileSize = opts.maxFileSize ?? defaultMaxFileSize;
   const walked = await walk(absRoot, { include: opts.include, exclude: opts.exclude, maxFileSize, gitignore: opts.gitignore });
+  for (const p of walked.unmatchedIncludes) opts.onWarning?.(`--include '${p}' matches no file`);
   const skipped: SkippedFile[] = [...walked.skipped];
   const total = walked.files.length;
   onProgress?.({ phase: "walk", files: 0, total, bytes: 0 });

@@ -37,7 +37,10 @@ export interface ScanOptions {
    * Without it every endpoint is "unknown".
    */
   verdict?: (facts: ConnectionFacts) => FindingVerdict;
-  /** Extra patterns (gitignore syntax) to include only / to exclude. */
+  /**
+   * Extra patterns (gitignore syntax, and brace lists such as `*.{py,js}`) to include only / to
+   * exclude. A pattern gitignore cannot use (an unclosed `[`) makes the scan throw.
+   */
   include?: string[];
   exclude?: string[];
   /** Files larger than this many bytes are skipped. Default 5 MB. */
@@ -50,6 +53,8 @@ export interface ScanOptions {
   workersOnly?: boolean;
   /** Honour .gitignore files (default true). */
   gitignore?: boolean;
+  /** Told about what may make the scan miss files but does not stop it (an --include pattern that matches no file). */
+  onWarning?: (message: string) => void;
 }
 
 export interface ScanProgress {
@@ -67,4 +72,9 @@ export type RawFinding = Omit<Finding, "verdict" | "fingerprint" | "file"> & {
   port?: number | null;
   /** Set once the file's findings are final (fingerprint.ts). */
   fingerprint?: string;
+  /**
+   * Secrets only: a short digest of the raw value (detect.ts), mixed into the fingerprint and then
+   * removed, in the thread that scanned the file: it is never reported, stored or sent on.
+   */
+  valueDigest?: string;
 };

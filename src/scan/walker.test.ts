@@ -70,6 +70,21 @@ describe("walker", () => {
     }
   });
 
+  test("brace lists in --include/--exclude; include patterns that match no file; bad patterns throw", async () => {
+    const dir = tree({ "a.py": "x", "b.js": "x", "c.R": "x", "d/e.ts": "x" });
+    try {
+      const r = await walk(dir, { maxFileSize: 1e6, include: ["**/*.{py,js}", "*.rs", "!c.R"] });
+      expect(r.files.map((f) => f.rel)).toEqual(["a.py", "b.js"]);
+      expect(r.unmatchedIncludes).toEqual(["*.rs"]);
+      const ex = await walk(dir, { maxFileSize: 1e6, exclude: ["*.{py,R}"] });
+      expect(ex.files.map((f) => f.rel)).toEqual(["b.js", "d/e.ts"]);
+      expect(ex.unmatchedIncludes).toEqual([]);
+      await expect(walk(dir, { maxFileSize: 1e6, include: ["["] })).rejects.toThrow("--include '[' is not a valid pattern");
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   test("fifos and sockets are never opened", async () => {
     const dir = tree({ "a.txt": "x" });
     try {

@@ -6,6 +6,7 @@ import ignore, { type Ignore } from "ignore";
 // 18 ms on 2,800 files); a walk never waits on anything else.
 import { readdirSync, readFileSync, realpathSync, statSync } from "node:fs";
 import { join, sep } from "node:path";
+import { preparePatterns } from "./globs.ts";
 import { binaryExtensions } from "./languages.ts";
 import type { SkippedFile } from "./types.ts";
 
@@ -25,6 +26,8 @@ export interface WalkedFile {
 export interface WalkResult {
   files: WalkedFile[];
   skipped: SkippedFile[];
+  /** --include patterns (as given) that matched no file to scan. */
+  unmatchedIncludes: string[];
 }
 
 const ignoreFiles = [".gitignore", ".trustrunignore"];
@@ -62,8 +65,16 @@ export async function walk(root: string, opts: WalkOptions): Promise<WalkResult>
   const skipped: SkippedFile[] = [];
   const rootReal = realpathSync(root);
   const inRoot = (p: string) => p === rootReal || p.startsWith(rootReal.endsWith(sep) ? rootReal : rootReal + sep);
-  const include = opts.include?.length ? ignore({ ignorecase: false }).add(opts.include) : null;
-  const exclude = opts.exclude?.length ? ignore({ ignorecase: false }).add(opts.exclude) : null;
+  // Bad patterns are errors (an unclosed "[" would silently match nothing); brace lists expand.
+  const includes = preparePatterns(opts.include ?? [], "--include");
+  const excludes = preparePatterns(opts.exclude ?? [], "--exclude");
+  const include = includes.all.length ? ignore({ ignorecase: false }).add(includes.all) : null;
+  const exclude = excludes.all.length ? ignore({ ignorecase: false }).add(excludes.all) : null;
+  // Each include pattern that has not matched a file yet, on its own: tested per file only until
+  // it matches, so a typo is reported and the usual case costs nothing.
+  let unmatched = includes.given
+    .filter((g) => !/^\s*(?:#|!|$)/.test(g.pattern))
+    .map((g) => ({ pattern: g.pattern, ig: ignore({ ignorecase: false }).add(g.expanded) }));
   const useGit = opts.gitignore !== false;
 
   const rootLayer = ignore({ ignorecase: false });
@@ -78,7 +89,10 @@ export async function walk(root: string, opts: WalkOptions): Promise<WalkResult>
     try {
       entries = readdirSync(dir.abs, { withFileTypes: true });
     } catch (err) {
-      skipped.push({ file: dir.rel || ".", reason: `unreadable directory: ${(err as NodeJS.ErrnoException).code ?? "error"}` });
+      const code = (err as NodeJS.ErrnoException).code ?? "error";
+      // Nothing at all can be scanned: an error, not a clean report.
+      if (dir.rel === "") throw new Error(`cannot read the directory ${root}: ${code}`);
+      skipped.push({ file: dir.rel, reason: `unreadable directory: ${code}` });
       continue;
     }
     let layers = dir.layers;
@@ -125,6 +139,7 @@ export async function walk(root: string, opts: WalkOptions): Promise<WalkResult>
       if (!isFile) continue; // sockets, fifos, devices
       if (exclude?.ignores(rel)) continue;
       if (include && !include.ignores(rel)) continue;
+      if (unmatched.length) unmatched = unmatched.filter((u) => !u.ig.ignores(rel));
       const dot = entry.name.lastIndexOf(".");
       if (dot > 0 && binaryExtensions.has(entry.name.slice(dot + 1).toLowerCase())) {
         skipped.push({ file: rel, reason: "binary (by extension)" });
@@ -146,5 +161,5 @@ export async function walk(root: string, opts: WalkOptions): Promise<WalkResult>
     for (let i = subdirs.length - 1; i >= 0; i--) stack.push(subdirs[i]);
   }
   files.sort((a, b) => (a.rel < b.rel ? -1 : a.rel > b.rel ? 1 : 0));
-  return { files, skipped };
+  return { files, skipped, unmatchedIncludes: unmatched.map((u) => u.pattern) };
 }

@@ -34,3 +34,19 @@ test.skipIf(why !== null)("unreadable file and directory are skipped with the re
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test.skipIf(why !== null)("an unreadable root is an error (exit 2), not a clean scan of nothing", async () => {
+  const dir = mkdtempSync(join(tmpdir(), "trustrun-unreadable-root-"));
+  try {
+    writeFileSync(join(dir, "a.txt"), "https://a.acme-health.com\n");
+    chmodSync(dir, 0o000);
+    const proc = Bun.spawn([runuser!, "-u", "nobody", "--", BIN, "scan", dir, "--json", "--no-store"], { cwd: "/tmp", stdout: "pipe", stderr: "pipe" });
+    const [out, err, code] = await Promise.all([new Response(proc.stdout).text(), new Response(proc.stderr).text(), proc.exited]);
+    expect(code).toBe(2);
+    expect(err).toContain(`cannot read the directory ${dir}: EACCES`);
+    expect(out).toBe("");
+  } finally {
+    chmodSync(dir, 0o755);
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

@@ -3,6 +3,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "nod
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { cleanup, materialize, policyFile } from "../../../test/scan/fixtures.ts";
+import { fake } from "../../scan/secrets/fake.ts";
 import { main } from "../main.ts";
 import { openStore } from "../../store/index.ts";
 
@@ -78,6 +79,86 @@ describe("trustrun scan", () => {
     const added = await cli(py, "--preset", "public-ai-apis", "--baseline", base, "--json");
     expect(added.code).toBe(1);
     expect(JSON.parse(added.out).findings.map((f: { file: string }) => f.file)).toEqual(["new.py"]);
+  });
+
+  test("baseline: a different secret of the same length in place of an accepted one is new", async () => {
+    const dir = join(tmp, "rotated");
+    mkdirSync(dir, { recursive: true });
+    // Two AWS key IDs of the same length: their redacted values are the same.
+    const key = (body: string) => fake("AKIA", body);
+    writeFileSync(join(dir, "settings.py"), `AWS_ACCESS_KEY_ID = "${key("Z7QK3LMNP4RSTUVW")}"\n`);
+    const base = join(tmp, "rotated-baseline.json");
+    expect((await cli(dir, "--no-store", "--json", "--write-baseline", base)).code).toBe(0);
+    const written = JSON.parse(readFileSync(base, "utf8"));
+    expect(written.version).toBe(2);
+    expect(readFileSync(base, "utf8")).not.toContain("Z7QK3LMNP4RSTUVW");
+    expect((await cli(dir, "--no-store", "--json", "--baseline", base, "--fail-on", "secret")).code).toBe(0);
+    writeFileSync(join(dir, "settings.py"), `AWS_ACCESS_KEY_ID = "${key("Q2WXPLMZ3KD7HRTB")}"\n`);
+    const rotated = await cli(dir, "--no-store", "--json", "--baseline", base, "--fail-on", "secret");
+    expect(rotated.code).toBe(1);
+    const findings = JSON.parse(rotated.out).findings;
+    expect(findings.map((f: { rule: string }) => f.rule)).toEqual(["secret/aws-access-key-id"]);
+    // The digest mixed into the fingerprint is never reported.
+    expect(Object.keys(findings[0])).not.toContain("valueDigest");
+  });
+
+  test("baseline version 1: endpoints still match, secrets show as new, with a note", async () => {
+    const dir = join(tmp, "v1");
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, "a.py"), `URL = "https://v1.acme-health.com/x"\nKEY = "${fake("AKIA", "Z7QK3LMNP4RSTUVW")}"\n`);
+    const base = join(tmp, "v1-baseline.json");
+    await cli(dir, "--no-store", "--json", "--write-baseline", base);
+    const v2 = JSON.parse(readFileSync(base, "utf8"));
+    // What a version 1 file holds: the endpoint's fingerprint (unchanged) and an old secret one.
+    const first = await cli(dir, "--no-store", "--json");
+    const url = JSON.parse(first.out).findings.find((f: { kind: string }) => f.kind === "url").fingerprint;
+    expect(v2.fingerprints).toContain(url);
+    writeFileSync(base, JSON.stringify({ version: 1, fingerprints: [url, "0123456789abcdef0123"] }));
+    const r = await cli(dir, "--no-store", "--json", "--baseline", base, "--fail-on", "any");
+    expect(r.code).toBe(1);
+    expect(JSON.parse(r.out).findings.map((f: { kind: string }) => f.kind)).toEqual(["secret"]);
+    expect(r.err).toContain("version 1 baseline");
+    writeFileSync(base, JSON.stringify({ version: 7, fingerprints: [] }));
+    expect((await cli(dir, "--no-store", "--baseline", base)).code).toBe(2);
+  });
+
+  test("--write-baseline and --output to a path that cannot be written: exit 2 before scanning", async () => {
+    for (const bad of [join(tmp, "no-such-dir", "b.json"), tmp]) {
+      for (const opt of ["--write-baseline", "--output"]) {
+        const r = await cli(neg, "--no-store", "--json", opt, bad);
+        expect(r.code).toBe(2);
+        expect(r.err).toContain(`cannot write`);
+        expect(r.err).toContain(bad);
+        expect(r.err).not.toContain("internal error");
+      }
+    }
+  });
+
+  test("--include/--exclude: a bad pattern is an error; brace lists expand; a pattern matching nothing is told", async () => {
+    const dir = join(tmp, "globs");
+    mkdirSync(join(dir, "src"), { recursive: true });
+    writeFileSync(join(dir, "src", "a.py"), 'URL = "https://py.acme-health.com/"\n');
+    writeFileSync(join(dir, "src", "b.js"), 'const u = "https://js.acme-health.com/";\n');
+    writeFileSync(join(dir, "c.R"), 'u <- "https://r.acme-health.com/"\n');
+    for (const [opt, pattern] of [["--include", "["], ["--exclude", "src/[a-"], ["--include", "*.[z-a]"]]) {
+      const r = await cli(dir, "--no-store", "--json", opt, pattern);
+      expect(r.code).toBe(2);
+      expect(r.err).toContain(`${opt} '${pattern}'`);
+      expect(r.out).toBe("");
+    }
+    const braces = await cli(dir, "--no-store", "--json", "--include", "**/*.{py,js}");
+    expect(braces.code).toBe(0);
+    expect(JSON.parse(braces.out).findings.map((f: { host: string }) => f.host).sort()).toEqual(["js.acme-health.com", "py.acme-health.com"]);
+    expect(braces.err).not.toContain("warning");
+    const none = await cli(dir, "--no-store", "--json", "--include", "*.rs", "--include", "*.R");
+    expect(none.code).toBe(0);
+    expect(none.err).toContain("--include '*.rs' matches no file");
+    expect(none.err).not.toContain("'*.R'");
+    const empty = join(tmp, "empty");
+    mkdirSync(empty, { recursive: true });
+    const e = await cli(empty, "--no-store", "--json");
+    expect(e.code).toBe(0);
+    expect(e.err).not.toContain("warning");
   });
 
   test("--max-file-size takes a unit: files over it are skipped with the reason", async () => {

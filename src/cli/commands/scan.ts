@@ -1,5 +1,6 @@
 // `trustrun scan DIR`: endpoints, SDK clients and secrets in source, checked against the policy.
-import { existsSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { accessSync, constants, readFileSync, statSync, writeFileSync } from "node:fs";
+import { dirname, resolve } from "node:path";
 import type { ScanProgress, ScanResult } from "../../scan/types.ts";
 import { CliError, UsageError, flag, intOption, list, sizeOption, oneOf, str, type Command, type CommandIO } from "../command.ts";
 import { version } from "../version.ts";
@@ -18,6 +19,31 @@ async function storeScan(result: ScanResult, dbPath: string | undefined, policyN
   } catch (err) {
     io.stderr(`trustrun scan: the scan was not stored (${(err as Error).message}); the report is complete\n`);
     return null;
+  }
+}
+
+/**
+ * Why `path` cannot be written as a file, or null when it can (as far as can be told before
+ * writing): checked before a scan starts, so a long scan's report is never lost to a bad path.
+ */
+export function unwritableReason(path: string): string | null {
+  const code = (err: unknown) => (err as NodeJS.ErrnoException)?.code ?? "error";
+  try {
+    const st = statSync(path);
+    if (st.isDirectory()) return "it is a directory";
+    accessSync(path, constants.W_OK);
+    return null;
+  } catch (err) {
+    if (code(err) !== "ENOENT") return code(err) === "EACCES" ? "permission denied" : code(err);
+  }
+  const parent = dirname(resolve(path));
+  try {
+    if (!statSync(parent).isDirectory()) return `${parent} is not a directory`;
+    accessSync(parent, constants.W_OK);
+    return null;
+  } catch (err) {
+    if (code(err) === "ENOENT" || code(err) === "ENOTDIR") return `directory ${parent} does not exist`;
+    return code(err) === "EACCES" ? `permission denied in ${parent}` : code(err);
   }
 }
 
@@ -89,14 +115,36 @@ export const scanCommand: Command = {
   async run(args, io) {
     const v = args.values;
     const dir = args.positionals[0];
-    if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new UsageError(`'${dir}' is not a directory`);
+    let isDir = false;
+    try {
+      isDir = statSync(dir).isDirectory();
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      if (code === "EACCES") throw new CliError(`cannot read the directory ${dir}: EACCES`, 2);
+    }
+    if (!isDir) throw new UsageError(`'${dir}' is not a directory`);
     const format = flag(v, "json") ? "json" : oneOf(v, "format", formats, "text")!;
     const failOn = oneOf(v, "fail-on", failOns, "violation")!;
     const maxFileSize = sizeOption(v, "max-file-size", 1);
     const workers = intOption(v, "workers", 0, 64);
+    const include = list(v, "include");
+    const exclude = list(v, "exclude");
+    try {
+      const { preparePatterns } = await import("../../scan/globs.ts");
+      preparePatterns(include, "--include");
+      preparePatterns(exclude, "--exclude");
+    } catch (err) {
+      throw new CliError((err as Error).message, 2);
+    }
+    // Before the scan: a path that cannot be written must not cost the scan's report.
+    const writeBaseline = str(v, "write-baseline");
+    for (const [what, path] of [["baseline", writeBaseline], ["report to", str(v, "output")]] as const) {
+      const why = path === undefined ? null : unwritableReason(path);
+      if (why) throw new CliError(`cannot write ${what} ${path}: ${why}`, 2);
+    }
     const policy = policyFromArgs(v, process.cwd(), io);
     // The scanner, the reports and the store load here: other commands never pay for them.
-    const [{ evaluate }, { makeBaseline, parseBaseline, withoutBaseline }, { scanDirectory }, { policyVerdict }] = await Promise.all([
+    const [{ evaluate }, { makeBaseline, readBaseline, withoutBaseline }, { scanDirectory }, { policyVerdict }] = await Promise.all([
       import("../../policy/evaluate.ts"),
       import("../../scan/baseline.ts"),
       import("../../scan/scan-directory.ts"),
@@ -107,7 +155,11 @@ export const scanCommand: Command = {
     const baselineFile = str(v, "baseline");
     if (baselineFile) {
       try {
-        accepted = parseBaseline(readFileSync(baselineFile, "utf8"));
+        const read = readBaseline(readFileSync(baselineFile, "utf8"));
+        accepted = read.fingerprints;
+        if (read.version === 1) {
+          io.stderr(`trustrun scan: ${baselineFile} is a version 1 baseline: its secrets no longer match and show as new; accept them again with --write-baseline\n`);
+        }
       } catch (err) {
         throw new CliError(`cannot use baseline ${baselineFile}: ${(err as Error).message}`, 2);
       }
@@ -119,12 +171,13 @@ export const scanCommand: Command = {
         dir,
         {
           verdict: policyVerdict(evaluate, policy),
-          include: list(v, "include"),
-          exclude: list(v, "exclude"),
+          include,
+          exclude,
           maxFileSize,
           regexOnly: flag(v, "regex-only"),
           gitignore: !flag(v, "no-gitignore"),
           workers,
+          onWarning: (m) => io.stderr(`trustrun scan: warning: ${m}\n`),
           // A diagnostic: every file to the workers, so what they find can be checked.
           workersOnly: process.env.TRUSTRUN_SCAN_MAIN === "0",
         },
@@ -135,9 +188,12 @@ export const scanCommand: Command = {
     } finally {
       progress.finish();
     }
-    const writeBaseline = str(v, "write-baseline");
     if (writeBaseline) {
-      writeFileSync(writeBaseline, JSON.stringify(makeBaseline(result), null, 2) + "\n");
+      try {
+        writeFileSync(writeBaseline, JSON.stringify(makeBaseline(result), null, 2) + "\n");
+      } catch (err) {
+        throw new CliError(`cannot write baseline ${writeBaseline}: ${(err as Error).message}`, 2);
+      }
       io.stderr(`wrote ${result.findings.length} fingerprints to ${writeBaseline}\n`);
     }
     if (accepted) result = { ...result, findings: withoutBaseline(result.findings, accepted) };

@@ -105,6 +105,15 @@ function scanKeywords(rules: SecretRule[], text: string): { present: Uint8Array;
   return { present: scannerFor(rules).scan(text, hits), hits };
 }
 
+/**
+ * A short digest of the raw secret, for its fingerprint only (fingerprint.ts mixes it in and drops
+ * it): two different secrets with the same redacted value get different fingerprints. Four hex
+ * digits, 16 bits: a published fingerprint confirms a guessed password no better than 1 in 65,536.
+ */
+export function valueDigest(ruleId: string, secret: string): string {
+  return Bun.SHA256.hash(`${ruleId}\u0000${secret}`, "hex").slice(0, 4);
+}
+
 export function detectSecrets(
   text: string,
   at: (offset: number) => { line: number; column: number },
@@ -133,6 +142,7 @@ export function detectSecrets(
         language,
         analyzer: "secrets",
         rule: `secret/${rule.id}`,
+        valueDigest: valueDigest(rule.id, s.value),
       });
     }
   }
