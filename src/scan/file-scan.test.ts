@@ -26,3 +26,31 @@ describe("scanFile", () => {
     }
   });
 });
+
+describe("a secret the file holds shows in none of its other findings", () => {
+  const secret = ["Zq8Wm3Xr", "7Tn2Lp5Kv9Bc"].join("");
+  const scan = async (rel: string, code: string, regexOnly = false) => {
+    const r = await scanFile({ id: 1, rel, bytes: enc.encode(code), regexOnly });
+    expect(JSON.stringify(r)).not.toContain(secret);
+    expect(JSON.stringify(r)).not.toContain(secret.slice(0, 10));
+    return r.findings.filter((f) => f.kind !== "secret").map((f) => `${f.line} ${f.kind} ${f.value}`);
+  };
+  test("Python: a URL built from it, and a call's source text", async () => {
+    const got = await scan(
+      "client.py",
+      `import requests\nAPI_KEY = "${secret}"\nr = requests.get(f"https://api.acme-health.com/v1/{API_KEY}/patients")\n` +
+        `s = requests.get("https://api.acme-health.com/v1/search?q=" + API_KEY)\nt = requests.get(sign(TOK, "${secret}"))\n`,
+    );
+    expect(got).toContain("3 call-site https://api.acme-health.com/v1/…[redacted 20 chars]/patients");
+    expect(got).toContain("4 call-site https://api.acme-health.com/v1/search?q=…[redacted 20 chars]");
+    expect(got).toContain('5 call-site requests.get(sign(TOK, "…[redacted 20 chars]...)');
+  });
+  test("JavaScript: a template literal", async () => {
+    const got = await scan("c.js", `const key = "${secret}";\nfetch(\`https://api.acme-health.com/q/\${key}\`);\n`);
+    expect(got).toContain("2 call-site https://api.acme-health.com/q/…[redacted 20 chars]");
+  });
+  test("the regex pass: a URL holding it", async () => {
+    const got = await scan("a.txt", `api_key = "${secret}"\nsee https://api.acme-health.com/v1/${secret}/x\n`, true);
+    expect(got).toEqual(["2 url https://api.acme-health.com/v1/…[redacted 20 chars]/x"]);
+  });
+});

@@ -7,6 +7,7 @@ import { lineIndex } from "./lines.ts";
 import { looksMinified, mightCallNetwork } from "./prefilter.ts";
 import { addFingerprints } from "./fingerprint.ts";
 import { detectSecrets } from "./secrets/detect.ts";
+import { knownSecretMasker, type KnownSecret } from "./secrets/known.ts";
 import { secretRules } from "./secrets/rules/index.ts";
 import { textFlags } from "./text-flags.ts";
 import type { RawFinding } from "./types.ts";
@@ -16,7 +17,8 @@ import { extractEndpoints } from "./universal/urls.ts";
 /** Bigger files get the regex pass only: parsing them is slow and rarely adds anything. */
 export const maxParseSize = 1_000_000;
 
-export function regexPass(text: string, language: string): RawFinding[] {
+/** The universal pass and the secret rules; `found` receives the secrets whole (see maskKnown). */
+export function regexPass(text: string, language: string, found?: KnownSecret[]): RawFinding[] {
   const idx = lineIndex(text);
   const at = (o: number) => idx.position(o);
   const flags = textFlags(text);
@@ -24,7 +26,23 @@ export function regexPass(text: string, language: string): RawFinding[] {
   const endpoints = extractEndpoints(text, at, language, flags).filter(
     (f) => f.rule !== "ip/v4" || !ipv4NotAddress(text, idx.offsetOf(f.line, f.column), f.value),
   );
-  return [...endpoints, ...detectSecrets(text, at, language, secretRules, flags.keywords)];
+  return [...endpoints, ...detectSecrets(text, at, language, secretRules, flags.keywords, found)];
+}
+
+/**
+ * The file's other findings with its secrets masked wherever they occur (a key the file assigns
+ * and then puts in a URL, a call's source text), as the secret's own finding shows it.
+ */
+export function maskKnown(findings: RawFinding[], found: readonly KnownSecret[]): RawFinding[] {
+  if (!found.length) return findings;
+  const mask = knownSecretMasker(found);
+  if (!mask) return findings;
+  for (const f of findings) {
+    if (f.kind === "secret") continue;
+    f.value = mask(f.value);
+    if (f.host) f.host = mask(f.host);
+  }
+  return findings;
 }
 
 /** Same kind, value and position reported twice (regex and an analyzer): keep the first. */
@@ -71,15 +89,18 @@ export async function scanFile(job: FileJob): Promise<FileAnswer> {
   if (looksBinary(bytes)) return { id, findings: [], skipped: "binary", parsed: false };
   const text = decodeText(bytes);
   const { language, grammar } = languageOf(rel);
-  const findings = regexPass(text, language);
-  if (job.regexOnly) return { id, findings: finishFindings(rel, findings), parsed: false };
+  // The secrets whole: they never leave this function, only findings masked with them do.
+  const found: KnownSecret[] = [];
+  const findings = regexPass(text, language, found);
+  const finish = (fs: RawFinding[]) => finishFindings(rel, maskKnown(fs, found));
+  if (job.regexOnly) return { id, findings: finish(findings), parsed: false };
   // Notebooks and R Markdown / Quarto: their code blocks, mapped back to the file's positions
   // (a notebook's size and long lines are mostly outputs, so the limits apply to the code).
   const blocks = grammar
     ? [{ grammar, source: text, position: (line: number, column: number) => ({ line, column }) }]
     : embeddedBlocks(text, language);
   const todo = blocks.filter((b) => b.source.length <= maxParseSize && !looksMinified(b.source) && mightCallNetwork(b.source, b.grammar));
-  if (!todo.length) return { id, findings: finishFindings(rel, findings), parsed: false };
+  if (!todo.length) return { id, findings: finish(findings), parsed: false };
   if (job.deferParse) return { id, findings: [], parsed: false, parseLater: true };
   try {
     // Imported on demand: a regex-only scan never loads tree-sitter.
@@ -89,8 +110,8 @@ export async function scanFile(job: FileJob): Promise<FileAnswer> {
         findings.push({ ...f, ...b.position(f.line, f.column) });
       }
     }
-    return { id, findings: finishFindings(rel, findings), parsed: true };
+    return { id, findings: finish(findings), parsed: true };
   } catch (err) {
-    return { id, findings: finishFindings(rel, findings), parsed: false, skipped: `parse failed: ${(err as Error)?.message ?? err}` };
+    return { id, findings: finish(findings), parsed: false, skipped: `parse failed: ${(err as Error)?.message ?? err}` };
   }
 }

@@ -2,6 +2,7 @@
 import type { RawFinding } from "../types.ts";
 import { shannonEntropy } from "./entropy.ts";
 import { createKeywordScanner, type KeywordScanner } from "./keywords.ts";
+import type { KnownSecret } from "./known.ts";
 import { redactSecret } from "./redact.ts";
 import { secretRules } from "./rules/index.ts";
 import { secretKeywordFlags, textFlags } from "../text-flags.ts";
@@ -121,6 +122,8 @@ export function detectSecrets(
   rules: SecretRule[] = secretRules,
   /** The keyword flags and hits of `rules` for this text, when an earlier pass has them (text-flags.ts). */
   keywords: { present: Uint8Array; hits: Array<number[] | undefined> } = scanKeywords(rules, text),
+  /** Receives each secret found, whole, with its redacted form (for masking it elsewhere: known.ts). */
+  found?: KnownSecret[],
 ): RawFinding[] {
   const { present, hits } = keywords;
   const out: RawFinding[] = [];
@@ -133,9 +136,11 @@ export function detectSecrets(
       // One finding per secret: the first (most specific) rule wins overlapping spans.
       if (!taken.add(s.offset, s.offset + s.value.length)) continue;
       const { line, column } = at(s.offset);
+      const value = redactSecret(s.value, rule.showPrefix);
+      found?.push({ raw: s.value, shown: value });
       out.push({
         kind: "secret",
-        value: redactSecret(s.value, rule.showPrefix),
+        value,
         host: null,
         line,
         column,

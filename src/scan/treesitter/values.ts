@@ -1,6 +1,7 @@
 // Values of the small constant propagation: strings (possibly partly unknown), objects, and
 // handles (HTTP clients/sessions with an optional base URL, imported modules).
 import type { Node } from "web-tree-sitter";
+import { maskSecrets } from "../secrets/detect.ts";
 import { maxUrlLength } from "../universal/urls.ts";
 
 export type Val =
@@ -32,10 +33,14 @@ export function concat(parts: Array<Val | null>, hints: string[] = []): Val {
   return str(parts.map((p, i) => text(p, hints[i] ?? "…")).join(""), parts.every(known));
 }
 
-/** Short display of an unresolved expression for {…} placeholders. */
+/**
+ * Short display of an unresolved expression for {…} placeholders: the source text, masked before
+ * it is cut (a secret literal cut short is no longer recognised), with room for a secret across
+ * the cut. Secrets the file holds elsewhere are masked later, with the file's findings (file-scan.ts).
+ */
 export function hintOf(node: Node | null): string {
   if (!node) return "…";
-  const t = node.text.replace(/\s+/g, " ");
+  const t = maskSecrets(node.text.slice(0, 1024).replace(/\s+/g, " "));
   return t.length > 30 ? `${t.slice(0, 27)}...` : t;
 }
 
