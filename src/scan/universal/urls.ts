@@ -5,7 +5,8 @@ import { isDocumentUrl, isIp, isLikelyHostname, isReservedExample, isUrlHost, no
 
 const schemes = "https?|wss?|ftps?|sftp|postgres(?:ql)?|mysql|mariadb|mongodb(?:\\+srv)?|rediss?|amqps?|mssql|sqlserver|grpcs?|nats|kafka|clickhouse|snowflake";
 const schemeRe = new RegExp(`^(?:${schemes})$`, "i");
-const urlBodyRe = /[^\s"'<>`\\{}|^\uFFFD]+/y;
+// A URL never runs over a control character (an escape sequence after it is not part of it).
+const urlBodyRe = /[^\s\x00-\x1f\x7f"'<>`\\{}|^\uFFFD]+/y;
 // Letters, digits and "+" (mongodb+srv) make up a scheme.
 const schemeChar = (c: number) => (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 43;
 const wordChar = (c: number) => schemeChar(c) || c === 95;
@@ -57,7 +58,9 @@ const alpha = (c: number) => (c >= 97 && c <= 122) || (c >= 65 && c <= 90);
 const alnum = (c: number) => alpha(c) || (c >= 48 && c <= 57);
 const digit = (c: number) => c >= 48 && c <= 57;
 const quote = (c: number) => c === 34 || c === 39 || c === 96;
-const keyedHostRe = /\b(?:host|hostname|endpoint|server|domain|api_host|base_url|baseurl)\s*[:=]\s*([A-Za-z0-9][A-Za-z0-9_-]*(?:\.[A-Za-z0-9_-]+)+)(?::(\d{1,5}))?\s*$/gim;
+// The setting's name may carry a prefix (DB_HOST, smtp_server, spring.redis.host, fhir-endpoint),
+// but the word stands on its own: not localhost, ghost or hostname_check.
+const keyedHostRe = /(?<![\w.-])(?:[A-Za-z0-9]+[_.-])*(?:host|hostname|endpoint|server|domain|base_?url)\s*[:=]\s*([A-Za-z0-9][A-Za-z0-9_-]*(?:\.[A-Za-z0-9_-]+)+)(?::(\d{1,5}))?\s*$/gim;
 
 // `host: name` settings without quotes are looked for in configuration files only.
 const configLanguages = new Set(["yaml", "toml", "ini", "dotenv", "text", "properties", "conf", "dockerfile", "shell"]);
@@ -158,10 +161,53 @@ function count(s: string, ch: string, end: number): number {
 /** . , ; : ! ? * ending a URL end the sentence around it. */
 const trailingPunctuation = (c: number) => c === 46 || c === 44 || c === 59 || c === 58 || c === 33 || c === 63 || c === 42;
 
-// Query parameters that carry credentials (SAS signatures, API keys in URLs).
-const secretParams = /([?&](?:sig|signature|key|api[_-]?key|apikey|token|access_token|password|secret|code|x-amz-signature|x-amz-credential|x-amz-security-token)=)[^&#]*/gi;
+// Query and fragment parameters that carry credentials (SAS signatures, API keys, OAuth tokens in
+// a redirect's fragment): the name's words as in core/redact.ts (pass/password, secret, token, api
+// key, access key, auth, credential, private key, session id, cookie, sig/signature), after "?",
+// "&", "#" or ";" (;jsessionid=). Not when the last word names something else: token_type, key_id.
+const queryParamRe = /([?&#;])([\w.~%[\]-]+)=([^&#;]*)/g;
+const secretParamWords = new Set([
+  "pass", "password", "passwd", "pwd", "secret", "token", "auth", "authorization", "credential", "credentials", "cookie",
+  "sig", "signature", "session", "sessionid", "jsessionid", "phpsessid", "apikey", "accesskey", "privatekey", "jwt",
+]);
+const notSecretLast = new Set([
+  "type", "name", "id", "ids", "method", "methods", "expires", "expiry", "exp", "ttl", "url", "uri", "endpoint", "len",
+  "length", "format", "version", "mode", "hint", "scope", "count", "hash",
+]);
+
+/** Whether a query parameter of this name holds a credential. */
+export function isSecretParam(name: string): boolean {
+  const words = name.replace(/([a-z0-9])([A-Z])/g, "$1_$2").toLowerCase().split(/[^a-z0-9]+/).filter(Boolean);
+  const n = words.length;
+  if (n === 0) return false;
+  const last = words[n - 1];
+  // Alone, these are the OAuth code and an API key.
+  if (n === 1 && (last === "code" || last === "key")) return true;
+  const before = n > 1 ? words[n - 2] : "";
+  if (last === "id" && before === "session") return true;
+  if (notSecretLast.has(last)) return false;
+  if (last === "key" && (before === "api" || before === "access" || before === "private" || before === "secret" || before === "subscription" || before === "functions" || before === "sas" || before === "account" || before === "signing" || before === "master")) return true;
+  return words.some((w) => secretParamWords.has(w));
+}
+
 function redactQuery(tail: string): string {
-  return tail.replace(secretParams, "$1***");
+  if (!tail.includes("=")) return tail;
+  return tail.replace(queryParamRe, (m, sep: string, name: string) => (isSecretParam(name) ? `${sep}${name}=***` : m));
+}
+
+const urlInTextRe = /\b[a-z][a-z0-9+.-]*:\/\/[^\s\x00-\x1f\x7f"'<>`\\{}|^]+/gi;
+
+/**
+ * Text (a source line) with the credentials of every URL in it masked as a URL finding's value
+ * is: query and fragment parameters that name a credential. Passwords in `user:pass@` are
+ * maskSecrets' (secrets/detect.ts).
+ */
+export function maskUrlParams(text: string): string {
+  if (!text.includes("://") || !text.includes("=")) return text;
+  return text.replace(urlInTextRe, (u) => {
+    const q = u.search(/[?#;]/);
+    return q === -1 ? u : u.slice(0, q) + redactQuery(u.slice(q));
+  });
 }
 
 function onVersionLine(text: string, index: number): boolean {
