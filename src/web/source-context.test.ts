@@ -2,6 +2,7 @@ import { describe, expect, test } from "bun:test";
 import { mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { b64, body } from "../scan/secrets/fake.ts";
 import { contextLines, fileUnderRoot, maskSecretAt, readSource } from "./source-context.ts";
 
 describe("source context", () => {
@@ -56,4 +57,31 @@ test("random and truncated file contents never throw and never leak a secret pas
   const secret = "tok_ABCDEFGHIJKLMNOP";
   const line = `x = "${secret}" + y`;
   expect(contextLines(line, [{ line: 1, column: 5, kind: "secret" }]).get(1)![0].text).not.toContain(secret);
+});
+
+test("every line of a private key is withheld; the file's secrets count on a filtered page too", () => {
+  const begin = ["-----BEGIN", " PRIVATE KEY-----"].join("");
+  const end = ["-----END", " PRIVATE KEY-----"].join("");
+  const keyBody = [body(64, b64, 601), body(64, b64, 602), body(40, b64, 603)];
+  const text = `import requests\nCA_URL = "https://pki.acme-health.com/ca"\nKEY = """${begin}\n${keyBody.join("\n")}\n${end}\n"""\nrequests.get(CA_URL)\n`;
+  const secret = { line: 3, column: 9 + begin.length + 1, kind: "secret" as const, value: `…[redacted ${keyBody.join("\n").length + 2} chars]` };
+  const url = { line: 2, column: 11, kind: "url" as const };
+  for (const ctx of [contextLines(text, [url, secret], 6), contextLines(text, [url], 6, [secret])]) {
+    const lines = ctx.get(2)!;
+    const shown = JSON.stringify(lines);
+    for (const part of keyBody) expect(shown).not.toContain(part.slice(0, 16));
+    expect(lines.filter((l) => l.text === "(line withheld: it holds a secret)").map((l) => l.n)).toEqual([4, 5, 6, 7]);
+    expect(lines.find((l) => l.n === 2)!.text).toBe('CA_URL = "https://pki.acme-health.com/ca"');
+  }
+});
+
+test("a secret found on one line is masked on the others; URL credentials are masked", () => {
+  const secret = ["Zq8Wm3Xr", "7Tn2Lp5Kv9Bc"].join("");
+  const text = `API_KEY = "${secret}"\nrequests.get(sign(TOK, "${secret}"))\nu = "https://a.acme-health.com/cb#access_token=Hx7pQ2mZ9vLe8YuRk3Wq&t=1"\n`;
+  const ctx = contextLines(text, [{ line: 2, column: 1, kind: "call-site" }], 1, [{ line: 1, column: 12, kind: "secret", value: "…[redacted 20 chars]" }]);
+  expect(ctx.get(2)!.map((l) => l.text)).toEqual([
+    'API_KEY = "[REDACTED]"',
+    'requests.get(sign(TOK, "…[redacted 20 chars]"))',
+    expect.stringMatching(/^u = "https:\/\/a\.acme-health\.com\/cb#access_token=(\*\*\*|\[REDACTED\])&t=1"$/),
+  ]);
 });

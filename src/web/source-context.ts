@@ -3,6 +3,7 @@
 import { closeSync, openSync, readSync, realpathSync, statSync } from "node:fs";
 import { isAbsolute, relative, resolve } from "node:path";
 import { redactText, REDACTED } from "../core/redact.ts";
+import { maskSourceLine, sourceView, WITHHELD } from "../scan/source-lines.ts";
 import type { Finding } from "../core/types.ts";
 
 export const MAX_SOURCE_BYTES = 2 * 1024 * 1024;
@@ -52,16 +53,28 @@ export function cleanLine(text: string): string {
   return t.length > MAX_LINE_CHARS ? `${t.slice(0, MAX_LINE_CHARS)}…` : t;
 }
 
-/** Lines around each finding of one file (radius lines either side), secrets masked. */
-export function contextLines(text: string, findings: Pick<Finding, "line" | "column" | "kind">[], radius = 2): Map<number, SourceLine[]> {
-  const lines = text.split("\n");
+type Spot = Pick<Finding, "line" | "column" | "kind"> & { value?: string };
+
+/**
+ * Lines around each finding of one file (radius lines either side), secrets masked: a secret's
+ * own line masked from its column, the further lines of a multi-line secret (a private key's
+ * body) withheld, and every line with the file's secrets, the scanner's rules, URL credentials and
+ * core redaction applied. `secrets`: the file's secret findings, when `findings` is only a part of
+ * them (a filtered page); by default those among `findings`.
+ */
+export function contextLines(text: string, findings: Spot[], radius = 2, secrets: Spot[] = findings.filter((f) => f.kind === "secret")): Map<number, SourceLine[]> {
   const secretsByLine = new Map<number, number[]>();
-  for (const f of findings) if (f.kind === "secret") secretsByLine.set(f.line, [...(secretsByLine.get(f.line) ?? []), f.column]);
+  for (const f of secrets) if (f.kind === "secret") secretsByLine.set(f.line, [...(secretsByLine.get(f.line) ?? []), f.column]);
+  const spots = secrets.filter((f) => f.kind === "secret");
+  const view = sourceView(text, spots);
+  const lines = view.lines;
   const shown = (n: number): string => {
+    if (view.continued.has(n)) return WITHHELD;
     let t = lines[n - 1] ?? "";
     // Mask right to left so earlier columns stay valid.
     for (const col of [...(secretsByLine.get(n) ?? [])].sort((a, b) => b - a)) t = maskSecretAt(t, col);
-    return redactText(cleanLine(t));
+    // Cut before masking (a minified line is long), with room for a secret across the cut.
+    return redactText(cleanLine(maskSourceLine(t.slice(0, MAX_LINE_CHARS + 512), view.known)));
   };
   const out = new Map<number, SourceLine[]>();
   for (const f of findings) {

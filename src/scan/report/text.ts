@@ -2,7 +2,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { decodeText } from "../decode.ts";
-import { maskSecrets } from "../secrets/detect.ts";
+import { sourceView, visibleControls, WITHHELD, type SecretSpot } from "../source-lines.ts";
 import type { Finding, ScanResult } from "../types.ts";
 
 export interface TextOptions {
@@ -27,31 +27,40 @@ export function renderText(result: ScanResult, opts: TextOptions = {}): string {
   const context = opts.context ?? true;
   const c = (code: string, s: string) => (opts.color ? `\x1b[${code}m${s}\x1b[0m` : s);
   const lines: string[] = [];
-  const cache = new Map<string, string[] | null>();
+  // Per file: its lines, which of them are withheld (they hold a secret) and how the rest show.
+  const secretsByFile = new Map<string, SecretSpot[]>();
+  for (const f of result.findings) {
+    if (f.kind !== "secret") continue;
+    const list = secretsByFile.get(f.file);
+    if (list) list.push(f);
+    else secretsByFile.set(f.file, [f]);
+  }
+  const views = new Map<string, ReturnType<typeof sourceView> | null>();
   // Masked once per line: a minified line holds thousands of findings.
-  const masked = new Map<string, string>();
+  const masked = new Map<string, string | null>();
   const sourceLine = (file: string, line: number, column: number): string | null => {
-    if (!cache.has(file)) {
+    if (!views.has(file)) {
       try {
-        cache.set(file, decodeText(readFileSync(join(result.root, file))).split("\n"));
+        views.set(file, sourceView(decodeText(readFileSync(join(result.root, file))), secretsByFile.get(file) ?? []));
       } catch {
-        cache.set(file, null);
+        views.set(file, null);
       }
     }
-    const l = cache.get(file)?.[line - 1];
-    if (l === undefined) return null;
+    const view = views.get(file);
+    if (!view || line < 1 || line > view.lines.length) return null;
     // Masked before cutting, so no half secret shows; long (minified) lines: a window around the finding.
     const key = `${line}\u0000${file}`;
     let text = masked.get(key);
-    if (text === undefined) masked.set(key, (text = maskSecrets(l.replace(/\r$/, ""))));
+    if (text === undefined) masked.set(key, (text = view.line(line)));
+    if (text === null) return WITHHELD;
     if (text.length > 160) {
       const from = Math.max(0, Math.min(column - 61, text.length - 150));
       text = `${from > 0 ? "..." : ""}${text.slice(from, from + 150)}${from + 150 < text.length ? "..." : ""}`;
     }
-    return text;
+    return visibleControls(text);
   };
   const show = (f: Finding) => {
-    lines.push(`  ${c("36", `${f.file}:${f.line}:${f.column}`)}  ${f.kind} ${c("2", f.rule)}  ${f.value}`);
+    lines.push(`  ${c("36", `${visibleControls(f.file)}:${f.line}:${f.column}`)}  ${f.kind} ${c("2", f.rule)}  ${visibleControls(f.value)}`);
     if (context && f.kind !== "secret") {
       const src = sourceLine(f.file, f.line, f.column);
       if (src !== null) lines.push(c("2", `      ${String(f.line).padStart(4)} | ${src.trim()}`));
@@ -63,7 +72,7 @@ export function renderText(result: ScanResult, opts: TextOptions = {}): string {
   const endpoints = findings.filter((f) => f.kind !== "secret");
   const violations = endpoints.filter((f) => f.verdict === "violation").length;
   lines.push(
-    `Scanned ${plural(stats.files, "file")} (${fmtBytes(stats.bytes)}) in ${stats.ms} ms under ${result.root}: ` +
+    `Scanned ${plural(stats.files, "file")} (${fmtBytes(stats.bytes)}) in ${stats.ms} ms under ${visibleControls(result.root)}: ` +
       `${plural(endpoints.length, "endpoint finding")} (${plural(violations, "violation")}), ${plural(secrets.length, "secret")}.`,
   );
 
@@ -88,7 +97,7 @@ export function renderText(result: ScanResult, opts: TextOptions = {}): string {
   for (const [host, fs] of groups) {
     const v = fs.some((f) => f.verdict === "violation") ? "violation" : fs.some((f) => f.verdict === "unknown") ? "unknown" : "allowed";
     const tag = v === "violation" ? c("1;31", "VIOLATION") : v === "allowed" ? c("32", "allowed") : c("33", "unknown");
-    lines.push("", `${c("1", host)}  ${tag}  (${fs.length})`);
+    lines.push("", `${c("1", visibleControls(host))}  ${tag}  (${fs.length})`);
     for (const f of fs) show(f);
   }
   if (result.skipped.length) {
@@ -97,9 +106,9 @@ export function renderText(result: ScanResult, opts: TextOptions = {}): string {
       const r = s.reason.replace(/ \(.*\)$/, "");
       reasons.set(r, (reasons.get(r) ?? 0) + 1);
     }
-    lines.push("", `Skipped ${plural(result.skipped.length, "file")}: ${[...reasons].map(([r, n]) => `${n} ${r}`).join(", ")}`);
+    lines.push("", `Skipped ${plural(result.skipped.length, "file")}: ${[...reasons].map(([r, n]) => `${n} ${visibleControls(r)}`).join(", ")}`);
     const n = opts.listSkipped ?? 10;
-    for (const s of result.skipped.slice(0, n)) lines.push(c("2", `  ${s.file}: ${s.reason}`));
+    for (const s of result.skipped.slice(0, n)) lines.push(c("2", `  ${visibleControls(s.file)}: ${visibleControls(s.reason)}`));
     if (result.skipped.length > n) lines.push(c("2", `  ... and ${result.skipped.length - n} more (see --format json)`));
   }
   if (!findings.length) lines.push("", "No endpoints or secrets found.");

@@ -1,6 +1,6 @@
 // The scan browser's model: findings grouped by host (secrets and host-less findings by kind),
 // violations first, and the source lines around a finding.
-import { maskSecrets } from "../../scan/secrets/detect.ts";
+import { sourceView, WITHHELD } from "../../scan/source-lines.ts";
 import type { Finding } from "../../core/types.ts";
 
 export interface HostGroup {
@@ -51,23 +51,36 @@ export interface ContextLine {
 }
 
 /**
- * Lines around `line` (1-based) from the file's text; control characters are made visible. Every
- * line shown goes through the scanner's secret masking, and the lines of `secretLines` (where the
- * scan found a secret) are withheld whole; with `hideHit` the finding's own line is withheld too.
+ * Lines around `line` (1-based) from the file's text; control characters are made visible. The
+ * lines of `secretLines` (where the scan found a secret) are withheld whole, and so is every line
+ * of a private key that starts on one of them; with `hideHit` the finding's own line is withheld
+ * too. Every line shown has the file's secrets, the scanner's secret rules and URL credentials
+ * masked (source-lines.ts).
  */
 export function contextLines(text: string, line: number, radius = 3, maxWidth = 400, hideHit = false, secretLines: ReadonlySet<number> = new Set()): ContextLine[] {
-  const lines = text.split(/\r?\n/);
+  const view = cachedView(text, secretLines);
   const from = Math.max(1, line - radius);
-  const to = Math.min(lines.length, line + radius);
+  const to = Math.min(view.lines.length, line + radius);
   const out: ContextLine[] = [];
   for (let n = from; n <= to; n++) {
-    if ((hideHit && n === line) || secretLines.has(n)) {
-      out.push({ n, text: "(line withheld: it holds a secret)", hit: n === line });
+    // Cut before masking (a minified line is long), with room for a secret across the cut.
+    const shown = hideHit && n === line ? null : view.line(n, maxWidth + 512);
+    if (shown === null) {
+      out.push({ n, text: WITHHELD, hit: n === line });
       continue;
     }
-    // Cut before masking (a minified line is long), with room for a secret across the cut.
-    const raw = lines[n - 1].slice(0, maxWidth + 512);
-    out.push({ n, text: maskSecrets(raw).replace(/\t/g, "  ").replace(/[\x00-\x08\x0b-\x1f\x7f]/g, "?").slice(0, maxWidth), hit: n === line });
+    out.push({ n, text: shown.replace(/\t/g, "  ").replace(/[\x00-\x08\x0b-\x1f\x7f]/g, "?").slice(0, maxWidth), hit: n === line });
   }
   return out;
+}
+
+// The browser asks again on every key: the last file's view is kept (detecting its secrets again
+// is a pass over the file).
+let last: { text: string; secrets: string; view: ReturnType<typeof sourceView> } | null = null;
+function cachedView(text: string, secretLines: ReadonlySet<number>) {
+  const secrets = [...secretLines].sort((a, b) => a - b).join(",");
+  if (last && last.text === text && last.secrets === secrets) return last.view;
+  const view = sourceView(text, [...secretLines].map((n) => ({ line: n })), text.split(/\r?\n/));
+  last = { text, secrets, view };
+  return view;
 }

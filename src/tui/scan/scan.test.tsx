@@ -7,6 +7,7 @@ import type { Finding } from "../../core/types.ts";
 import { ScanBrowser } from "./ScanBrowser.tsx";
 import { contextLines, groupFindings } from "./groups.ts";
 import { fileReader } from "./browse.tsx";
+import { b64, body } from "../../scan/secrets/fake.ts";
 
 afterEach(() => cleanup());
 const tick = (ms = 30) => new Promise((r) => setTimeout(r, ms));
@@ -49,6 +50,22 @@ test("context never shows a secret: lines with a found secret are withheld, any 
   expect(shown).not.toContain(key);
   expect(shown).not.toContain(aws); // not a reported finding here (say, accepted by a baseline): masked all the same
   expect(lines.find((l) => l.n === 2)!.hit).toBe(true);
+});
+
+test("every line of a private key is withheld, not only its BEGIN line", () => {
+  const begin = ["-----BEGIN", " PRIVATE KEY-----"].join("");
+  const end = ["-----END", " PRIVATE KEY-----"].join("");
+  const keyBody = [body(64, b64, 501), body(64, b64, 502), body(40, b64, 503)];
+  const text = `import requests\nCA_URL = "https://pki.acme-health.com/ca"\nKEY = """${begin}\n${keyBody.join("\n")}\n${end}\n"""\nrequests.get(CA_URL)\n`;
+  const lines = contextLines(text, 2, 6, 400, false, new Set([3]));
+  const shown = lines.map((l) => l.text).join("\n");
+  for (const part of keyBody) expect(shown).not.toContain(part.slice(0, 16));
+  expect(lines.filter((l) => l.text === "(line withheld: it holds a secret)").map((l) => l.n)).toEqual([3, 4, 5, 6, 7]);
+  expect(shown).toContain('CA_URL = "https://pki.acme-health.com/ca"');
+  expect(shown).toContain('"""');
+  // Cut short (no END in the file any more): withheld to the end of what is shown.
+  const cut = contextLines(text.split(end)[0], 2, 6, 400, false, new Set([3]));
+  expect(cut.filter((l) => l.n >= 3).every((l) => l.text === "(line withheld: it holds a secret)")).toBe(true);
 });
 
 test("the file reader stays inside the scanned root", () => {

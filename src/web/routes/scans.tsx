@@ -54,7 +54,9 @@ export function scanRoutes({ store }: WebDeps) {
     const files: FileGroup[] = [];
     for (const [file, findings] of [...byFile].slice(0, MAX_FILES_SHOWN)) {
       const src = readSource(scan.root, file);
-      files.push(src.ok ? { file, findings, context: contextLines(src.text, findings) } : { file, findings, context: null, unreadable: src.reason });
+      // The file's secrets from the whole report: a page filtered to violations still masks them.
+      const secrets = scan.report.findings.filter((f) => f.kind === "secret" && f.file === file);
+      files.push(src.ok ? { file, findings, context: contextLines(src.text, findings, 2, secrets) } : { file, findings, context: null, unreadable: src.reason });
     }
     const { report: _report, ...row } = scan;
     return c.html(
