@@ -74,7 +74,7 @@ const read = (f: string) => (existsSync(join(dir, f)) ? readFileSync(join(dir, f
 test.skipIf(why !== null)("d denies a prompted destination and the client sees the failure", async () => {
   startRun("r1", 1);
   const first = await waitFor("the learning question", () => pane("r1").includes(`Allow 127.0.0.1:${port} for python3`) && pane("r1"));
-  expect(first).toContain("a allow once  A always  d deny once  D always deny  k kill the process tree");
+  expect(first).toContain("a allow once  A always  d deny once  D always deny  k kill tree");
   expect(first).toMatch(/\d+s, then alert/);
   tmux("send-keys", "-t", "r1", "d");
   const out = await waitFor("the client's second try", () => read("out1.txt").includes("try1:") && read("out1.txt"));

@@ -16,7 +16,8 @@ import { ConnectionsTable } from "./ConnectionsTable.tsx";
 import { DestinationsView } from "./DestinationsView.tsx";
 import { AlertsPane } from "./AlertsPane.tsx";
 import { RateChart } from "./RateChart.tsx";
-import { PromptBar } from "./PromptBar.tsx";
+import { PromptBar, promptLayout } from "./PromptBar.tsx";
+import { screenLayout } from "../state/layout.ts";
 import { DetailView } from "./DetailView.tsx";
 import { StatusBar } from "./StatusBar.tsx";
 import { HelpView } from "./HelpView.tsx";
@@ -45,11 +46,12 @@ export function Screen({ ui, dispatch }: { ui: UiState; dispatch: Dispatch<UiAct
     [ui.view, connRows, destRows, snap.alerts, snap.output],
   );
 
-  const promptLines = prompt ? 4 : 0;
-  const alertPaneLines = ui.view === "connections" ? Math.min(4, Math.max(2, snap.alerts.length + 1)) : 0;
-  const chartLines = ui.view === "destinations" ? 2 : 0;
-  const notesLine = snap.notes.length ? 1 : 0;
-  const bodyHeight = Math.max(3, termRows - 3 - promptLines - alertPaneLines - chartLines - notesLine - 1 - 1 - 1);
+  const promptProps = prompt ? { req: prompt, queued: control.prompts.length - 1, now, width, timeoutAction: live.timeoutAction } : null;
+  const { listRows: bodyHeight, notesLine, chartLines, alertPaneLines } = screenLayout({
+    rows: termRows, view: ui.view, promptLines: promptProps ? promptLayout(promptProps).height : 0,
+    notes: snap.notes.length > 0 && !ui.help && !ui.detail, alerts: snap.alerts.length,
+  });
+  const panelHeight = bodyHeight + 1 + chartLines + alertPaneLines;
   const win = listWindow(keys, bodyHeight, ui.selected);
   const pageSize = Math.max(1, bodyHeight - 1);
 
@@ -90,7 +92,7 @@ export function Screen({ ui, dispatch }: { ui: UiState; dispatch: Dispatch<UiAct
     }
     body = (
       <Box flexDirection="column">
-        <RateChart rate={snap.rate} width={width} />
+        {chartLines ? <RateChart rate={snap.rate} width={width} /> : null}
         <DestinationsView rows={destRows.slice(win.start, win.end)} selectedKey={sel?.key ?? null} width={width} height={bodyHeight} total={destRows.length} />
       </Box>
     );
@@ -125,12 +127,18 @@ export function Screen({ ui, dispatch }: { ui: UiState; dispatch: Dispatch<UiAct
         now={now} mode={live.mode} learn={live.learn} paused={ui.paused} behind={live.behind} targetExit={control.targetExit} width={width}
       />
       {notesLine ? <Text color="yellow" wrap="truncate-end">note: {snap.notes.at(-1)}</Text> : null}
-      {prompt ? <PromptBar req={prompt} queued={control.prompts.length - 1} now={now} width={width} timeoutAction={live.timeoutAction} /> : null}
-      {ui.help ? <HelpView width={width} /> : detail ? <DetailView title={detail.title} lines={detail.lines} width={width} /> : body}
+      {promptProps ? <PromptBar {...promptProps} /> : null}
+      {ui.help || detail ? (
+        // Help and detail take the list's place (and the alert pane's); what does not fit is cut.
+        <Box flexDirection="column" height={panelHeight} overflow="hidden">
+          {panelHeight < 4 ? <Text dimColor wrap="truncate-end">{ui.help ? "key help" : "detail"}: the terminal is too small (Esc closes)</Text>
+            : ui.help ? <HelpView width={width} /> : <DetailView title={detail!.title} lines={detail!.lines} width={width} />}
+        </Box>
+      ) : body}
       {alertPaneLines && !ui.help && !detail ? (
         <AlertsPane alerts={snap.alerts.slice(-(alertPaneLines - 1))} selectedSeq={null} width={width} total={snap.alerts.length} />
       ) : null}
-      <StatusBar ui={ui} status={control.status} interactive={interactive} mode={live.mode} targetAlive={targetAlive} />
+      <StatusBar ui={ui} status={control.status} interactive={interactive} mode={live.mode} targetAlive={targetAlive} width={width} />
     </Box>
   );
 }

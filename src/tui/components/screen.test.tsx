@@ -1,5 +1,7 @@
 import { afterEach, expect, test } from "bun:test";
 import { cleanup, render } from "ink-testing-library";
+import { render as inkRender } from "ink";
+import { EventEmitter } from "node:events";
 import type { PromptAnswer } from "../../core/types.ts";
 import { TuiRoot } from "./TuiRoot.tsx";
 import { destinationText } from "../state/format.ts";
@@ -7,6 +9,7 @@ import { createLiveModel } from "../state/live-model.ts";
 import { createControlStore } from "../state/ui-store.ts";
 import { alert, conn, promptReq, sessionStart } from "../state/fixtures.test-helper.ts";
 import type { TuiExitReason } from "../contexts/actions-context.ts";
+import { initialUi } from "../state/ui.ts";
 
 afterEach(() => cleanup());
 
@@ -194,7 +197,78 @@ test("the key help says what q and Ctrl-C do", async () => {
   const { ui } = setup({ mode: "run" });
   await keys(ui, "?");
   const f = await frameWith(ui, "Ctrl-C");
-  expect(f).toMatch(/q\s+quit \(under run, while the command runs: asks whether to stop it\)/);
-  expect(f).toMatch(/Ctrl-C\s+quit at once \(under run: interrupts the command with SIGINT\)/);
+  expect(f).toMatch(/q\s+quit \(under run, while the command runs: asks to stop it\)/);
+  expect(f).toMatch(/Ctrl-C\s+quit at once \(under run: interrupts the command, SIGINT\)/);
   expect(f).not.toContain("q, Ctrl-C");
 });
+
+/** The screen on a terminal of a given size (ink-testing-library's is 100 columns, no rows). */
+function setupSized(columns: number, rows: number, ui = initialUi) {
+  const model = createLiveModel({ clock: () => 1_700_000_005_000 });
+  const control = createControlStore();
+  const stdout = Object.assign(new EventEmitter(), { columns, rows, isTTY: true, last: "", write(f: string) { stdout.last = f; return true; } });
+  const stdin = Object.assign(new EventEmitter(), { isTTY: true, setRawMode() {}, setEncoding() {}, resume() {}, pause() {}, ref() {}, unref() {}, read: () => null });
+  const inst = inkRender(
+    <TuiRoot model={model} control={control} actions={{ answer() {}, exit() {} }} mode="run" learn flushHz={50} clock={() => 1_700_000_005_000} timeoutAction="alert" initialUi={ui} />,
+    { stdout: stdout as any, stderr: stdout as any, stdin: stdin as any, debug: true, exitOnCtrlC: false, patchConsole: false },
+  );
+  const frame = async (text: string) => {
+    const until = Date.now() + 3000;
+    while (Date.now() < until && !stdout.last.includes(text)) await tick(20);
+    return stdout.last.replace(/\n$/, "");
+  };
+  return { model, control, inst, frame };
+}
+
+function fill(model: ReturnType<typeof createLiveModel>, control: ReturnType<typeof createControlStore>) {
+  model.push([sessionStart(), ...Array.from({ length: 30 }, (_, i) => conn({ host: `h${i}.example`, verdict: i % 2 ? "alert" : "allow" })), alert(), alert(), alert()]);
+  model.note("python3's output: press 4 or o; all of it goes to /root/.trustrun/output/abc123.log");
+  control.set((s) => ({
+    ...s,
+    prompts: [
+      promptReq({ dst: { ip: "127.0.0.1", port: 28917 }, host: null, exe: "/usr/bin/curl", argv: ["curl", "-s", "http://127.0.0.1:28917/"], pid: 5078, deadline: 1_700_000_005_000 + 24_000 }),
+      promptReq({ id: "p2", dst: { ip: "127.0.0.1", port: 28918 }, host: null, pid: 5413 }),
+    ],
+    status: "127.0.0.1:28916: denied once",
+  }));
+}
+
+for (const [columns, rows] of [[80, 24], [50, 14], [40, 12]] as const) {
+  test(`at ${columns}x${rows} with a question open the frame fits, the header on top, the countdown and keys visible`, async () => {
+    const { model, control, inst, frame } = setupSized(columns, rows);
+    try {
+      fill(model, control);
+      const f = await frame("connections 30");
+      if (process.env.SHOW_FRAMES) console.log(f);
+      const lines = f.split("\n");
+      expect(lines.length).toBeLessThan(rows); // the last line stays free: nothing scrolls
+      expect(lines[0]).toContain("trustrun run");
+      for (const l of lines) expect(l.length).toBeLessThanOrEqual(columns);
+      expect(f).toContain("24s, then alert");
+      expect(f).toContain("(+1 waiting)");
+      expect(f).toContain("Allow 127.0.0.1:28917");
+      expect(f).toContain(columns >= 80 ? "a allow once  A always  d deny once  D always deny  k kill tree" : columns >= 50 ? "a allow A always d deny D always deny k kill" : "a/A allow  d/D deny  k kill");
+      expect(f).toContain("? help  q quit…");
+      expect(f).not.toContain("tre…");
+    } finally {
+      inst.unmount();
+    }
+  });
+
+  test(`at ${columns}x${rows} the key help is cut to fit, the header stays on top`, async () => {
+    const { model, control, inst, frame } = setupSized(columns, rows, { ...initialUi, help: true });
+    try {
+      fill(model, control);
+      const f = await frame("connections 30");
+      if (process.env.SHOW_FRAMES) console.log(f);
+      const lines = f.split("\n");
+      expect(f).toContain(rows >= 14 ? "Keys" : "key help: the terminal is too small");
+      if (columns >= 80) expect(f).toContain("Ctrl-C"); // all of it at 80x24, with a question open
+      expect(lines.length).toBeLessThan(rows);
+      expect(lines[0]).toContain("trustrun run");
+      expect(f).toContain("24s, then alert");
+    } finally {
+      inst.unmount();
+    }
+  });
+}

@@ -26,7 +26,8 @@ export function takeExpired(queue: PromptRequest[], now: number): { expired: Pro
 }
 
 export function secondsLeft(req: PromptRequest, now: number): number {
-  return Math.max(0, Math.ceil((req.deadline - now) / 1000));
+  // The screen's clock ticks twice a second: never show more than the question was given.
+  return Math.max(0, Math.ceil((req.deadline - Math.max(now, req.ts)) / 1000));
 }
 
 export const answerLabels: Record<PromptAnswer, string> = {

@@ -10,6 +10,7 @@ import { initialUi, uiReducer } from "./ui.ts";
 import { keyToCommand } from "./keys.ts";
 import { learnedEntries, learnedSummary } from "./learned.ts";
 import { cell, elapsed } from "./format.ts";
+import { screenLayout } from "./layout.ts";
 
 describe("live model", () => {
   test("counts connections, violations, destinations and keeps the newest rows", () => {
@@ -161,9 +162,11 @@ describe("prompt queue", () => {
     expect(rest.map((r) => r.id)).toEqual(["2"]);
   });
   test("expired requests leave the queue", () => {
-    const q = [promptReq({ id: "1", deadline: 1000 }), promptReq({ id: "2", deadline: 5000 })];
+    const q = [promptReq({ id: "1", ts: 0, deadline: 1000 }), promptReq({ id: "2", ts: 0, deadline: 5000 })];
     expect(takeExpired(q, 2000).expired.map((r) => r.id)).toEqual(["1"]);
     expect(secondsLeft(q[1], 2001)).toBe(3);
+    // The screen's clock may be a little behind the question: never more than it was given.
+    expect(secondsLeft(promptReq({ ts: 10_000, deadline: 40_000 }), 9_600)).toBe(30);
   });
 });
 
@@ -230,4 +233,21 @@ test("cells cut, pad and drop control characters", () => {
   expect(cell("a\x1b[31mb", 8)).toBe("a?[31mb ");
   expect(elapsed(3_725_000)).toBe("1h02m");
   expect(elapsed(65_000)).toBe("1:05");
+});
+
+test("the screen's layout never takes more rows than the terminal has (from the 12-row floor up)", () => {
+  for (let rows = 12; rows <= 60; rows++) {
+    for (const view of ["connections", "destinations", "alerts", "output"] as const) {
+      for (const promptLines of [0, 4, 5]) {
+        for (const notes of [false, true]) {
+          const l = screenLayout({ rows, view, promptLines, notes, alerts: 7 });
+          const used = 3 + 1 + promptLines + (l.listRows + 1) + l.notesLine + l.chartLines + l.alertPaneLines;
+          expect(used).toBeLessThanOrEqual(rows - 1);
+          expect(l.listRows).toBeGreaterThanOrEqual(1);
+          if (rows >= 24) expect(l.listRows).toBeGreaterThanOrEqual(2);
+        }
+      }
+    }
+  }
+  expect(screenLayout({ rows: 40, view: "connections", promptLines: 0, notes: true, alerts: 7 })).toEqual({ listRows: 29, notesLine: 1, chartLines: 0, alertPaneLines: 4 });
 });
