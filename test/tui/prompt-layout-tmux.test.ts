@@ -28,19 +28,16 @@ beforeAll(() => {
   for (let i = 0; i < 2; i++) {
     servers.push(Bun.listen({ hostname: "127.0.0.1", port: 0, socket: { open(s) { s.end(); }, data() {} } }));
   }
-  // Two destinations at once (two threads past a barrier), so that a second question waits behind the first.
+  // Two processes connect at the same moment, each to its own server, so that a second question
+  // waits behind the first (a process is held as soon as it connects: threads would not do).
   writeFileSync(join(dir, "client.py"), `
-import socket, threading, time
-ports = (${servers.map((s) => s.port).join(", ")})
-ready = threading.Barrier(len(ports))
-def connect(port):
-    ready.wait()
-    try:
-        socket.create_connection(("127.0.0.1", port), timeout=5).close()
-    except Exception:
-        pass
-for t in [threading.Thread(target=connect, args=(p,)) for p in ports]:
-    t.start()
+import socket, sys, time
+port, at = int(sys.argv[1]), float(sys.argv[2])
+time.sleep(max(0, at - time.time()))
+try:
+    socket.create_connection(("127.0.0.1", port), timeout=5).close()
+except Exception:
+    pass
 time.sleep(30)
 `);
   writeFileSync(join(dir, "P.yaml"), "name: layout\ndefault: alert\n");
@@ -53,7 +50,9 @@ afterAll(() => {
 });
 
 function start(name: string, columns: number, rows: number): void {
-  const cmd = `cd ${dir} && TRUSTRUN_HOME=${join(dir, "home")} ${BIN} run --learn --policy P.yaml --db ${join(dir, `${name}.db`)} -- python3 client.py; echo EXIT=$? > ${name}.done; sleep 120`;
+  const [a, b] = servers.map((s) => s.port);
+  const clients = `at=$(($(date +%s) + 2)); python3 client.py ${a} $at & python3 client.py ${b} $at & wait`;
+  const cmd = `cd ${dir} && TRUSTRUN_HOME=${join(dir, "home")} ${BIN} run --learn --policy P.yaml --db ${join(dir, `${name}.db`)} -- sh -c '${clients}'; echo EXIT=$? > ${name}.done; sleep 120`;
   tmux("new-session", "-d", "-s", name, "-x", String(columns), "-y", String(rows), cmd);
 }
 
