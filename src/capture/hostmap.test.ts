@@ -55,6 +55,24 @@ describe("createHostMap", () => {
     expect(m.lookup("198.51.100.9", 80, 5)).toEqual({ host: "sentinel.example", source: "sentinel" });
   });
 
+  test("one address, many names: an earlier connection's SNI or proxy request does not name a later connection", () => {
+    const m = createHostMap();
+    m.learnDns("cdn.example.org", ["10.88.0.20"], 100, 1);
+    m.learnSni("10.88.0.20", 443, "cdn.example.org", 110); // the first connection's ClientHello
+    m.learnDns("api.openai.com", ["10.88.0.20"], 200, 2);
+    // A later connect by pid 2 (held before it sends its own ClientHello): its own lookup names it.
+    expect(m.lookup("10.88.0.20", 443, 2, 210)).toEqual({ host: "api.openai.com", source: "dns" });
+    // Its own ClientHello, seen after the connect, names it.
+    m.learnSni("10.88.0.20", 443, "api.openai.com", 215);
+    expect(m.lookup("10.88.0.20", 443, 2, 210)).toEqual({ host: "api.openai.com", source: "sni" });
+    // The proxy's word is for requests through it: a later direct connect is named by DNS.
+    const j = createHostMap();
+    j.learnProxy("10.77.0.2", 80, "good.example", 100, null);
+    j.learnDns("other.example", ["10.77.0.2"], 150, 7);
+    expect(j.lookup("10.77.0.2", 80, 7, 300)).toEqual({ host: "other.example", source: "dns" });
+    expect(j.lookup("10.77.0.2", 80, 7, 100)).toEqual({ host: "good.example", source: "proxy" });
+  });
+
   test("fresh answers beat expired ones; the TTL floor keeps short TTLs alive", () => {
     const m = createHostMap({ ttlFloorMs: 10_000 });
     m.learnDns("old.example", [{ name: "old.example", type: "A", data: "192.0.2.50", ttl: 1 }], 0, 1);

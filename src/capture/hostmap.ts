@@ -161,8 +161,14 @@ export function createHostMap(opts: HostMapOptions = {}): HostMap {
   function rank(e: Entry, port: number | null, pid: number | null, at: number): number {
     const samePort = port !== null && e.port === port;
     const samePid = pid !== null && e.pid === pid;
-    if (e.source === "sni" && samePort) return 100;
-    if ((e.source === "proxy" || e.source === "sentinel") && samePort) return samePid || e.pid === null || pid === null ? 90 : 85;
+    // SNI is a fact about one connection: one seen at or after this connect is most likely its
+    // own; one seen before belongs to an earlier connection, and one address can serve many
+    // names (CDNs), so a fresh DNS answer (whose asker a wire capture may not know) is better
+    // evidence then. The proxy's word is
+    // about requests made through it: a connection that did not go through it gets it last.
+    if (e.source === "sni" && samePort) return e.ts >= at - 1 ? 100 : 68;
+    if (e.source === "sentinel" && samePort) return samePid || e.pid === null || pid === null ? 90 : 85;
+    if (e.source === "proxy" && samePort) return (samePid || e.pid === null) && e.ts >= at - 1 ? 90 : 65;
     if (e.source === "dns") {
       const fresh = e.expires >= at;
       if (samePid) return fresh ? 80 : 60;

@@ -27,6 +27,8 @@ export interface RawConnect {
   probe: ProbeName;
   /** The process is held (SIGSTOPped by the probe) until the session calls release(). */
   held?: boolean;
+  /** Seen when TCP sent its SYN, not at connect() (io_uring, TCP Fast Open): it could not be held. */
+  atSyn?: boolean;
 }
 
 export interface RawDns {
@@ -81,6 +83,8 @@ export interface Probe {
   setHold?(on: boolean): void;
   /** A decided destination: later connects to it are not held again. */
   allowDestination?(ip: string, port: number): void;
+  /** A name the policy allows: looking it up does not put decided addresses back on hold. */
+  allowName?(name: string): void;
   /**
    * For probes that must own the launch (ptrace runs CMD under strace): called once before the
    * session spawns, returns the argv to spawn instead. start() follows with rootPid = the pid of

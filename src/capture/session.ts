@@ -78,6 +78,10 @@ export function createCaptureSession(opts: CaptureSessionOptions) {
   }
   const exempt = new Set<string>(); // TrustRun's own endpoints (the proxy): a connect there is not the target's traffic
   let timer: ReturnType<typeof setTimeout> | null = null;
+  // Names told to the probes as allowed (their lookups leave decided addresses unheld).
+  const allowedNames = new Set<string>();
+  // Firewall rules this session added, by address, with the destination (name) each was added for.
+  const firewallFor = new Map<string, string>();
   let inFlight = 0;
   // Questions open at once each hold the tree; it runs again when the last is answered.
   let holds = 0;
@@ -107,11 +111,14 @@ export function createCaptureSession(opts: CaptureSessionOptions) {
       name = msg.questions[0]?.name ?? name;
       isResponse = msg.isResponse;
       answers = msg.answers.filter((a) => a.type === "A" || a.type === "AAAA").map((a) => a.data);
-      if (isResponse && msg.answers.length) hosts.learnDns(msg.questions[0]?.name ?? "", msg.answers, ev.ts, ev.pid ?? undefined);
+      // An answer seen on the wire (pcap) has no pid: the process that asked is the one it is for.
+      const asked = msg.questions[0]?.name ?? "";
+      if (isResponse && msg.answers.length) hosts.learnDns(asked, msg.answers, ev.ts, ev.pid ?? queryPid.get(asked.toLowerCase()));
     } else if (name && answers.length) {
-      hosts.learnDns(name, answers.map((ip) => ({ name: name!, type: ip.includes(":") ? "AAAA" : "A", data: ip, ttl: 0 })), ev.ts, ev.pid ?? undefined);
+      hosts.learnDns(name, answers.map((ip) => ({ name: name!, type: ip.includes(":") ? "AAAA" : "A", data: ip, ttl: 0 })), ev.ts, ev.pid ?? queryPid.get(name.toLowerCase()));
     }
     if (!name) return;
+    if (!isResponse) noteLookup(name);
     const key = name.toLowerCase();
     if (!isResponse && ev.pid !== null) {
       queryPid.set(key, ev.pid);
@@ -121,6 +128,56 @@ export function createCaptureSession(opts: CaptureSessionOptions) {
       type: "dns", ts: ev.ts, session: opts.id, pid: ev.pid ?? queryPid.get(key) ?? null, name, answers, probe: ev.probe,
     };
     opts.emit(dns);
+  }
+
+  /**
+   * One address can serve many names (CDNs): the eBPF probe holds decided addresses again after a
+   * lookup of a name it was not told is allowed, so a connect meant for a blocked name sharing an
+   * allowed name's address is judged before it proceeds. Names the policy allows are told here,
+   * so their lookups cost nothing.
+   */
+  function noteLookup(name: string): void {
+    const host = name.toLowerCase().replace(/\.$/, "");
+    if (allowedNames.has(host) || allowedNames.size > 10000) return;
+    // Judged as HTTPS, by far the usual case: a name allowed only on other ports keeps bumping (the safe side).
+    if (evaluate({ host, ip: null, port: 443, proto: "tcp" }, opts.policy).verdict !== "allow") return;
+    allowedNames.add(host);
+    for (const probe of opts.probes) probe.allowName?.(host);
+  }
+
+  /** Adds the firewall rule for a blocked connection and says, truthfully, what it achieved. */
+  function enforceBlock(conn: ObservedConnection, key: string, wasHeld: boolean): string {
+    const fwKey = `${conn.dst.ip}|${conn.dst.port}|${conn.proto}`;
+    const ruleBefore = firewallFor.has(fwKey);
+    const done = opts.enforcer.block(conn.dst.ip, conn.dst.port, conn.proto);
+    if (!done) {
+      // A missing capability was said once at start; a failure of a working one is news.
+      if (opts.enforcer.canBlock) warn(`block of ${conn.dst.ip}:${conn.dst.port} failed; recorded as an alert`);
+      return "not enforced: recorded as an alert";
+    }
+    if (!ruleBefore) firewallFor.set(fwKey, key);
+    if (opts.enforcer.inScope(conn.pid) === false) {
+      warn(`pid ${conn.pid} left the session's cgroup: the firewall rules, scoped to that cgroup, do not apply to it`);
+      return `not enforced for pid ${conn.pid}: it left the session's cgroup, which the firewall rule applies to`;
+    }
+    if (wasHeld || ruleBefore) return done;
+    return `${done}, added after this connection was made (it was not held): what it sent before the rule may have gone out; its later packets and connections are refused`;
+  }
+
+  /** An allowed connection to an address the firewall blocks: lift a rule added for this same destination, or say it is refused. */
+  function enforceAllow(conn: ObservedConnection, key: string): string | undefined {
+    const fwKey = `${conn.dst.ip}|${conn.dst.port}|${conn.proto}`;
+    const blockedFor = firewallFor.get(fwKey);
+    if (blockedFor === undefined) return undefined;
+    if (blockedFor === key) {
+      // Blocked once for this very destination (a "deny once" answer): allowed now, the rule goes.
+      if (opts.enforcer.unblock(conn.dst.ip, conn.dst.port, conn.proto)) {
+        firewallFor.delete(fwKey);
+        return undefined;
+      }
+      return "refused anyway: the firewall rule added earlier for it could not be removed";
+    }
+    return `refused anyway: ${conn.dst.ip}:${conn.dst.port} is blocked for ${blockedFor.replace(/:\d+\/\w+$/, "")}, which shares this address (the firewall sees addresses, not names)`;
   }
 
   const sink: ProbeSink = {
@@ -207,7 +264,7 @@ export function createCaptureSession(opts: CaptureSessionOptions) {
 
   async function handleConnect(raw: PendingConnect): Promise<void> {
     const proc = processes.lookup(raw.pid, { ppid: raw.ppid, comm: raw.comm, at: raw.ts });
-    const known = raw.host ? { host: raw.host, source: "proxy" as const } : hosts.lookup(raw.dst.ip, raw.dst.port, raw.pid);
+    const known = raw.host ? { host: raw.host, source: "proxy" as const } : hosts.lookup(raw.dst.ip, raw.dst.port, raw.pid, raw.ts);
     const conn: ObservedConnection = {
       ts: raw.ts, pid: raw.pid, ppid: proc.ppid ?? raw.ppid ?? null, exe: proc.exe, argv: proc.argv, proto: raw.proto,
       dst: raw.dst, host: known?.host ?? null, hostSource: known?.source ?? null, probe: raw.probe,
@@ -234,19 +291,18 @@ export function createCaptureSession(opts: CaptureSessionOptions) {
     if (verdict === "block" && raw.enforcedBy) {
       enforced = raw.enforcedBy;
     } else if (verdict === "block") {
-      enforced = opts.enforcer.block(conn.dst.ip, conn.dst.port, conn.proto) ?? undefined;
-      if (!enforced) {
-        // A missing capability was said once at start; a failure of a working one is news.
-        if (opts.enforcer.canBlock) warn(`block of ${conn.dst.ip}:${conn.dst.port} failed; recorded as an alert`);
-        enforced = "not enforced: recorded as an alert";
-      }
+      enforced = enforceBlock(conn, key, raw.held === true);
+    } else if (verdict === "allow" && !raw.enforcedBy) {
+      enforced = enforceAllow(conn, key);
     }
     if (verdict === "kill" && target) {
       enforced = opts.enforcer.killTree(target.rootPid) ?? "not enforced: the tree was already gone";
     }
     const holder = opts.probes.find((p) => p.name === raw.probe);
-    // Decided once, never held again: a blocked destination is refused by the firewall from now on.
+    // Decided once, not held again: a blocked destination is refused by the firewall from now on,
+    // an allowed one until a name not known to be allowed is looked up (see noteLookup).
     if (verdict !== "kill") holder?.allowDestination?.(conn.dst.ip, conn.dst.port);
+    if (raw.atSyn) warn(`pid ${raw.pid} opened a TCP connection without connect() (io_uring or TCP Fast Open): it is seen and judged, but cannot be held before its first bytes`);
     // Resumed only after enforcement; a killed process is gone and SIGCONT to it is harmless.
     if (raw.held) holder?.release?.(raw.pid);
     if (held) holdTree(false);

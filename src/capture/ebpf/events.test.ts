@@ -1,6 +1,6 @@
 import { describe, expect, test } from "bun:test";
 import {
-  CONNECT_SIZE, DNS_HEADER_SIZE, EV_CONNECT, EV_DNS, EV_EXEC, EV_EXIT, EV_FORK, EXEC_HEADER_SIZE, EXIT_SIZE, FORK_SIZE,
+  CONNECT_SIZE, DNS_HEADER_SIZE, EV_CONNECT, EV_DNS, EV_EXEC, EV_EXIT, EV_FORK, EXEC_ARGS_OFFSET, EXEC_HEADER_SIZE, EXIT_SIZE, FORK_SIZE, MAX_ARGS,
   decodeEvent, exitCodeOf, formatIp, toProbeEvent,
 } from "./events.ts";
 
@@ -16,12 +16,13 @@ function header(kind: number, size: number, tgid = 1234, tsNs = 5_000_000_000n):
   return { b, v };
 }
 
-function connectRecord(family: number, addr: number[], port: number, sotype: number, held = 0): Uint8Array {
+function connectRecord(family: number, addr: number[], port: number, sotype: number, held = 0, via = 0): Uint8Array {
   const { b, v } = header(EV_CONNECT, CONNECT_SIZE);
   v.setUint16(40, family, true);
   v.setUint16(42, port, true);
   b[44] = sotype;
   b[45] = held;
+  b[46] = via;
   b.set(addr, 48);
   return b;
 }
@@ -29,7 +30,32 @@ function connectRecord(family: number, addr: number[], port: number, sotype: num
 describe("decodeEvent", () => {
   test("connect IPv4 TCP", () => {
     const e = decodeEvent(connectRecord(2, [10, 1, 2, 3], 443, 1));
-    expect(e).toEqual({ kind: "connect", tgid: 1234, tid: 1235, ppid: 77, tsNs: 5_000_000_000n, comm: "curl", ip: "10.1.2.3", port: 443, proto: "tcp", held: false });
+    expect(e).toEqual({ kind: "connect", tgid: 1234, tid: 1235, ppid: 77, tsNs: 5_000_000_000n, comm: "curl", ip: "10.1.2.3", port: 443, proto: "tcp", held: false, atSyn: false });
+  });
+
+  test("a connection seen at its SYN (io_uring, TCP Fast Open) is marked so", () => {
+    const e = decodeEvent(connectRecord(2, [10, 1, 2, 3], 80, 1, 0, 1))!;
+    expect(e).toMatchObject({ kind: "connect", atSyn: true, held: false });
+    expect(toProbeEvent(e, 0)).toMatchObject({ type: "connect", ev: { atSyn: true } });
+  });
+
+  test("exec: the argv copied by the kernel program, and a cut one marked", () => {
+    const x = header(EV_EXEC, EXEC_ARGS_OFFSET + 8 + MAX_ARGS);
+    const name = new TextEncoder().encode("/usr/bin/curl");
+    x.v.setUint32(44, name.length, true);
+    x.b.set(name, EXEC_HEADER_SIZE);
+    const args = new TextEncoder().encode("curl\0-s\0http://127.0.0.1/a\0");
+    x.v.setUint32(EXEC_ARGS_OFFSET, args.length, true);
+    x.v.setUint32(EXEC_ARGS_OFFSET + 4, args.length, true);
+    x.b.set(args, EXEC_ARGS_OFFSET + 8);
+    const e = decodeEvent(x.b)!;
+    expect(e).toMatchObject({ kind: "exec", argv: ["curl", "-s", "http://127.0.0.1/a"] });
+    expect(toProbeEvent(e, 0)).toMatchObject({ ev: { event: "exec", exe: "/usr/bin/curl", argv: ["curl", "-s", "http://127.0.0.1/a"] } });
+    x.v.setUint32(EXEC_ARGS_OFFSET + 4, 5000, true); // longer than the copy
+    x.v.setUint32(EXEC_ARGS_OFFSET, 7, true);
+    expect(decodeEvent(x.b)).toMatchObject({ argv: ["curl", "-s…"] });
+    x.v.setUint32(EXEC_ARGS_OFFSET, 0, true);
+    expect(decodeEvent(x.b)).toMatchObject({ argv: null });
   });
 
   test("connect IPv6 UDP, held", () => {
@@ -83,7 +109,7 @@ describe("decodeEvent", () => {
     x.v.setUint32(40, 1234, true);
     x.v.setUint32(44, name.length, true);
     x.b.set(name, EXEC_HEADER_SIZE);
-    expect(decodeEvent(x.b)).toMatchObject({ kind: "exec", filename: "/usr/bin/curl" });
+    expect(decodeEvent(x.b)).toMatchObject({ kind: "exec", filename: "/usr/bin/curl", argv: null });
 
     const q = header(EV_EXIT, EXIT_SIZE);
     q.v.setUint32(40, 3 << 8, true);
@@ -127,6 +153,7 @@ describe("decodeEvent fuzz", () => {
       header(EV_DNS, DNS_HEADER_SIZE + 512).b,
       header(EV_FORK, FORK_SIZE).b,
       header(EV_EXEC, EXEC_HEADER_SIZE + 256).b,
+      header(EV_EXEC, EXEC_ARGS_OFFSET + 8 + MAX_ARGS).b,
       header(EV_EXIT, EXIT_SIZE).b,
     ];
     let decoded = 0;

@@ -17,6 +17,8 @@ export const MAX_DNS = 512;
 export const FORK_SIZE = 48;
 export const EXEC_HEADER_SIZE = 48; // before the filename
 export const MAX_FILENAME = 256;
+export const EXEC_ARGS_OFFSET = EXEC_HEADER_SIZE + MAX_FILENAME; // args_len, args_total, then the argv bytes
+export const MAX_ARGS = 512;
 export const EXIT_SIZE = 48;
 
 const AF_INET = 2;
@@ -32,10 +34,10 @@ export interface Header {
 }
 
 export type BpfEvent =
-  | (Header & { kind: "connect"; ip: string; port: number; proto: Proto; held: boolean })
+  | (Header & { kind: "connect"; ip: string; port: number; proto: Proto; held: boolean; atSyn: boolean })
   | (Header & { kind: "dns"; ip: string; port: number; length: number; payload: Uint8Array })
   | (Header & { kind: "fork"; child: number })
-  | (Header & { kind: "exec"; filename: string; oldPid: number })
+  | (Header & { kind: "exec"; filename: string; oldPid: number; argv: string[] | null })
   | (Header & { kind: "exit"; status: number });
 
 const latin = new TextDecoder("utf-8", { fatal: false });
@@ -74,7 +76,7 @@ export function decodeEvent(b: Uint8Array): BpfEvent | null {
       const ip = formatIp(v.getUint16(40, true), b.subarray(48, 64));
       if (ip === null) return null;
       const proto: Proto = b[44] === SOCK_DGRAM ? "udp" : "tcp";
-      return { ...h, kind: "connect", ip, port: v.getUint16(42, true), proto, held: b[45] === 1 };
+      return { ...h, kind: "connect", ip, port: v.getUint16(42, true), proto, held: b[45] === 1, atSyn: b[46] === 1 };
     }
     case EV_DNS: {
       if (b.length < DNS_HEADER_SIZE) return null;
@@ -90,7 +92,7 @@ export function decodeEvent(b: Uint8Array): BpfEvent | null {
     case EV_EXEC: {
       if (b.length < EXEC_HEADER_SIZE) return null;
       const len = Math.min(v.getUint32(44, true), MAX_FILENAME);
-      return { ...h, kind: "exec", oldPid: v.getUint32(40, true), filename: cString(b, EXEC_HEADER_SIZE, len) };
+      return { ...h, kind: "exec", oldPid: v.getUint32(40, true), filename: cString(b, EXEC_HEADER_SIZE, len), argv: execArgv(b, v) };
     }
     case EV_EXIT:
       if (b.length < EXIT_SIZE) return null;
@@ -98,6 +100,22 @@ export function decodeEvent(b: Uint8Array): BpfEvent | null {
     default:
       return null;
   }
+}
+
+/**
+ * The argv the kernel program copied from the new image (NUL-separated); the last element of an
+ * argv longer than the copy ends in "…". Null when nothing was copied (older object, or unreadable).
+ */
+function execArgv(b: Uint8Array, v: DataView): string[] | null {
+  if (b.length < EXEC_ARGS_OFFSET + 8) return null;
+  const len = Math.min(v.getUint32(EXEC_ARGS_OFFSET, true), MAX_ARGS, b.length - EXEC_ARGS_OFFSET - 8);
+  if (len <= 0) return null;
+  const total = v.getUint32(EXEC_ARGS_OFFSET + 4, true);
+  const bytes = b.subarray(EXEC_ARGS_OFFSET + 8, EXEC_ARGS_OFFSET + 8 + len);
+  const parts = latin.decode(bytes).split("\0");
+  if (parts.length > 1 && parts[parts.length - 1] === "") parts.pop(); // the terminating NUL
+  if (total > len && parts.length) parts[parts.length - 1] += "…";
+  return parts.length ? parts : null;
 }
 
 /** Exit code from a wait status: the code for a normal exit, 128 + signal for a killed process. */
@@ -124,7 +142,7 @@ export function toProbeEvent(e: BpfEvent, offsetMs: number): ProbeEvent {
         type: "connect",
         ev: {
           ts, pid: e.tgid, tid: e.tid, ppid, comm: e.comm, proto: e.proto,
-          dst: { ip: e.ip, port: e.port }, probe: "ebpf", ...(e.held ? { held: true } : {}),
+          dst: { ip: e.ip, port: e.port }, probe: "ebpf", ...(e.held ? { held: true } : {}), ...(e.atSyn ? { atSyn: true } : {}),
         },
       };
     case "dns":
@@ -132,7 +150,7 @@ export function toProbeEvent(e: BpfEvent, offsetMs: number): ProbeEvent {
     case "fork":
       return { type: "process", ev: { ts, pid: e.child, ppid: e.tgid, event: "fork" } };
     case "exec":
-      return { type: "process", ev: { ts, pid: e.tgid, ppid, event: "exec", exe: e.filename } };
+      return { type: "process", ev: { ts, pid: e.tgid, ppid, event: "exec", exe: e.filename, ...(e.argv ? { argv: e.argv } : {}) } };
     case "exit":
       return { type: "process", ev: { ts, pid: e.tgid, ppid, event: "exit", exitCode: exitCodeOf(e.status) } };
   }

@@ -14,10 +14,13 @@ const POLL_MS = 10;
 const LOG_BUF = 64 * 1024;
 const CFG_HOLD = 0;
 const CFG_LOST = 1;
+const CFG_GEN = 2;
+const QNAME_MAX = 64;
 const TRACEFS = ["/sys/kernel/tracing", "/sys/kernel/debug/tracing"];
 const TRACEPOINTS = [
   "syscalls/sys_enter_connect", "syscalls/sys_exit_connect", "syscalls/sys_enter_sendto", "syscalls/sys_enter_sendmsg",
   "syscalls/sys_enter_sendmmsg", "task/task_newtask", "sched/sched_process_exec", "sched/sched_process_exit",
+  "sock/inet_sock_set_state",
 ];
 // Capability bits (linux/capability.h).
 const CAP_SYS_ADMIN = 21n;
@@ -30,6 +33,7 @@ export interface EbpfProbe extends Probe {
   setHold(on: boolean): void;
   /** Let connects to ip:port through without holding from now on. */
   allowDestination(ip: string, port: number): void;
+  allowName(name: string): void;
   /** Resume a process held at connect() (SIGCONT). */
   release(pid: number): void;
 }
@@ -123,6 +127,23 @@ function argvOf(pid: number): string[] | undefined {
 }
 
 /**
+ * Key of the `allowed_names` map: the name in DNS wire format (length-prefixed labels, lower
+ * case, then the root label), zero padded to 64 bytes; null when it does not fit or is not a name.
+ */
+export function qnameKey(name: string): Uint8Array | null {
+  const labels = name.toLowerCase().replace(/\.$/, "").split(".");
+  const key = new Uint8Array(QNAME_MAX);
+  let at = 0;
+  for (const label of labels) {
+    if (!label || label.length > 63 || !/^[\x21-\x7e]+$/.test(label)) return null;
+    if (at + 1 + label.length + 1 > QNAME_MAX) return null;
+    key[at++] = label.length;
+    for (let i = 0; i < label.length; i++) key[at++] = label.charCodeAt(i);
+  }
+  return key; // the root label is the zero after the last one
+}
+
+/**
  * Keys of the `verdicts` map for a destination: u16 family, u16 port, 16 address bytes (network
  * order). An IPv4 destination also gets its IPv4-mapped IPv6 form (dual-stack sockets), and the
  * reverse.
@@ -166,7 +187,7 @@ interface Loaded {
   links: Ptr[];
   rb: Ptr | null;
   callback: JSCallback | null;
-  fds: { tracked: number; config: number; verdicts: number; events: number };
+  fds: { tracked: number; config: number; verdicts: number; events: number; allowed_names: number };
 }
 
 function freeRingBuffer(s: Loaded): void {
@@ -198,7 +219,7 @@ async function loadObject(lib: Libbpf): Promise<Loaded> {
   const obj = lib.bpf_object__open_mem(objBytes, objBytes.length, null);
   const openErr = pointerError(lib, obj);
   if (!obj || openErr) throw new Error(`eBPF probe: cannot open the BPF object: ${libbpfError(lib, openErr)}`);
-  const state: Loaded = { lib, obj, objBytes, links: [], rb: null, callback: null, fds: { tracked: -1, config: -1, verdicts: -1, events: -1 } };
+  const state: Loaded = { lib, obj, objBytes, links: [], rb: null, callback: null, fds: { tracked: -1, config: -1, verdicts: -1, events: -1, allowed_names: -1 } };
   const logs = new Map<string, Uint8Array>();
   try {
     // A log buffer per program: on a verifier rejection libbpf retries with logging into it.
@@ -226,7 +247,7 @@ async function loadObject(lib: Libbpf): Promise<Loaded> {
       if (!link || err) throw new Error(`eBPF probe: cannot attach ${cstr(lib.bpf_program__name(p))}: ${libbpfError(lib, err)}`);
       state.links.push(link);
     }
-    for (const name of ["tracked", "tr_config", "verdicts", "events"] as const) {
+    for (const name of ["tracked", "tr_config", "verdicts", "events", "allowed_names"] as const) {
       const fd = lib.bpf_object__find_map_fd_by_name(obj, cstringArg(name));
       if (fd < 0) throw new Error(`eBPF probe: map ${name} missing from the BPF object`);
       state.fds[name === "tr_config" ? "config" : name] = fd;
@@ -293,9 +314,14 @@ export function createEbpfProbe(): EbpfProbe {
     }
     else if (out.type === "dns") sink.dns(out.ev);
     else {
-      if (out.ev.event === "exec") {
+      // The kernel's copy is exact at exec time; /proc (read later) completes a cut one if it
+      // still shows the same start, or stands in when nothing was copied.
+      const copied = out.ev.event === "exec" ? out.ev.argv : undefined;
+      const cut = copied?.at(-1)?.endsWith("…");
+      if (out.ev.event === "exec" && (!copied || cut)) {
         const argv = argvOf(out.ev.pid);
-        if (argv) out.ev.argv = argv;
+        const head = copied ? copied.join("\0").slice(0, -1) : "";
+        if (argv && (!copied || argv.join("\0").startsWith(head))) out.ev.argv = argv;
       }
       sink.process(out.ev);
     }
@@ -389,7 +415,14 @@ export function createEbpfProbe(): EbpfProbe {
     setHold,
     allowDestination(ip: string, port: number): void {
       if (!state || !ipaddr.isValid(ip)) return;
-      for (const k of destinationKeys(ip, port)) state.lib.bpf_map_update_elem(state.fds.verdicts, k, new Uint8Array([1]), 0);
+      // Stamped with the generation read now: if a lookup moves it on meanwhile, the entry is
+      // stale at once and the next connect is held (the safe side).
+      const gen = u64(lookupU64(state.fds.config, CFG_GEN));
+      for (const k of destinationKeys(ip, port)) state.lib.bpf_map_update_elem(state.fds.verdicts, k, gen, 0);
+    },
+    allowName(name: string): void {
+      const key = qnameKey(name);
+      if (state && key) state.lib.bpf_map_update_elem(state.fds.allowed_names, key, new Uint8Array([1]), 0);
     },
     release,
   };

@@ -25,6 +25,10 @@ char LICENSE[] SEC("license") = "GPL";
 #define MAX_DNS 512
 #define MAX_FILENAME 256
 #define MAX_MMSG 4
+#define MAX_ARGS 512
+#define QNAME_MAX 64
+#define IPPROTO_TCP 6
+#define TCP_SYN_SENT 2
 
 #define EV_CONNECT 1
 #define EV_DNS 2
@@ -34,6 +38,7 @@ char LICENSE[] SEC("license") = "GPL";
 
 #define CFG_HOLD 0
 #define CFG_LOST 1
+#define CFG_GEN 2
 
 struct hdr {
   u32 kind;
@@ -50,7 +55,8 @@ struct connect_ev {
   u16 port; // host order
   u8 sotype;
   u8 held;
-  u8 pad[2];
+  u8 via; // 0: connect(); 1: seen when TCP sent its SYN (io_uring, TCP Fast Open, ...), not holdable
+  u8 pad;
   u8 addr[16];
 }; // 64 bytes
 
@@ -76,7 +82,10 @@ struct exec_ev {
   u32 old_pid;
   u32 len;
   char filename[MAX_FILENAME];
-}; // 304 bytes
+  u32 args_len; // bytes of the new image's argv area (NUL-separated), as copied
+  u32 args_total; // its whole size
+  char args[MAX_ARGS];
+}; // 824 bytes
 
 struct exit_ev {
   struct hdr h;
@@ -105,19 +114,43 @@ struct {
 
 // Index CFG_HOLD: 1 = stop processes that connect to a destination not in `verdicts`.
 // Index CFG_LOST: count of records dropped because the ring buffer was full.
+// Index CFG_GEN: generation of `verdicts`; an entry of an older generation no longer lets through.
 struct {
   __uint(type, BPF_MAP_TYPE_ARRAY);
-  __uint(max_entries, 2);
+  __uint(max_entries, 3);
   __type(key, u32);
   __type(value, u64);
 } tr_config SEC(".maps");
 
+// Destinations let through unheld, with the generation they were decided in. One address serves
+// many names (CDNs): when a tracked process looks up a name not in `allowed_names`, the generation
+// moves on, so every address is held and judged again before the answer can be used.
 struct {
   __uint(type, BPF_MAP_TYPE_HASH);
   __uint(max_entries, 16384);
   __type(key, struct dst_key);
-  __type(value, u8);
+  __type(value, u64);
 } verdicts SEC(".maps");
+
+// DNS names (wire format, lower case, zero padded) whose lookup does not move the generation.
+struct qname_key {
+  u8 name[QNAME_MAX];
+};
+
+struct {
+  __uint(type, BPF_MAP_TYPE_HASH);
+  __uint(max_entries, 16384);
+  __type(key, struct qname_key);
+  __type(value, u8);
+} allowed_names SEC(".maps");
+
+// Threads inside connect(): the SYN they send is reported by tp_connect, not by tp_set_state.
+struct {
+  __uint(type, BPF_MAP_TYPE_LRU_HASH);
+  __uint(max_entries, 4096);
+  __type(key, u32);
+  __type(value, u8);
+} in_connect SEC(".maps");
 
 // A held connect is interrupted by the SIGSTOP (-ERESTARTSYS) and re-entered by the kernel after
 // SIGCONT: remember tid → destination so the restart is neither reported twice nor held again.
@@ -138,6 +171,13 @@ static __always_inline void count_lost(void) {
 static __always_inline bool cfg_on(u32 k) {
   u64 *v = bpf_map_lookup_elem(&tr_config, &k);
   return v && *v;
+}
+
+static __always_inline bool passes_unheld(struct dst_key *k) {
+  u64 *v = bpf_map_lookup_elem(&verdicts, k);
+  u32 gk = CFG_GEN;
+  u64 *gen = bpf_map_lookup_elem(&tr_config, &gk);
+  return v && gen && *v == *gen;
 }
 
 static __always_inline bool is_tracked(u32 tgid) {
@@ -229,6 +269,8 @@ int tp_connect(struct trace_event_raw_sys_enter *ctx) {
   struct dst_key k = {};
   if (read_sockaddr((const void *)ctx->args[1], &k.family, &k.port, k.addr))
     return 0;
+  u8 one = 1;
+  bpf_map_update_elem(&in_connect, &tid, &one, BPF_ANY);
   struct dst_key *prev = bpf_map_lookup_elem(&held_tids, &tid);
   if (prev) {
     bool restart = prev->family == k.family && prev->port == k.port;
@@ -250,10 +292,10 @@ int tp_connect(struct trace_event_raw_sys_enter *ctx) {
   e->port = port;
   e->sotype = sock_type(sock_of_fd((u32)ctx->args[0]));
   e->held = 0;
-  e->pad[0] = 0;
-  e->pad[1] = 0;
+  e->via = 0;
+  e->pad = 0;
   __builtin_memcpy(e->addr, k.addr, 16);
-  if (cfg_on(CFG_HOLD) && !bpf_map_lookup_elem(&verdicts, &k) && bpf_send_signal(SIGSTOP) == 0) {
+  if (cfg_on(CFG_HOLD) && !passes_unheld(&k) && bpf_send_signal(SIGSTOP) == 0) {
     e->held = 1;
     bpf_map_update_elem(&held_tids, &tid, &k, BPF_ANY);
   }
@@ -267,6 +309,7 @@ SEC("tracepoint/syscalls/sys_exit_connect")
 int tp_connect_exit(struct trace_event_raw_sys_exit *ctx) {
   u32 tid = (u32)bpf_get_current_pid_tgid();
   long ret = ctx->ret;
+  bpf_map_delete_elem(&in_connect, &tid);
   // -ERESTARTSYS, -ERESTARTNOINTR, -ERESTARTNOHAND, -ERESTART_RESTARTBLOCK
   if (ret == -512 || ret == -513 || ret == -514 || ret == -516)
     return 0;
@@ -311,10 +354,63 @@ static __always_inline void emit_udp_dest(struct socket *sock, u16 family, u16 p
   e->port = port;
   e->sotype = SOCK_DGRAM;
   e->held = 0;
-  e->pad[0] = 0;
-  e->pad[1] = 0;
+  e->via = 0;
+  e->pad = 0;
   __builtin_memcpy(e->addr, addr, 16);
   bpf_ringbuf_submit(e, 0);
+}
+
+static __always_inline void next_generation(void) {
+  u32 gk = CFG_GEN;
+  u64 *gen = bpf_map_lookup_elem(&tr_config, &gk);
+  if (gen)
+    __sync_fetch_and_add(gen, 1);
+}
+
+// A query's name while it is checked: `end` goes through memory so the verifier, which does not
+// track memory behind a pointer argument, checks the second loop once rather than once per
+// place the first loop can stop.
+struct qname_scratch {
+  struct qname_key key;
+  u32 end;
+};
+
+// Whether the name at the start of s->key (the bytes after a query's header), lower-cased, is in
+// allowed_names. Bytes past the name are zeroed; a name longer than QNAME_MAX, or one using
+// compression, is never allowed. A global function: the verifier checks it once, not per caller.
+__noinline int qname_allowed(struct qname_scratch *s) {
+  if (!s)
+    return 0;
+  u32 pos = 0;
+  s->end = QNAME_MAX;
+  for (int l = 0; l < QNAME_MAX / 2; l++) {
+    if (pos >= QNAME_MAX)
+      return 0;
+    u32 at = pos;
+    asm volatile("%0 &= 63" : "+r"(at)); // a bound the verifier sees (clang folds a plain mask away)
+    u8 c = s->key.name[at];
+    if (c == 0) {
+      s->end = pos;
+      break;
+    }
+    if (c > 63)
+      return 0;
+    pos += c + 1;
+  }
+  u32 end = s->end;
+  if (end >= QNAME_MAX)
+    return 0;
+  // Length bytes are at most 63, below 'A': lower-casing every byte leaves them alone.
+  // The tail is cleared with a mask, not a branch on `end`, which would make the verifier walk
+  // each possible end on its own.
+  for (int i = 0; i < QNAME_MAX; i++) {
+    u8 keep = (u8)((((u32)(end - i)) >> 31) - 1); // 0xff while i <= end, then 0
+    u8 c = s->key.name[i] & keep;
+    if (c >= 'A' && c <= 'Z')
+      c += 32;
+    s->key.name[i] = c;
+  }
+  return bpf_map_lookup_elem(&allowed_names, &s->key) != NULL;
 }
 
 // Emits a DNS record when the datagram goes to port 53. `dst` may be NULL (connected socket).
@@ -346,6 +442,16 @@ static __always_inline void emit_dns(u32 fd, const void *dst, const void *buf, u
   if (n == 0 || bpf_probe_read_user(e->payload, n, buf))
     n = 0;
   e->captured = n;
+  // A query (QR bit clear) for a name not known to be allowed: addresses decided so far may be
+  // this name's too (shared by many names), so they are held again from now on.
+  if (n > 12 && !(e->payload[2] & 0x80)) {
+    // A fixed-size copy: bytes past the message are not part of a name that ends within it, and
+    // a name that runs past it will not be found (the safe side).
+    struct qname_scratch scratch = {};
+    __builtin_memcpy(scratch.key.name, e->payload + 12, QNAME_MAX);
+    if (!qname_allowed(&scratch))
+      next_generation();
+  }
   bpf_ringbuf_submit(e, 0);
 }
 
@@ -392,6 +498,42 @@ int tp_sendmmsg(struct trace_event_raw_sys_enter *ctx) {
 }
 
 // A new task: follow it when it is a new process (not a thread) of a tracked parent.
+// A TCP connection that did not come through connect(): io_uring's connect, TCP Fast Open's
+// sendto/sendmsg. Seen when the SYN is sent, in the context of the task that sends it (io_uring's
+// workers belong to the process); too late to hold, so it is reported, and judged like any other.
+SEC("tracepoint/sock/inet_sock_set_state")
+int tp_set_state(struct trace_event_raw_inet_sock_set_state *ctx) {
+  if (ctx->newstate != TCP_SYN_SENT || ctx->protocol != IPPROTO_TCP)
+    return 0;
+  u64 id = bpf_get_current_pid_tgid();
+  u32 tgid = id >> 32, tid = (u32)id;
+  if (!is_tracked(tgid) || bpf_map_lookup_elem(&in_connect, &tid))
+    return 0;
+  u16 family = ctx->family;
+  if (family != AF_INET && family != AF_INET6)
+    return 0;
+  struct connect_ev *e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
+  if (!e) {
+    count_lost();
+    return 0;
+  }
+  fill_hdr(&e->h, EV_CONNECT);
+  e->family = family;
+  e->port = ctx->dport;
+  e->sotype = SOCK_STREAM;
+  e->held = 0;
+  e->via = 1;
+  e->pad = 0;
+  __builtin_memset(e->addr, 0, 16);
+  // Copied with a helper: the verifier refuses a computed pointer into a tracepoint's context.
+  if (family == AF_INET)
+    bpf_probe_read_kernel(e->addr, 4, ctx->daddr);
+  else
+    bpf_probe_read_kernel(e->addr, 16, ctx->daddr_v6);
+  bpf_ringbuf_submit(e, 0);
+  return 0;
+}
+
 SEC("tracepoint/task/task_newtask")
 int tp_newtask(struct trace_event_raw_task_newtask *ctx) {
   u32 parent = bpf_get_current_pid_tgid() >> 32;
@@ -429,6 +571,16 @@ int tp_exec(struct trace_event_raw_sched_process_exec *ctx) {
   unsigned int off = ctx->__data_loc_filename & 0xFFFF;
   long n = bpf_probe_read_kernel_str(e->filename, sizeof(e->filename), (void *)ctx + off);
   e->len = n > 0 ? (u32)(n - 1) : 0;
+  // The new image's argv, read here: a process that exits at once is gone before /proc is read.
+  struct task_struct *task = (struct task_struct *)bpf_get_current_task();
+  unsigned long start = BPF_CORE_READ(task, mm, arg_start);
+  unsigned long end = BPF_CORE_READ(task, mm, arg_end);
+  u64 total = end > start ? end - start : 0;
+  u32 want = total > MAX_ARGS ? MAX_ARGS : (u32)total;
+  e->args_total = total > 0xffffffff ? 0xffffffff : (u32)total;
+  if (want == 0 || bpf_probe_read_user(e->args, want, (void *)start))
+    want = 0;
+  e->args_len = want;
   bpf_ringbuf_submit(e, 0);
   return 0;
 }

@@ -55,6 +55,20 @@ export function createCgroupFirewall(sessionId: string, cgroupRelPath: string, r
       rules.add(key);
       return true;
     },
+    /** Removes the rule block() added (a later answer allowed the destination). */
+    unblock(ip: string, port: number, proto: Proto): boolean {
+      const tool = isIPv6(ip) ? "ip6tables" : "iptables";
+      const key = `${tool} ${ip} ${port} ${proto}`;
+      if (!rules.has(key)) return true;
+      const reject = proto === "tcp" ? ["--reject-with", "tcp-reset"] : [];
+      const res = run([tool, "-w", "-D", chain, "-d", ip, "-p", proto, "--dport", String(port), "-j", "REJECT", ...reject]);
+      if (!res.ok) {
+        failures.push(`${tool}: ${res.stderr}`);
+        return false;
+      }
+      rules.delete(key);
+      return true;
+    },
     get failures() {
       return failures.slice();
     },

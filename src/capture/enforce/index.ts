@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import type { Proto } from "../../core/types.ts";
 import { descendants } from "../procinfo/procinfo.ts";
 import { createCgroupFirewall, firewallAvailable } from "./firewall.ts";
@@ -10,6 +11,10 @@ export interface Enforcer {
   readonly notes: string[];
   /** Returns what was done, in words, or null when nothing could be done. */
   block(ip: string, port: number, proto: Proto): string | null;
+  /** Removes a rule block() added; false when it could not be removed. */
+  unblock(ip: string, port: number, proto: Proto): boolean;
+  /** Whether the firewall's rules apply to pid (it is still in the session's cgroup); null when unknown. */
+  inScope(pid: number): boolean | null;
   killTree(rootPid: number): string | null;
   /** Pause / resume the whole tree while a prompt is open. */
   hold(rootPid: number, held: boolean): boolean;
@@ -38,6 +43,23 @@ export function signalTree(rootPid: number, signal: NodeJS.Signals): number {
   return n;
 }
 
+/**
+ * Whether pid is in the cgroup v2 group relPath (or below it), from /proc/PID/cgroup; null when
+ * the process is gone. A root process can move itself out, and then the session's rules miss it.
+ */
+export function pidInCgroup(pid: number, relPath: string, read: (path: string) => string = (p) => readFileSync(p, "utf8")): boolean | null {
+  let text: string;
+  try {
+    text = read(`/proc/${pid}/cgroup`);
+  } catch {
+    return null;
+  }
+  const line = text.split("\n").find((l) => l.startsWith("0::"));
+  if (line === undefined) return null;
+  const path = line.slice(3).trim();
+  return path === `/${relPath}` || path.startsWith(`/${relPath}/`);
+}
+
 export function createEnforcer(opts: EnforcerOptions): Enforcer {
   const notes: string[] = [];
   const fwCheck = (opts.firewallCheck ?? firewallAvailable)();
@@ -59,6 +81,13 @@ export function createEnforcer(opts: EnforcerOptions): Enforcer {
     block(ip, port, proto) {
       if (!firewall) return null;
       return firewall.block(ip, port, proto) ? `rejected by the cgroup firewall (${firewall.chain})` : null;
+    },
+    unblock(ip, port, proto) {
+      return firewall ? firewall.unblock(ip, port, proto) : true;
+    },
+    inScope(pid) {
+      if (!opts.cgroup) return null;
+      return pidInCgroup(pid, opts.cgroup.relPath);
     },
     killTree(rootPid) {
       if (opts.cgroup && opts.cgroup.kill()) return `killed the process tree (cgroup ${opts.cgroup.relPath})`;
