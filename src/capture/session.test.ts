@@ -1,0 +1,109 @@
+import { expect, test } from "bun:test";
+import type { ConnectionEvent, PromptAnswer, TrustRunEvent } from "../core/types.ts";
+import { loadPolicyText } from "../policy/load.ts";
+import type { Enforcer } from "./enforce/index.ts";
+import type { Probe, RawConnect } from "./probe.ts";
+import { createCaptureSession } from "./session.ts";
+
+function policy(text: string) {
+  const loaded = loadPolicyText(text, "p.yaml", { cwd: "/nonexistent" });
+  if (!loaded.ok) throw new Error(JSON.stringify(loaded.errors));
+  return loaded.policy;
+}
+
+/** An enforcer that keeps its rules in a set, and a probe that remembers what it was told. */
+function harness(policyText: string, opts: { inScope?: boolean | null; answers?: PromptAnswer[] } = {}) {
+  const rules = new Set<string>();
+  const calls: string[] = [];
+  const enforcer: Enforcer = {
+    canBlock: true, canKill: true, notes: [],
+    block: (ip, port, proto) => (rules.add(`${ip}|${port}|${proto}`), calls.push(`block ${ip}:${port}`), "rejected by the cgroup firewall (T)"),
+    unblock: (ip, port, proto) => (rules.delete(`${ip}|${port}|${proto}`), calls.push(`unblock ${ip}:${port}`), true),
+    inScope: () => opts.inScope ?? true,
+    killTree: () => "killed", hold: () => true, stop: () => {},
+  };
+  const told: string[] = [];
+  const probe: Probe = {
+    name: "ebpf", complete: true,
+    start: async () => {}, stop: async () => {},
+    release: (pid) => told.push(`release ${pid}`),
+    allowDestination: (ip, port) => told.push(`allow ${ip}:${port}`),
+    allowName: (name) => told.push(`name ${name}`),
+  };
+  const events: TrustRunEvent[] = [];
+  const answers = [...(opts.answers ?? [])];
+  const session = createCaptureSession({
+    id: "s", policy: policy(policyText), probes: [probe], enforcer, emit: (e) => events.push(e), joinDelayMs: 1,
+    prompt: answers.length ? async () => answers.shift() ?? "allow-once" : undefined,
+    promptTimeoutMs: 1000,
+  });
+  const connect = async (ip: string, port: number, extra: Partial<RawConnect> = {}) => {
+    session.sink.connect({ ts: Date.now(), pid: process.pid, proto: "tcp", dst: { ip, port }, probe: "ebpf", ...extra });
+    for (let i = 0; i < 200; i++) {
+      await Bun.sleep(2);
+      const n = events.filter((e) => e.type === "connection").length;
+      if (n > 0 && n >= seen + 1) break;
+    }
+    seen = events.filter((e) => e.type === "connection").length;
+    return events.filter((e): e is ConnectionEvent => e.type === "connection").at(-1)!;
+  };
+  let seen = 0;
+  const dns = (name: string, ip: string) => {
+    // A DNS answer as the session gets it from a probe that parsed it.
+    session.sink.dns({ ts: Date.now(), pid: process.pid, name, answers: [ip], probe: "pcap" });
+  };
+  return { session, rules, calls, told, events, connect, dns };
+}
+
+test("a block says it was held only when it was; a rule that already existed refused it", async () => {
+  const h = harness("name: t\ndefault: alert\ndeny:\n  - ip: 10.0.0.9\n    action: block\n");
+  const held = await h.connect("10.0.0.9", 443, { held: true });
+  expect(held.enforced).toBe("rejected by the cgroup firewall (T)");
+  expect(h.told).toContain(`release ${process.pid}`);
+  const again = await h.connect("10.0.0.9", 443);
+  expect(again.enforced).toBe("rejected by the cgroup firewall (T)"); // the rule was there first
+  const fresh = await h.connect("10.0.0.9", 8443); // not held, no rule yet
+  expect(fresh.enforced).toContain("added after this connection was made (it was not held)");
+  const syn = await h.connect("10.0.0.9", 9443, { atSyn: true });
+  expect(syn.enforced).toContain("not held");
+});
+
+test("a process that left the session's cgroup is not claimed as blocked", async () => {
+  const h = harness("name: t\ndefault: alert\ndeny:\n  - ip: 10.0.0.9\n    action: block\n", { inScope: false });
+  const ev = await h.connect("10.0.0.9", 443, { held: true });
+  expect(ev.verdict).toBe("block");
+  expect(ev.enforced).toContain("left the session's cgroup");
+});
+
+test("deny once, then allow: the firewall rule added for that destination is lifted", async () => {
+  const h = harness("name: t\ndefault: prompt\n", { answers: ["deny-once", "allow-once"] });
+  const first = await h.connect("10.0.0.7", 443, { held: true });
+  expect(first.verdict).toBe("block");
+  expect(h.rules.has("10.0.0.7|443|tcp")).toBe(true);
+  const second = await h.connect("10.0.0.7", 443, { held: true });
+  expect(second.verdict).toBe("allow");
+  expect(second.enforced).toBeUndefined();
+  expect(h.calls).toContain("unblock 10.0.0.7:443");
+  expect(h.rules.size).toBe(0);
+});
+
+test("an allowed name on an address blocked for another name is refused, and the record says which", async () => {
+  const h = harness("name: t\ndefault: alert\nallow:\n  - host: cdn.example.org\ndeny:\n  - host: api.openai.com\n    action: block\n");
+  h.dns("api.openai.com", "10.88.0.20");
+  const blocked = await h.connect("10.88.0.20", 443, { held: true });
+  expect(blocked).toMatchObject({ host: "api.openai.com", verdict: "block" });
+  h.dns("cdn.example.org", "10.88.0.20");
+  const allowed = await h.connect("10.88.0.20", 443, { held: true });
+  expect(allowed).toMatchObject({ host: "cdn.example.org", verdict: "allow" });
+  expect(allowed.enforced).toContain("refused anyway");
+  expect(allowed.enforced).toContain("api.openai.com");
+  expect(h.rules.has("10.88.0.20|443|tcp")).toBe(true); // kept: the blocked name may use it too
+});
+
+test("names the policy allows (as HTTPS) are told to the probe; others are not", async () => {
+  const h = harness("name: t\ndefault: block\nallow:\n  - host: cdn.example.org\n    ports: [443]\n");
+  h.session.sink.dns({ ts: Date.now(), pid: process.pid, name: "cdn.example.org", probe: "ebpf" });
+  h.session.sink.dns({ ts: Date.now(), pid: process.pid, name: "api.openai.com", probe: "ebpf" });
+  h.session.sink.dns({ ts: Date.now(), pid: process.pid, name: "CDN.example.org.", probe: "ebpf" });
+  expect(h.told.filter((t) => t.startsWith("name "))).toEqual(["name cdn.example.org"]);
+});

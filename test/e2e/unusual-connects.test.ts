@@ -1,0 +1,85 @@
+// Connections that do not go through connect(2), processes that leave the session's cgroup, and
+// processes too short-lived for /proc: each is seen, judged, and recorded truthfully (eBPF probe,
+// compiled binary, loopback only).
+import { afterAll, describe, expect, test } from "bun:test";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { BIN, haveBinary, trustrun } from "../binary/helpers.ts";
+import { connections, countingServer, readNdjson } from "./ndjson.ts";
+import { ebpfAvailability } from "../../src/capture/ebpf/probe.ts";
+import { findCgroup2Mount } from "../../src/capture/enforce/cgroup.ts";
+
+const ebpf = ebpfAvailability();
+const why = !haveBinary ? `${BIN} not built` : !ebpf.ok ? ebpf.reason : !Bun.which("python3") ? "python3 missing" : null;
+if (why) console.warn(`skipping unusual-connect tests: ${why}`);
+const fixtures = join(import.meta.dir, "../fixtures/connect");
+
+const server = countingServer();
+afterAll(() => server.stop());
+
+async function runBlocked(argv: string[]) {
+  const dir = mkdtempSync(join(tmpdir(), "trustrun-unusual-"));
+  const policy = join(dir, "p.yaml");
+  writeFileSync(policy, `name: t\ndefault: alert\ndeny:\n  - ip: 127.0.0.1\n    ports: [${server.port}]\n    action: block\n`);
+  const log = join(dir, "log.ndjson");
+  const r = await trustrun(["run", "--probe", "ebpf", "--policy", policy, "--log", log, "--", ...argv], { env: { TRUSTRUN_HOME: dir }, timeoutMs: 30000 });
+  return { ...r, conns: connections(readNdjson(log)).filter((c) => c.dst.port === server.port) };
+}
+
+describe.skipIf(why !== null)("connections that skip connect(2), and processes that leave the cgroup", () => {
+  test("TCP Fast Open (sendto with MSG_FASTOPEN) is seen and judged; the record says it was not held", async () => {
+    const script = join(mkdtempSync(join(tmpdir(), "trustrun-tfo-")), "tfo.py");
+    writeFileSync(script, [
+      "import socket, sys",
+      "s = socket.socket(); s.settimeout(3)",
+      "try:",
+      `    s.sendto(b"GET /tfo HTTP/1.0\\r\\n\\r\\n", socket.MSG_FASTOPEN, ("127.0.0.1", ${server.port}))`,
+      "    print(s.recv(16))",
+      "except OSError as e:",
+      "    print('error', e)",
+    ].join("\n"));
+    const r = await runBlocked(["python3", script]);
+    expect(r.code).toBe(0);
+    expect(r.conns.length).toBeGreaterThanOrEqual(1);
+    expect(r.conns[0]).toMatchObject({ verdict: "block", proto: "tcp", probe: "ebpf" });
+    expect(r.conns[0].enforced).toContain("not held");
+    expect(r.stderr).toContain("without connect()");
+  });
+
+  test("io_uring's IORING_OP_CONNECT is seen and judged", async () => {
+    const r = await runBlocked(["python3", join(fixtures, "uring_connect.py"), String(server.port)]);
+    if (r.code === 3) {
+      console.warn(`skipping the io_uring check: ${r.stderr.split("\n").find((l) => l.includes("io_uring") || l.includes("IORING")) ?? "io_uring unavailable"}`);
+      return;
+    }
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain("connect result 0");
+    expect(r.conns.length).toBe(1);
+    expect(r.conns[0]).toMatchObject({ verdict: "block", proto: "tcp", probe: "ebpf", exe: expect.stringContaining("python3") });
+    expect(r.conns[0].enforced).toContain("not held");
+  });
+
+  const mount = findCgroup2Mount();
+  test.skipIf(process.getuid?.() !== 0 || mount === null)("a root process that moves out of the session's cgroup is not claimed as blocked", async () => {
+    const before = server.count;
+    const r = await runBlocked(["sh", "-c", `echo $$ > ${mount}/cgroup.procs && curl -s -o /dev/null -w "code=%{http_code}\\n" http://127.0.0.1:${server.port}/escape`]);
+    expect(r.stdout).toContain("code=200"); // it did get through: the rules are scoped to the cgroup it left
+    expect(server.count - before).toBe(1);
+    expect(r.conns).toHaveLength(1);
+    expect(r.conns[0].verdict).toBe("block");
+    expect(r.conns[0].enforced).toContain("left the session's cgroup");
+    expect(r.conns[0].enforced).not.toContain("rejected");
+  });
+
+  test("short-lived processes keep their whole argv (read by the kernel program at exec)", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "trustrun-argv-"));
+    const log = join(dir, "log.ndjson");
+    const r = await trustrun(["run", "--probe", "ebpf", "--log", log, "--", "sh", "-c",
+      `for i in 1 2 3; do curl -s -o /dev/null http://127.0.0.1:${server.port}/argv$i; done`], { env: { TRUSTRUN_HOME: dir } });
+    expect(r.code).toBe(0);
+    const conns = connections(readNdjson(log)).filter((c) => c.dst.port === server.port);
+    expect(conns).toHaveLength(3);
+    conns.forEach((c, i) => expect(c.argv).toEqual(["curl", "-s", "-o", "/dev/null", `http://127.0.0.1:${server.port}/argv${i + 1}`]));
+  });
+});
