@@ -18,9 +18,10 @@ const tokenPatterns: RegExp[] = [
 // key=value / key: value / --key value where the key names a secret.
 const secretKey = "(?:pass(?:word|wd)?|secret|token|api[_-]?key|apikey|access[_-]?key|auth(?:orization)?|credential|private[_-]?key|session[_-]?id|cookie|sig(?:nature)?)";
 // The key may be quoted (JSON: "api-key": "…"), also inside a JSON string (\"password\":\"…\"),
-// as in stringified tool-call arguments or a shell command's quoted body.
+// as in stringified tool-call arguments or a shell command's quoted body. Bounded repeats: a long
+// run of name characters (password-password-…) must not make the search quadratic.
 const assignment = new RegExp(
-  `(\\b[\\w.-]*${secretKey}[\\w.-]*(?:\\\\?["'])?\\s*[=:]\\s*)(\\\\"(?:[^"\\\\]|\\\\[^"])*\\\\"|"[^"]*"|'[^']*'|[^\\s&;,]+)`,
+  `(\\b[\\w.-]{0,64}?${secretKey}[\\w.-]{0,64}(?:\\\\?["'])?\\s{0,16}[=:]\\s{0,16})(\\\\"(?:[^"\\\\]|\\\\[^"])*\\\\"|"[^"]*"|'[^']*'|[^\\s&;,]+)`,
   "gi",
 );
 const bearer = /\b(Bearer|Basic|Token)\s+[A-Za-z0-9._~+/=-]{8,}/gi;
