@@ -18,6 +18,7 @@ function harness(policyText: string, opts: { inScope?: boolean | null; answers?:
   const enforcer: Enforcer = {
     canBlock: true, canKill: true, notes: [],
     block: (ip, port, proto) => (rules.add(`${ip}|${port}|${proto}`), calls.push(`block ${ip}:${port}`), "rejected by the cgroup firewall (T)"),
+    blockStatic: (cidr) => (calls.push(`static ${cidr}`), true),
     unblock: (ip, port, proto) => (rules.delete(`${ip}|${port}|${proto}`), calls.push(`unblock ${ip}:${port}`), true),
     inScope: () => opts.inScope ?? true,
     killTree: () => "killed", hold: () => true, stop: () => {},
@@ -106,4 +107,13 @@ test("names the policy allows (as HTTPS) are told to the probe; others are not",
   h.session.sink.dns({ ts: Date.now(), pid: process.pid, name: "api.openai.com", probe: "ebpf" });
   h.session.sink.dns({ ts: Date.now(), pid: process.pid, name: "CDN.example.org.", probe: "ebpf" });
   expect(h.told.filter((t) => t.startsWith("name "))).toEqual(["name cdn.example.org"]);
+});
+
+test("deny rules of addresses only are firewall rules before the program starts; host rules are not", async () => {
+  const h = harness("name: t\ndefault: alert\ndeny:\n  - ip: 10.0.0.9\n    ports: [443]\n    action: block\n  - host: api.openai.com\n    action: block\n  - cidr: 10.1.0.0/16\n    action: alert\n");
+  await h.session.start({ mode: "run", rootPid: process.pid, initialPids: [] });
+  expect(h.calls.filter((c) => c.startsWith("static"))).toEqual(["static 10.0.0.9/32"]);
+  const ev = await h.connect("10.0.0.9", 443, { atSyn: true }); // not held, yet refused from the start
+  expect(ev.enforced).toContain("was in place before the program started");
+  expect(ev.enforced).not.toContain("not held");
 });

@@ -2,7 +2,7 @@ import type {
   AlertEvent, ConnectionEvent, Decision, SignalEvent, DecisionEvent, DnsEvent, Endpoint, HttpFacts, ObservedConnection, PromptAnswer, PromptRequest,
   ProbeStatus, TrustRunEvent, Verdict,
 } from "../core/types.ts";
-import type { CompiledPolicy } from "../policy/types.ts";
+import { needsRequestFacts, type CompiledPolicy } from "../policy/types.ts";
 import { evaluate } from "../policy/evaluate.ts";
 import { parseDnsMessage } from "./dns.ts";
 import { createHostMap } from "./hostmap.ts";
@@ -82,6 +82,8 @@ export function createCaptureSession(opts: CaptureSessionOptions) {
   const allowedNames = new Set<string>();
   // Firewall rules this session added, by address, with the destination (name) each was added for.
   const firewallFor = new Map<string, string>();
+  // Deny rules of addresses only, refused by the firewall from the start (preblock()).
+  const preblocked = new Set<string>();
   let inFlight = 0;
   // Questions open at once each hold the tree; it runs again when the last is answered.
   let holds = 0;
@@ -145,8 +147,29 @@ export function createCaptureSession(opts: CaptureSessionOptions) {
     for (const probe of opts.probes) probe.allowName?.(host);
   }
 
+  /**
+   * Deny rules that name only addresses (ip/cidr, ports, proto) with block or kill become firewall
+   * rules before the program starts: deny beats allow, so nothing the policy could decide later
+   * contradicts them, and traffic no probe can hold (io_uring, TCP Fast Open) is refused too.
+   */
+  function preblock(): void {
+    if (!opts.enforcer.canBlock) return;
+    for (const rule of opts.policy.rules) {
+      if (rule.kind !== "deny" || (rule.action !== "block" && rule.action !== "kill")) continue;
+      if (!rule.cidrs?.length || rule.hosts || needsRequestFacts(rule)) continue;
+      let ok = true;
+      for (const cidr of rule.cidrs) {
+        for (const ports of rule.ports ?? [null]) {
+          for (const proto of rule.protos?.length ? rule.protos : [null]) ok = opts.enforcer.blockStatic(cidr, ports, proto) && ok;
+        }
+      }
+      if (ok) preblocked.add(rule.id);
+      else warn(`${rule.id}: its firewall rule could not be added before the start; connections it denies are blocked when seen`);
+    }
+  }
+
   /** Adds the firewall rule for a blocked connection and says, truthfully, what it achieved. */
-  function enforceBlock(conn: ObservedConnection, key: string, wasHeld: boolean): string {
+  function enforceBlock(conn: ObservedConnection, key: string, wasHeld: boolean, ruleId: string | null): string {
     const fwKey = `${conn.dst.ip}|${conn.dst.port}|${conn.proto}`;
     const ruleBefore = firewallFor.has(fwKey);
     const done = opts.enforcer.block(conn.dst.ip, conn.dst.port, conn.proto);
@@ -160,6 +183,7 @@ export function createCaptureSession(opts: CaptureSessionOptions) {
       warn(`pid ${conn.pid} left the session's cgroup: the firewall rules, scoped to that cgroup, do not apply to it`);
       return `not enforced for pid ${conn.pid}: it left the session's cgroup, which the firewall rule applies to`;
     }
+    if (ruleId && preblocked.has(ruleId)) return `${done}; its rule (${ruleId}) was in place before the program started`;
     if (wasHeld || ruleBefore) return done;
     return `${done}, added after this connection was made (it was not held): what it sent before the rule may have gone out; its later packets and connections are refused`;
   }
@@ -291,7 +315,7 @@ export function createCaptureSession(opts: CaptureSessionOptions) {
     if (verdict === "block" && raw.enforcedBy) {
       enforced = raw.enforcedBy;
     } else if (verdict === "block") {
-      enforced = enforceBlock(conn, key, raw.held === true);
+      enforced = enforceBlock(conn, key, raw.held === true, decision.rule);
     } else if (verdict === "allow" && !raw.enforcedBy) {
       enforced = enforceAllow(conn, key);
     }
@@ -406,6 +430,7 @@ export function createCaptureSession(opts: CaptureSessionOptions) {
     },
     async start(t: ProbeTarget): Promise<ProbeStatus[]> {
       target = t;
+      preblock();
       const statuses: ProbeStatus[] = [];
       for (const probe of opts.probes) {
         try {

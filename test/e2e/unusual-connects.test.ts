@@ -18,10 +18,14 @@ const fixtures = join(import.meta.dir, "../fixtures/connect");
 const server = countingServer();
 afterAll(() => server.stop());
 
-async function runBlocked(argv: string[]) {
+// An address rule is a firewall rule from the start; a default block is decided per connection.
+const addressRule = () => `name: t\ndefault: alert\ndeny:\n  - ip: 127.0.0.1\n    ports: [${server.port}]\n    action: block\n`;
+const defaultBlock = () => "name: t\ndefault: block\n";
+
+async function runBlocked(argv: string[], policyText = addressRule()) {
   const dir = mkdtempSync(join(tmpdir(), "trustrun-unusual-"));
   const policy = join(dir, "p.yaml");
-  writeFileSync(policy, `name: t\ndefault: alert\ndeny:\n  - ip: 127.0.0.1\n    ports: [${server.port}]\n    action: block\n`);
+  writeFileSync(policy, policyText);
   const log = join(dir, "log.ndjson");
   const r = await trustrun(["run", "--probe", "ebpf", "--policy", policy, "--log", log, "--", ...argv], { env: { TRUSTRUN_HOME: dir }, timeoutMs: 30000 });
   return { ...r, conns: connections(readNdjson(log)).filter((c) => c.dst.port === server.port) };
@@ -39,7 +43,7 @@ describe.skipIf(why !== null)("connections that skip connect(2), and processes t
       "except OSError as e:",
       "    print('error', e)",
     ].join("\n"));
-    const r = await runBlocked(["python3", script]);
+    const r = await runBlocked(["python3", script], defaultBlock());
     expect(r.code).toBe(0);
     expect(r.conns.length).toBeGreaterThanOrEqual(1);
     expect(r.conns[0]).toMatchObject({ verdict: "block", proto: "tcp", probe: "ebpf" });
@@ -47,17 +51,19 @@ describe.skipIf(why !== null)("connections that skip connect(2), and processes t
     expect(r.stderr).toContain("without connect()");
   });
 
-  test("io_uring's IORING_OP_CONNECT is seen and judged", async () => {
+  test("io_uring's IORING_OP_CONNECT is seen and judged; an address rule refused it from the start", async () => {
+    const before = server.count;
     const r = await runBlocked(["python3", join(fixtures, "uring_connect.py"), String(server.port)]);
     if (r.code === 3) {
       console.warn(`skipping the io_uring check: ${r.stderr.split("\n").find((l) => l.includes("io_uring") || l.includes("IORING")) ?? "io_uring unavailable"}`);
       return;
     }
     expect(r.code).toBe(0);
-    expect(r.stdout).toContain("connect result 0");
+    expect(r.stdout).toContain("connect result -111"); // ECONNREFUSED: the firewall's reset
+    expect(server.count).toBe(before);
     expect(r.conns.length).toBe(1);
     expect(r.conns[0]).toMatchObject({ verdict: "block", proto: "tcp", probe: "ebpf", exe: expect.stringContaining("python3") });
-    expect(r.conns[0].enforced).toContain("not held");
+    expect(r.conns[0].enforced).toContain("was in place before the program started");
   });
 
   const mount = findCgroup2Mount();

@@ -55,6 +55,25 @@ export function createCgroupFirewall(sessionId: string, cgroupRelPath: string, r
       rules.add(key);
       return true;
     },
+    /**
+     * A rule for a whole policy rule, added before the program starts: a CIDR, an optional port
+     * range and protocol. Then even traffic no probe can hold (io_uring, TCP Fast Open) is refused.
+     */
+    blockStatic(cidr: string, ports: [number, number] | null, proto: Proto | null): boolean {
+      const tool = cidr.includes(":") ? "ip6tables" : "iptables";
+      if (!ensureChain(tool)) return false;
+      const protos: Array<Proto | null> = proto ? [proto] : ports ? ["tcp", "udp"] : [null];
+      for (const p of protos) {
+        const match = p ? ["-p", p, ...(ports ? ["--dport", ports[0] === ports[1] ? String(ports[0]) : `${ports[0]}:${ports[1]}`] : [])] : [];
+        const reject = p === "tcp" ? ["--reject-with", "tcp-reset"] : [];
+        const res = run([tool, "-w", "-A", chain, "-d", cidr, ...match, "-j", "REJECT", ...reject]);
+        if (!res.ok) {
+          failures.push(`${tool}: ${res.stderr}`);
+          return false;
+        }
+      }
+      return true;
+    },
     /** Removes the rule block() added (a later answer allowed the destination). */
     unblock(ip: string, port: number, proto: Proto): boolean {
       const tool = isIPv6(ip) ? "ip6tables" : "iptables";

@@ -11,6 +11,8 @@ export interface Enforcer {
   readonly notes: string[];
   /** Returns what was done, in words, or null when nothing could be done. */
   block(ip: string, port: number, proto: Proto): string | null;
+  /** Refuses a CIDR (and port range, protocol) from the start, whatever sees it; false when it could not. */
+  blockStatic(cidr: string, ports: [number, number] | null, proto: Proto | null): boolean;
   /** Removes a rule block() added; false when it could not be removed. */
   unblock(ip: string, port: number, proto: Proto): boolean;
   /** Whether the firewall's rules apply to pid (it is still in the session's cgroup); null when unknown. */
@@ -81,6 +83,9 @@ export function createEnforcer(opts: EnforcerOptions): Enforcer {
     block(ip, port, proto) {
       if (!firewall) return null;
       return firewall.block(ip, port, proto) ? `rejected by the cgroup firewall (${firewall.chain})` : null;
+    },
+    blockStatic(cidr, ports, proto) {
+      return firewall ? firewall.blockStatic(cidr, ports, proto) : false;
     },
     unblock(ip, port, proto) {
       return firewall ? firewall.unblock(ip, port, proto) : true;

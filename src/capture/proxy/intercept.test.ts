@@ -48,7 +48,7 @@ test("a proxied request reaches the session with its HTTP facts; the policy judg
   const blocked: string[] = [];
   const enforcer: Enforcer = {
     canBlock: true, canKill: false, notes: [],
-    block: (ip) => (blocked.push(ip), "firewall"), unblock: () => true, inScope: () => null, killTree: () => null, hold: () => true, stop: () => {},
+    block: (ip) => (blocked.push(ip), "firewall"), blockStatic: () => false, unblock: () => true, inScope: () => null, killTree: () => null, hold: () => true, stop: () => {},
   };
   const session = createCaptureSession({ id: "s", policy: loaded.policy, probes: [], enforcer, emit: (e) => events.push(e), joinDelayMs: 1 });
   session.exempt({ ip: "127.0.0.1", port: 3128 });
@@ -72,7 +72,7 @@ test("the session judges a proxied request's tenant facts as the proxy did", asy
   const loaded = loadPolicyText(`name: t\ndefault: block\nallow:\n  - host: bedrock-runtime.*.amazonaws.com\n    tenant: { awsAccount: "123456789012" }\n`, "p.yaml", { cwd: "/nonexistent" });
   if (!loaded.ok) throw new Error("policy");
   const events: TrustRunEvent[] = [];
-  const enforcer: Enforcer = { canBlock: true, canKill: false, notes: [], block: () => "firewall", unblock: () => true, inScope: () => null, killTree: () => null, hold: () => true, stop: () => {} };
+  const enforcer: Enforcer = { canBlock: true, canKill: false, notes: [], block: () => "firewall", blockStatic: () => false, unblock: () => true, inScope: () => null, killTree: () => null, hold: () => true, stop: () => {} };
   const session = createCaptureSession({ id: "s", policy: loaded.policy, probes: [], enforcer, emit: (e) => events.push(e), joinDelayMs: 1 });
   const rec = (awsAccount: string): ProxyRecord => ({
     ts: Date.now(), pid: 7, host: "bedrock-runtime.us-east-1.amazonaws.com", ip: "10.0.0.2", port: 443, mode: "intercept",
@@ -91,7 +91,7 @@ test("the session judges a proxied request's tenant facts as the proxy did", asy
 test("a deny-always answer in learning mode makes the proxy refuse that destination from then on", async () => {
   const loaded = loadPolicyText(`name: t\ndefault: prompt\n`, "p.yaml", { cwd: "/nonexistent" });
   if (!loaded.ok) throw new Error("policy");
-  const enforcer: Enforcer = { canBlock: false, canKill: false, notes: [], block: () => null, unblock: () => true, inScope: () => null, killTree: () => null, hold: () => true, stop: () => {} };
+  const enforcer: Enforcer = { canBlock: false, canKill: false, notes: [], block: () => null, blockStatic: () => false, unblock: () => true, inScope: () => null, killTree: () => null, hold: () => true, stop: () => {} };
   const asked: string[] = [];
   const session = createCaptureSession({
     id: "s", policy: loaded.policy, probes: [], enforcer, emit: () => {}, joinDelayMs: 1,
@@ -114,7 +114,7 @@ test("learning mode through the proxy: decide() asks once per destination, holds
   const loaded = loadPolicyText(`name: t\ndefault: prompt\n`, "p.yaml", { cwd: "/nonexistent" });
   if (!loaded.ok) throw new Error("policy");
   const holds: boolean[] = [];
-  const enforcer: Enforcer = { canBlock: false, canKill: false, notes: [], block: () => null, unblock: () => true, inScope: () => null, killTree: () => null, hold: (_pid, on) => (holds.push(on), true), stop: () => {} };
+  const enforcer: Enforcer = { canBlock: false, canKill: false, notes: [], block: () => null, blockStatic: () => false, unblock: () => true, inScope: () => null, killTree: () => null, hold: (_pid, on) => (holds.push(on), true), stop: () => {} };
   const asked: string[] = [];
   let answer: (a: "allow-once" | "deny-once") => void = () => {};
   const events: TrustRunEvent[] = [];
