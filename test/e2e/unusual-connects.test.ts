@@ -89,3 +89,35 @@ describe.skipIf(why !== null)("connections that skip connect(2), and processes t
     conns.forEach((c, i) => expect(c.argv).toEqual(["curl", "-s", "-o", "/dev/null", `http://127.0.0.1:${server.port}/argv${i + 1}`]));
   });
 });
+
+describe.skipIf(why !== null || process.getuid?.() !== 0)("a monitor that dies while a connect is held", () => {
+  test("the guard refuses the held destination before it resumes the tree: nothing reaches it", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "trustrun-guard-"));
+    const policy = join(dir, "p.yaml");
+    writeFileSync(policy, "name: t\ndefault: block\n");
+    const out = join(dir, "client.out");
+    const before = server.count;
+    const monitor = Bun.spawn([BIN, "run", "--probe", "ebpf", "--policy", policy, "--output", "text", "--", "sh", "-c",
+      `sleep 1; curl -s -m 5 -o /dev/null -w "code=%{http_code}\\n" http://127.0.0.1:${server.port}/held > ${out} 2>&1`], {
+      env: { PATH: process.env.PATH!, TRUSTRUN_HOME: dir }, stdout: "ignore", stderr: "ignore",
+    });
+    await Bun.sleep(400);
+    process.kill(monitor.pid, "SIGSTOP"); // it can no longer judge: the connect stays held
+    let held = false;
+    for (let i = 0; i < 100 && !held; i++) {
+      await Bun.sleep(50);
+      const curl = Bun.spawnSync(["pgrep", "-x", "curl"]).stdout.toString().trim().split("\n").filter(Boolean);
+      held = curl.some((pid) => /^State:\s+T/m.test(Bun.spawnSync(["cat", `/proc/${pid}/status`]).stdout.toString()));
+    }
+    process.kill(monitor.pid, "SIGKILL");
+    await monitor.exited;
+    expect(held).toBe(true);
+    let text = "";
+    for (let i = 0; i < 200 && !text.includes("code="); i++) {
+      await Bun.sleep(50);
+      text = (await Bun.file(out).exists()) ? await Bun.file(out).text() : "";
+    }
+    expect(text).toContain("code=000"); // refused, not served
+    expect(server.count).toBe(before);
+  });
+});

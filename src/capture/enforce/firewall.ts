@@ -118,6 +118,24 @@ export function removeCgroupFirewall(sessionId: string, cgroupRelPath: string, r
   }
 }
 
+/**
+ * For the release guard, after the monitor died: refuses ip:port (TCP and UDP) from the session's
+ * cgroup without touching the rules already there (the chain and its jump are created if missing).
+ */
+export function appendCgroupReject(sessionId: string, cgroupRelPath: string, ip: string, port: number, run: FirewallRunner = defaultRunner): boolean {
+  const chain = `TRUSTRUN-${sessionId.slice(0, 12)}`;
+  const tool = isIPv6(ip) ? "ip6tables" : "iptables";
+  run([tool, "-w", "-N", chain]); // fails harmlessly when it exists
+  const jump = ["OUTPUT", "-m", "cgroup", "--path", cgroupRelPath, "-j", chain];
+  if (!run([tool, "-w", "-C", ...jump]).ok && !run([tool, "-w", "-I", ...jump]).ok) return false;
+  let ok = true;
+  for (const proto of ["tcp", "udp"] as const) {
+    const reject = proto === "tcp" ? ["--reject-with", "tcp-reset"] : [];
+    ok = run([tool, "-w", "-A", chain, "-d", ip, "-p", proto, "--dport", String(port), "-j", "REJECT", ...reject]).ok && ok;
+  }
+  return ok;
+}
+
 export function firewallAvailable(run: FirewallRunner = defaultRunner): { ok: boolean; reason?: string } {
   if (process.getuid?.() !== 0) return { ok: false, reason: "blocking with the cgroup firewall needs root" };
   if (!Bun.which("iptables")) return { ok: false, reason: "iptables is not installed (Debian: iptables)" };

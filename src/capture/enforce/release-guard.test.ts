@@ -2,6 +2,7 @@ import { afterEach, expect, test } from "bun:test";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { releaseTree, runReleaseGuard } from "./release-guard.ts";
+import { heldConnects, parseSockaddr } from "./held-connects.ts";
 
 const state = (pid: number) => {
   try {
@@ -92,4 +93,29 @@ test("after a release, the session's firewall and cgroup are removed once the tr
   } finally {
     rmSync(base, { recursive: true, force: true });
   }
+});
+
+test("held connects: stopped threads whose last syscall is connect, with the sockaddr read from memory", () => {
+  const v4 = new Uint8Array([2, 0, 0x01, 0xbb, 10, 88, 0, 20, 0, 0, 0, 0, 0, 0, 0, 0]);
+  expect(parseSockaddr(v4)).toEqual({ ip: "10.88.0.20", port: 443 });
+  const v6 = new Uint8Array(28);
+  v6.set([10, 0, 0, 80]);
+  v6.set([0x20, 0x01, 0x0d, 0xb8], 8);
+  v6[23] = 1;
+  expect(parseSockaddr(v6)).toEqual({ ip: "2001:db8::1", port: 80 });
+  expect(parseSockaddr(new Uint8Array([1, 0, 0, 0, 0, 0, 0, 0]))).toBeNull(); // AF_UNIX
+  expect(parseSockaddr(new Uint8Array(3))).toBeNull();
+  const self = process.pid;
+  const nr = process.arch === "arm64" ? 203 : 42;
+  const files: Record<string, string> = {
+    [`/proc/${self}/task/${self}/status`]: "Name:\tcurl\nState:\tT (stopped)\n",
+    [`/proc/${self}/task/${self}/syscall`]: `${nr} 0x5 0x1000 0x10 0x0 0x0 0x0 0x7ffd 0x7f00\n`,
+  };
+  const proc = { text: (p: string) => files[p] ?? null, mem: (_pid: number, address: number, length: number) => (address === 0x1000 && length === 16 ? v4 : null) };
+  expect(heldConnects(self, proc, [self])).toEqual([{ pid: self, tid: self, ip: "10.88.0.20", port: 443 }]);
+  files[`/proc/${self}/task/${self}/status`] = "State:\tS (sleeping)\n";
+  expect(heldConnects(self, proc, [self])).toEqual([]);
+  files[`/proc/${self}/task/${self}/status`] = "State:\tT (stopped)\n";
+  files[`/proc/${self}/task/${self}/syscall`] = "0 0x5 0x1000 0x10\n"; // read(): not a connect
+  expect(heldConnects(self, proc, [self])).toEqual([]);
 });

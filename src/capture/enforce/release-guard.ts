@@ -65,7 +65,7 @@ export function startReleaseGuard(command: string[], tree: GuardedTree): Release
  * The guard's side: reads its input to the end; "done" first means the monitor ended normally.
  * Otherwise the monitor died: release the tree.
  */
-export async function runReleaseGuard(input: ReadableStream<Uint8Array>, tree: GuardedTree): Promise<"clean" | "released"> {
+export async function runReleaseGuard(input: ReadableStream<Uint8Array>, tree: GuardedTree, beforeRelease?: () => Promise<void> | void): Promise<"clean" | "released"> {
   let text = "";
   const decoder = new TextDecoder();
   const reader = input.getReader();
@@ -80,6 +80,11 @@ export async function runReleaseGuard(input: ReadableStream<Uint8Array>, tree: G
     /* a broken pipe is the monitor's end as well */
   }
   if (text.includes("done\n")) return "clean";
+  try {
+    await beforeRelease?.();
+  } catch {
+    /* resuming the tree matters more */
+  }
   releaseTree(tree);
   return "released";
 }

@@ -12,7 +12,7 @@ export const releaseGuardCliCommand: Command = {
   summary: "(internal) Resume a held process tree if the monitor that held it dies",
   usage: "trustrun release-guard --root PID [--cgroup DIR]",
   description:
-    "Started by 'trustrun run' and 'watch' when the policy can hold the target; not meant to be run by hand. Reads standard input to its end: unless the monitor wrote 'done' first, it thaws the session cgroup and sends SIGCONT to PID and its descendants; then, once the cgroup is empty, removes it and the session's firewall rules (which block until then).",
+    "Started by 'trustrun run' and 'watch' when the policy can hold the target; not meant to be run by hand. Reads standard input to its end: unless the monitor wrote 'done' first, it adds firewall rules refusing the destinations of connects still held (not yet judged; with a session cgroup), thaws the session cgroup and sends SIGCONT to PID and its descendants; then, once the cgroup is empty, removes it and the session's firewall rules (which block until then).",
   options: {
     root: { type: "string", arg: "PID", description: "Root of the held tree" },
     cgroup: { type: "string", arg: "DIR", description: "The session cgroup (a trustrun/ID directory)" },
@@ -26,7 +26,21 @@ export const releaseGuardCliCommand: Command = {
     if (cgroupPath !== undefined && !/\/trustrun\/[A-Za-z0-9_-]{1,64}$/.test(cgroupPath)) throw new UsageError("--cgroup must be a trustrun/ID cgroup directory");
     for (const sig of ["SIGINT", "SIGTERM", "SIGHUP"] as const) process.on(sig, () => {});
     const { cleanUpAfterTree, runReleaseGuard } = await import("../../capture/enforce/release-guard.ts");
-    const outcome = await runReleaseGuard(Bun.stdin.stream(), { rootPid, ...(cgroupPath ? { cgroupPath } : {}) });
+    const outcome = await runReleaseGuard(Bun.stdin.stream(), { rootPid, ...(cgroupPath ? { cgroupPath } : {}) }, async () => {
+      // Fail closed for what the monitor had not judged: a connect it held gets a reject rule
+      // before the tree runs again (only where the session's cgroup scopes the firewall).
+      if (!cgroupPath) return;
+      const { heldConnects } = await import("../../capture/enforce/held-connects.ts");
+      const { appendCgroupReject } = await import("../../capture/enforce/firewall.ts");
+      const id = cgroupPath.slice(cgroupPath.lastIndexOf("/") + 1);
+      const done = new Set<string>();
+      for (const h of heldConnects(rootPid)) {
+        const key = `${h.ip}|${h.port}`;
+        if (done.has(key)) continue;
+        done.add(key);
+        appendCgroupReject(id, `trustrun/${id}`, h.ip, h.port);
+      }
+    });
     if (outcome === "released" && cgroupPath) {
       const { removeCgroupFirewall } = await import("../../capture/enforce/firewall.ts");
       await cleanUpAfterTree(cgroupPath, (id, rel) => removeCgroupFirewall(id, rel));
