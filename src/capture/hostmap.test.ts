@@ -65,9 +65,10 @@ describe("createHostMap", () => {
     // Its own ClientHello, seen after the connect, names it.
     m.learnSni("10.88.0.20", 443, "api.openai.com", 215);
     expect(m.lookup("10.88.0.20", 443, 2, 210)).toEqual({ host: "api.openai.com", source: "sni" });
-    // The proxy's word is for requests through it: a later direct connect is named by DNS.
+    // The proxy's word is for requests through it: a later direct connect is named by DNS, or not at all.
     const j = createHostMap();
     j.learnProxy("10.77.0.2", 80, "good.example", 100, null);
+    expect(j.lookup("10.77.0.2", 80, 7, 300)).toBeNull();
     j.learnDns("other.example", ["10.77.0.2"], 150, 7);
     expect(j.lookup("10.77.0.2", 80, 7, 300)).toEqual({ host: "other.example", source: "dns" });
     expect(j.lookup("10.77.0.2", 80, 7, 100)).toEqual({ host: "good.example", source: "proxy" });

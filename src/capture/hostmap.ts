@@ -36,9 +36,10 @@ export interface HostMap {
   learnProxy(ip: string, port: number, host: string, ts: number, pid?: number | null): void;
   learnSentinel(ip: string, port: number, host: string, ts: number, pid?: number | null): void;
   /**
-   * Best name for a destination: SNI for that ip:port, then the proxy's or the sentinel's word
-   * for it, then a DNS answer asked by the same pid, then any DNS answer (fresh before expired,
-   * newest first), then SNI seen for that ip on another port.
+   * Best name for a destination at time `at` (the connect): SNI for that ip:port seen since, then
+   * the sentinel's word for it (or the proxy's, for a request made through it at that time), then
+   * a DNS answer asked by the same pid, then any DNS answer (fresh before expired, newest first),
+   * then SNI of an earlier connection to that ip:port, then SNI seen for that ip on another port.
    */
   lookup(ip: string, port?: number | null, pid?: number | null, at?: number): HostLookup | null;
   readonly size: number;
@@ -164,11 +165,11 @@ export function createHostMap(opts: HostMapOptions = {}): HostMap {
     // SNI is a fact about one connection: one seen at or after this connect is most likely its
     // own; one seen before belongs to an earlier connection, and one address can serve many
     // names (CDNs), so a fresh DNS answer (whose asker a wire capture may not know) is better
-    // evidence then. The proxy's word is
-    // about requests made through it: a connection that did not go through it gets it last.
+    // evidence then. The proxy's word is about requests made through it: it never names a
+    // connection that did not go through it (one that bypassed it, under --jail say).
     if (e.source === "sni" && samePort) return e.ts >= at - 1 ? 100 : 68;
     if (e.source === "sentinel" && samePort) return samePid || e.pid === null || pid === null ? 90 : 85;
-    if (e.source === "proxy" && samePort) return (samePid || e.pid === null) && e.ts >= at - 1 ? 90 : 65;
+    if (e.source === "proxy") return samePort && (samePid || e.pid === null) && e.ts >= at - 1 ? 90 : -1;
     if (e.source === "dns") {
       const fresh = e.expires >= at;
       if (samePid) return fresh ? 80 : 60;
