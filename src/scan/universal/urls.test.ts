@@ -47,6 +47,10 @@ describe("IPs", () => {
     const f = scan('host = "10.20.30.40"\nversion = "10.20.30.40"\nv1.2.3.4\npkg==12.0.11.3\nrelease 192.168.0.1\n');
     expect(f.map((x) => [x.value, x.line])).toEqual([["10.20.30.40", 1]]);
   });
+  test("'oid' counts as a word only: avoid, android and void lines keep their addresses", () => {
+    const f = scan('avoid = "10.1.2.3"\nandroid_proxy = "10.1.2.4"\nvoid connect("10.1.2.5");\noid = "10.1.2.6"\nOIDs: 10.1.2.7\n');
+    expect(f.map((x) => x.value)).toEqual(["10.1.2.3", "10.1.2.4", "10.1.2.5"]);
+  });
   test("small dotted quads and masks are skipped; well-known ones kept", () => {
     expect(scan('a = "1.2.3.4"; m = "255.255.255.0"; z = "0.0.0.0"').map((x) => x.value)).toEqual([]);
     expect(scan('dns = "8.8.8.8"').map((x) => x.value)).toEqual(["8.8.8.8"]);

@@ -214,7 +214,8 @@ function onVersionLine(text: string, index: number): boolean {
   // The 40 characters before, within the line (never a search back to the start of a long line).
   const window = text.slice(Math.max(0, index - 40), index);
   const before = window.slice(window.lastIndexOf("\n") + 1).toLowerCase();
-  return /version|\bver\b|\bv\s*$|release|build|oid|copyright|\bsemver|@\s*$/.test(before);
+  // "oid" as a word: "avoid", "android", "void" name no OID.
+  return /version|\bver\b|\bv\s*$|release|build|(?<![a-z])oids?(?![a-z])|copyright|\bsemver|@\s*$/.test(before);
 }
 
 // Documentation ranges (RFC 5737, RFC 3849): the IP counterpart of example.com.
