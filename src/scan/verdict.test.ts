@@ -18,7 +18,7 @@ describe("verdictFromDecision", () => {
   });
   test("facts: hostnames vs IPs; secrets have none", () => {
     expect(factsOf({ host: "api.x.io", port: 443 })).toEqual({ host: "api.x.io", ip: null, port: 443, proto: "tcp" });
-    expect(factsOf({ host: "10.1.2.3", port: null })).toEqual({ host: null, ip: "10.1.2.3", port: null, proto: "tcp" });
+    expect(factsOf({ host: "10.1.2.3", port: null })).toEqual({ host: null, ip: "10.1.2.3", port: 443, proto: "tcp" }); // no port: judged as HTTPS
     expect(factsOf({ host: null })).toBeNull();
   });
 });
@@ -31,6 +31,13 @@ describe("with the real policy engine", () => {
     expect(v({ host: "api.openai.com", ip: null, port: 443, proto: "tcp" })).toBe("violation");
     expect(v({ host: "api.anthropic.com", ip: null, port: 443, proto: "tcp" })).toBe("violation");
     expect(v({ host: "myres.openai.azure.com", ip: null, port: 443, proto: "tcp" })).toBe("unknown");
+  });
+  test("a bare host in a config file is judged as HTTPS, so a preset's allow rules (ports: [443]) match it", () => {
+    const r = loadPolicy({ files: [], presets: ["azure-openai=contoso"], cwd: process.cwd() });
+    if (!r.ok) throw new Error(JSON.stringify(r.errors));
+    const v = policyVerdict(evaluate, { ...r.policy, defaultAction: "block" });
+    expect(v(factsOf({ host: "contoso.openai.azure.com", port: null })!)).toBe("allowed");
+    expect(v(factsOf({ host: "contoso.openai.azure.com", port: 8080 })!)).toBe("violation");
   });
   test("allow list with default block", () => {
     const r = loadPolicyText("name: t\ndefault: block\nallow:\n  - host: '*.acme.io'\n", "t.yaml");

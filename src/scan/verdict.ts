@@ -18,11 +18,15 @@ export function verdictFromDecision(decision: Decision, observeOnly: boolean): F
   return "unknown";
 }
 
-/** Facts for the policy engine; null when the finding names no destination (secrets). */
+/**
+ * Facts for the policy engine; null when the finding names no destination (secrets). A host or
+ * address found without a port is judged as HTTPS (443), as `policy check` does: rules limited to
+ * ports (every preset's allow rules are) would otherwise never match it.
+ */
 export function factsOf(f: Pick<RawFinding, "host" | "port">): ConnectionFacts | null {
   if (!f.host) return null;
   const ip = isIp(f.host);
-  return { host: ip ? null : f.host, ip: ip ? f.host : null, port: f.port ?? null, proto: "tcp" };
+  return { host: ip ? null : f.host, ip: ip ? f.host : null, port: f.port ?? 443, proto: "tcp" };
 }
 
 /** Binds a policy evaluator to a policy: the `verdict` option of scanDirectory. */
