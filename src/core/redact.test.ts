@@ -68,3 +68,10 @@ test("secrets inside a JSON string (escaped quotes) are redacted and the outer J
   expect(redactText(cmd)).not.toContain("hunter2hunter2");
   expect(redactText(cmd)).toContain('\\"n\\":1');
 });
+
+test("an unquoted secret inside a JSON string keeps the string's closing quote", () => {
+  const body = JSON.stringify({ note: "see api_key=sk-proj-BODYSECRET1234567890abcdefgh", patient_id: 12345 });
+  const out = redactText(body);
+  expect(out).not.toContain("BODYSECRET");
+  expect(JSON.parse(out)).toEqual({ note: "see api_key=[REDACTED]", patient_id: 12345 });
+});

@@ -21,7 +21,7 @@ const secretKey = "(?:pass(?:word|wd)?|secret|token|api[_-]?key|apikey|access[_-
 // as in stringified tool-call arguments or a shell command's quoted body. Bounded repeats: a long
 // run of name characters (password-password-…) must not make the search quadratic.
 const assignment = new RegExp(
-  `(\\b[\\w.-]{0,64}?${secretKey}[\\w.-]{0,64}(?:\\\\?["'])?\\s{0,16}[=:]\\s{0,16})(\\\\"(?:[^"\\\\]|\\\\[^"])*\\\\"|"[^"]*"|'[^']*'|[^\\s&;,]+)`,
+  `(\\b[\\w.-]{0,64}?${secretKey}[\\w.-]{0,64}(?:\\\\?["'])?\\s{0,16}[=:]\\s{0,16})(\\\\"(?:[^"\\\\]|\\\\[^"])*\\\\"|"[^"]*"|'[^']*'|[^\\s&;,"']+)`,
   "gi",
 );
 const bearer = /\b(Bearer|Basic|Token)\s+[A-Za-z0-9._~+/=-]{8,}/gi;

@@ -134,7 +134,8 @@ export type ProbeEvent =
  * (epochMs = monotonicMs + offsetMs).
  */
 export function toProbeEvent(e: BpfEvent, offsetMs: number): ProbeEvent {
-  const ts = Number(e.tsNs / 1000n) / 1000 + offsetMs;
+  // Whole milliseconds, as every other source of events writes them (the NDJSON contract).
+  const ts = Math.round(Number(e.tsNs / 1000n) / 1000 + offsetMs);
   const ppid = e.ppid || null;
   switch (e.kind) {
     case "connect":
