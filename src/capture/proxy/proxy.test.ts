@@ -169,6 +169,13 @@ describe("proxy (loopback)", () => {
     expect(seen.length).toBe(before);
   });
 
+  test("plain HTTP: a Host header naming another host than the absolute-form target is refused (421)", async () => {
+    const before = seen.length;
+    const r = await curl(["-i", "-H", "Host: blocked.example.test", `http://api.example.test:${httpServer.port}/v1/fronted-plain`]);
+    expect(r.out).toContain("421 Misdirected Request");
+    expect(seen.length).toBe(before);
+  });
+
   test("a denied host's CONNECT is refused", async () => {
     const before = seen.length;
     const r = await curl([`https://blocked.example.test:${httpsServer.port}/`]);
@@ -389,7 +396,23 @@ describe("learning mode (default: prompt): the proxy holds what it asks about", 
       expect(questions).toHaveLength(0);
       const recs = learnRecords.filter((x) => x.http?.path === "/learn-one" || x.http?.path === "/learn-two");
       expect(recs).toHaveLength(2);
-      expect(recs.filter((x) => x.asked)).toHaveLength(1); // the second request reused the answer
+      // Both carry the answer (the second reused it), so the session asks nothing again.
+      expect(recs.every((x) => x.asked && x.decision === allow)).toBe(true);
+    } finally {
+      await lp.close();
+    }
+  });
+
+  test("plain HTTP keep-alive: the answer holds for the client's connection too", async () => {
+    const lp = await learningProxy("full");
+    try {
+      const base = `http://api.example.test:${httpServer.port}`;
+      const both = spawn(["curl", "-sS", "--max-time", "15", "-x", lp.url, `${base}/plain-one`, `${base}/plain-two`]);
+      (await question()).answer(allow);
+      const r = await both;
+      expect(r.out).toContain("plain-one");
+      expect(r.out).toContain("plain-two");
+      expect(questions).toHaveLength(0);
     } finally {
       await lp.close();
     }

@@ -242,8 +242,6 @@ export async function startProxy(opts: ProxyOptions): Promise<ProxyServer> {
     port: number;
     ip: string | null;
     tls: boolean;
-    /** The learning-mode answer for this tunnel's `prompt` decisions, once asked. */
-    answer?: Decision;
   }
 
   /** A `prompt` decision answered through opts.ask (never throws: a failed question is an alert). */
@@ -297,7 +295,7 @@ export async function startProxy(opts: ProxyOptions): Promise<ProxyServer> {
    * One request from `client`: judge, forward, capture. Returns whether the client connection
    * can carry another request (each later request is parsed and judged the same way).
    */
-  async function handleRequest(client: Duplex, reader: StreamReader, head: RequestHead, tunnel: Tunnel | null, pid: number | null): Promise<boolean> {
+  async function handleRequest(client: Duplex, reader: StreamReader, head: RequestHead, tunnel: Tunnel | null, pid: number | null, answers: Map<string, Decision>): Promise<boolean> {
     const ts = Date.now();
     const started = performance.now();
     stats.requests++;
@@ -309,9 +307,11 @@ export async function startProxy(opts: ProxyOptions): Promise<ProxyServer> {
       return false;
     }
     const named = headerValue(head.headers, "host");
-    if (tunnel && named !== undefined && parseAuthority(named, tunnel.port)?.host !== tunnel.host) {
-      // A Host other than the tunnel's could reach another tenant behind the same front (domain fronting).
-      await writeAll(client, simpleResponse(421, "Misdirected Request", `TrustRun proxy: Host ${JSON.stringify(named.slice(0, 100))} does not match the tunnel to ${tunnel.host}\n`));
+    const target = tunnel ?? dest;
+    if (named !== undefined && parseAuthority(named, target.port)?.host !== target.host) {
+      // A Host other than the one judged (the tunnel's, or an absolute-form target's) could reach
+      // another tenant behind the same front (domain fronting): it is never forwarded.
+      await writeAll(client, simpleResponse(421, "Misdirected Request", `TrustRun proxy: Host ${JSON.stringify(named.slice(0, 100))} does not match ${tunnel ? "the tunnel to" : "the request's target"} ${target.host}\n`));
       return false;
     }
     const ip = tunnel ? tunnel.ip : await resolve(dest.host);
@@ -320,10 +320,15 @@ export async function startProxy(opts: ProxyOptions): Promise<ProxyServer> {
       ?? evaluate({ host: dest.host, ip, port: dest.port, proto: "tcp", http: { method: head.method, path: dest.path, ...(tenant ? { tenant } : {}) } }, opts.policy);
     let decision = judged;
     let asked = false;
-    if (judged.verdict === "prompt" && tunnel?.answer) decision = tunnel.answer;
-    else if (judged.verdict === "prompt") {
+    // A learning-mode answer holds for the rest of this client connection, per destination.
+    const answerKey = `${dest.host}:${dest.port}`;
+    const earlier = judged.verdict === "prompt" ? answers.get(answerKey) : undefined;
+    if (earlier) {
+      decision = earlier;
+      asked = true; // an answer, given earlier on this connection: the session must not ask again
+    } else if (judged.verdict === "prompt") {
       ({ decision, asked } = await answered(judged, { pid, host: dest.host, ip, port: dest.port }));
-      if (tunnel && asked) tunnel.answer = decision;
+      if (asked) answers.set(answerKey, decision);
     }
     const http: HttpFacts = {
       method: head.method,
@@ -471,8 +476,9 @@ export async function startProxy(opts: ProxyOptions): Promise<ProxyServer> {
   /** Requests on one client connection (or tunnel), one after another, until one closes it. */
   async function serveRequests(client: Duplex, reader: StreamReader, first: RequestHead, tunnel: Tunnel | null, pid: number | null): Promise<void> {
     let head: RequestHead | null = first;
+    const answers = new Map<string, Decision>();
     for (let i = 0; i < 100_000 && head; i++) {
-      if (!(await handleRequest(client, reader, head, tunnel, pid))) break;
+      if (!(await handleRequest(client, reader, head, tunnel, pid, answers))) break;
       const got = await reader.readHead();
       if (got === null) break;
       if (got === "too-large") {
