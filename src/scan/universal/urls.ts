@@ -1,7 +1,7 @@
 // Universal pass: absolute URLs, IP literals and bare hostnames in any text.
 import type { RawFinding } from "../types.ts";
 import { keywordRegions, maskSecrets } from "../secrets/detect.ts";
-import { isDocumentUrl, isIp, isLikelyHostname, isReservedExample, isUrlHost, normalizeHost } from "./hosts.ts";
+import { isDocumentUrl, isIp, isLikelyHostname, isReservedExample, isUrlHost, looksLikeCodeName, normalizeHost } from "./hosts.ts";
 
 const schemes = "https?|wss?|ftps?|sftp|postgres(?:ql)?|mysql|mariadb|mongodb(?:\\+srv)?|rediss?|amqps?|mssql|sqlserver|grpcs?|nats|kafka|clickhouse|snowflake";
 const schemeRe = new RegExp(`^(?:${schemes})$`, "i");
@@ -230,6 +230,12 @@ function validIpv4(ip: string): boolean {
   return true;
 }
 
+/** The text before `offset` on its line, at most 80 characters (never a search back along a long line). */
+function lineBefore(text: string, offset: number): string {
+  const window = text.slice(Math.max(0, offset - 80), offset);
+  return window.slice(window.lastIndexOf("\n") + 1);
+}
+
 type QuotedName = { offset: number; name: string; port: string | undefined };
 
 /**
@@ -429,7 +435,7 @@ export function extractEndpoints(
   const seenHost = new Set<number>();
   for (const { offset, name, port } of gates ? quotedTldNames(text, gates.quotedTldHits) : quotedNames(text)) {
     const host = normalizeHost(name);
-    if (inUrl(offset) || !isLikelyHostname(host) || isReservedExample(host)) continue;
+    if (inUrl(offset) || !isLikelyHostname(host) || isReservedExample(host) || looksLikeCodeName(name, lineBefore(text, offset - 1))) continue;
     seenHost.add(offset);
     push("host", port ? `${host}:${port}` : host, host, offset, "host/string", port ? Number(port) : null);
   }
