@@ -117,3 +117,26 @@ test("deny rules of addresses only are firewall rules before the program starts;
   expect(ev.enforced).toContain("was in place before the program started");
   expect(ev.enforced).not.toContain("not held");
 });
+
+test("learning: a question nobody answers gets the policy's own default, recorded as the default's", async () => {
+  const { learningPolicy } = await import("../cli/commands/policy-learn.ts");
+  const { answerDecision } = await import("./session.ts");
+  const strict = learningPolicy(policy("name: t\ndefault: block\n"));
+  expect(strict).toMatchObject({ defaultAction: "prompt", unanswered: "block" });
+  expect(answerDecision("no-ui", strict.unanswered)).toMatchObject({ verdict: "block", reason: expect.stringContaining("the policy default (block) applies") });
+  expect(answerDecision("timeout", strict.unanswered).verdict).toBe("block");
+  expect(answerDecision("timeout", learningPolicy(policy("name: t\ndefault: alert\n")).unanswered).verdict).toBe("alert");
+  const observe = learningPolicy({ ...policy("name: t\ndefault: allow\n"), observeOnly: true });
+  expect(answerDecision("no-ui", observe.unanswered).verdict).toBe("alert");
+  expect(answerDecision("allow-once", "block").verdict).toBe("allow");
+
+  const events: TrustRunEvent[] = [];
+  const session = createCaptureSession({
+    id: "s", policy: strict, probes: [], emit: (e) => events.push(e), joinDelayMs: 1, prompt: async () => "timeout",
+    enforcer: { canBlock: false, canKill: false, notes: [], block: () => null, blockStatic: () => false, unblock: () => true, inScope: () => null, killTree: () => null, hold: () => true, stop: () => {} },
+  });
+  session.sink.connect({ ts: Date.now(), pid: process.pid, proto: "tcp", dst: { ip: "10.0.0.3", port: 443 }, probe: "ebpf" });
+  for (let i = 0; i < 100 && !events.some((e) => e.type === "connection"); i++) await Bun.sleep(5);
+  expect(events.find((e) => e.type === "decision")).toMatchObject({ answer: "timeout", by: "default" });
+  expect(events.find((e) => e.type === "connection")).toMatchObject({ verdict: "block" });
+});

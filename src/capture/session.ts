@@ -1,5 +1,5 @@
 import type {
-  AlertEvent, ConnectionEvent, Decision, SignalEvent, DecisionEvent, DnsEvent, Endpoint, HttpFacts, ObservedConnection, PromptAnswer, PromptRequest,
+  AlertEvent, ConnectionEvent, Decision, DefaultAction, SignalEvent, DecisionEvent, DnsEvent, Endpoint, HttpFacts, ObservedConnection, PromptAnswer, PromptRequest,
   ProbeStatus, TrustRunEvent, Verdict,
 } from "../core/types.ts";
 import { needsRequestFacts, type CompiledPolicy } from "../policy/types.ts";
@@ -41,18 +41,20 @@ export function learnedDecision(verdict: Verdict): Decision {
   return { verdict, rule: "learned (this session)", reason: `answered '${verdict}' earlier in this session` };
 }
 
-/** A learning-mode answer as the verdict it stands for. */
-export function answerDecision(answer: PromptAnswer | "timeout" | "no-ui"): Decision {
+/**
+ * A learning-mode answer as the verdict it stands for. No answer (a timeout, no terminal) gets
+ * `unanswered`: the policy's own default (see learningPolicy), an alert when it has none.
+ */
+export function answerDecision(answer: PromptAnswer | "timeout" | "no-ui", unanswered: DefaultAction = "alert"): Decision {
+  if (answer === "timeout" || answer === "no-ui") {
+    const verdict: Verdict = unanswered === "allow" || unanswered === "block" || unanswered === "kill" ? unanswered : "alert";
+    const why = answer === "no-ui" ? "no terminal to ask on" : "no answer before the timeout";
+    return { verdict, rule: null, reason: `learning: ${why}; ${verdict === "alert" ? "recorded as an alert for review" : `the policy default (${verdict}) applies`}` };
+  }
   const verdict: Verdict = answer === "allow-once" || answer === "allow-always" ? "allow"
     : answer === "kill" ? "kill"
-    : answer === "deny-once" || answer === "deny-always" ? "block"
-    : "alert";
-  return {
-    verdict, rule: null,
-    reason: answer === "no-ui" ? "learning: no prompt UI attached; recorded for review"
-      : answer === "timeout" ? "learning: no answer before the timeout; recorded as an alert"
-      : `learning: answered ${answer}`,
-  };
+    : "block";
+  return { verdict, rule: null, reason: `learning: answered ${answer}` };
 }
 
 /** Joins probe reports into attributed, judged, enforced connection events. */
@@ -307,7 +309,7 @@ export function createCaptureSession(opts: CaptureSessionOptions) {
     } else if (decision.verdict === "prompt") {
       held = !raw.held && target !== null && opts.prompt !== undefined;
       if (held) holdTree(true);
-      decision = answerDecision(await ask(conn, key));
+      decision = answerDecision(await ask(conn, key), opts.policy.unanswered);
     }
     const verdict: Verdict = decision.verdict === "prompt" ? "alert" : decision.verdict;
 
@@ -415,7 +417,7 @@ export function createCaptureSession(opts: CaptureSessionOptions) {
       const held = target !== null && opts.prompt !== undefined && !stopped;
       if (held) holdTree(true);
       try {
-        return answerDecision(await ask(conn, key));
+        return answerDecision(await ask(conn, key), opts.policy.unanswered);
       } finally {
         if (held) holdTree(false);
       }

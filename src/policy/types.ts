@@ -45,6 +45,11 @@ export interface CompiledPolicy {
   warnings: string[];
   /** True for the built-in observe-only default. */
   observeOnly: boolean;
+  /**
+   * Learning mode: what a question nobody answers becomes (the policy's own default before
+   * learning turned it into `prompt`; `alert` for the observe-only default).
+   */
+  unanswered?: DefaultAction;
   /** A line to tell the user which policy is in use when none was named (./trustrun.yaml or the built-in default). */
   notice?: string;
   /** Sentinel signal kind → action; kinds not listed use DEFAULT_SIGNAL_ACTIONS. */

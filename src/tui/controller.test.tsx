@@ -73,11 +73,11 @@ test("a question is answered by a key, and every waiting request for that destin
   expect(stdout.out).toContain("\x1b[?1049l"); // left the alternate screen
 });
 
-test("an unanswered question takes the configured default just before its deadline", async () => {
-  const { tui } = start({ timeoutAnswer: "deny-once", timeoutLabel: "deny" });
+test("an unanswered question is settled as unanswered just before its deadline (the session applies the policy default)", async () => {
+  const { tui } = start({ timeoutLabel: "deny" });
   const started = Date.now();
   const answer = await tui.prompt(promptReq({ deadline: started + 1500 }));
-  expect(answer).toBe("deny-once");
+  expect(answer).toBe("timeout"); // not a person's answer: recorded by the session as the default
   expect(Date.now() - started).toBeLessThan(1500); // before the session's own timer would fire
   expect(Date.now() - started).toBeGreaterThanOrEqual(900);
   expect(tui.decisions()[0].answer).toBe("timeout"); // recorded as unanswered
@@ -101,9 +101,9 @@ test("without a terminal on stdin questions are not shown and take the default",
   const stdout = new FakeStdout();
   const stdin = new FakeStdin();
   stdin.isTTY = false;
-  const tui = startTui({ mode: "watch", learn: true, stdout: stdout as any, stdin: stdin as any, handleSignals: false, timeoutAnswer: "allow-once" });
+  const tui = startTui({ mode: "watch", learn: true, stdout: stdout as any, stdin: stdin as any, handleSignals: false, defaultAction: "allow" });
   expect(tui.interactive).toBe(false);
-  expect(await tui.prompt(promptReq())).toBe("allow-once");
+  expect(await tui.prompt(promptReq())).toBe("timeout");
   await tui.close();
 });
 
@@ -132,7 +132,7 @@ test("k drops the questions waiting behind it: the tree that asked them is gone"
 });
 
 test("questions still open when the command exits are dropped, not left to count down", async () => {
-  const { tui, stdout } = start({ timeoutAnswer: null });
+  const { tui, stdout } = start();
   const open = tui.prompt(promptReq({ id: "1", deadline: Date.now() + 30_000 }));
   await tick(300);
   expect(stdout.out).toContain("Allow api.openai.com:443");

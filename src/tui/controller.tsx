@@ -22,8 +22,6 @@ export interface TuiOptions {
   lookup?: ProcessLookup;
   /** The policy's default before learning made it `prompt`: what an unanswered question becomes. */
   defaultAction?: DefaultAction;
-  /** What an unanswered question becomes just before its deadline; null lets the session's own timeout apply. */
-  timeoutAnswer?: PromptAnswer | null;
   /** How the countdown names what happens at the deadline ("deny", "alert", ...). */
   timeoutLabel?: string;
   alternateScreen?: boolean;
@@ -59,7 +57,6 @@ export function startTui(opts: TuiOptions): TuiController {
   const interactive = stdin.isTTY === true && typeof stdin.setRawMode === "function";
   const model = createLiveModel();
   const fallback = opts.defaultAction ? timeoutAnswerFor(opts.defaultAction) : { answer: null, label: "policy default" };
-  const timeoutAnswer = opts.timeoutAnswer !== undefined ? opts.timeoutAnswer : fallback.answer;
   const timeoutLabel = opts.timeoutLabel ?? fallback.label;
   let lookup = opts.lookup;
   const lookupRef: ProcessLookup = (pid) => lookup?.(pid) ?? null;
@@ -113,7 +110,7 @@ export function startTui(opts: TuiOptions): TuiController {
     const { expired, rest } = takeExpired(control.get().prompts, Date.now() + EARLY_MS);
     if (!expired.length) return;
     control.set((s) => ({ ...s, prompts: rest, status: `${destinationLabel(expired[0])}: no answer, ${timeoutLabel}` }));
-    settle(expired, timeoutAnswer ?? "timeout", "timeout");
+    settle(expired, "timeout", "timeout");
   }, 200);
 
   function restoreNow(): void {
@@ -140,7 +137,7 @@ export function startTui(opts: TuiOptions): TuiController {
     // Nobody can answer any more: every open question takes the default now.
     const open = control.get().prompts;
     control.set((s) => ({ ...s, prompts: [] }));
-    settle(open, timeoutAnswer ?? "timeout", "timeout");
+    settle(open, "timeout", "timeout");
     const inst = instance;
     instance = null;
     if (inst) {
@@ -173,7 +170,7 @@ export function startTui(opts: TuiOptions): TuiController {
     note: (m) => model.note(m),
     output: (text) => model.appendOutput(text),
     prompt(req) {
-      if (closed || !interactive) return Promise.resolve(timeoutAnswer ?? "timeout");
+      if (closed || !interactive) return Promise.resolve("timeout");
       if (treeKilled) {
         settle([req], "kill", "dropped");
         return Promise.resolve("kill");
@@ -185,7 +182,7 @@ export function startTui(opts: TuiOptions): TuiController {
     },
     targetExited(code) {
       control.set((s) => ({ ...s, targetExit: code }));
-      dropAll(timeoutAnswer ?? "timeout", (n) => `${n}: the command exited`);
+      dropAll("timeout", (n) => `${n}: the command exited`);
     },
     exited,
     close,

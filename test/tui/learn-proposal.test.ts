@@ -24,8 +24,8 @@ test.skipIf(why !== null)("--learn without a terminal writes a proposal that val
     const session = events.find((e) => e.type === "session").session as string;
     const conns = events.filter((e) => e.type === "connection" && e.dst.port === server.port);
     expect(conns.length).toBeGreaterThanOrEqual(1);
-    // No one to ask: recorded for review, never silently allowed.
-    for (const c of conns) expect(c.reason).toContain("no prompt UI attached");
+    // No one to ask: the observe-only default gives alerts, recorded for review, never silently allowed.
+    for (const c of conns) expect(c).toMatchObject({ verdict: "alert", reason: expect.stringContaining("no terminal to ask on") });
     const file = readdirSync(cwd).find((f) => f.startsWith("trustrun-proposed-"))!;
     expect(file).toBe(`trustrun-proposed-${session}.yaml`);
     const proposal = readFileSync(join(cwd, file), "utf8");
@@ -56,4 +56,22 @@ test.skipIf(why !== null)("learning options are checked", async () => {
   const t = await trustrun(["run", "--output", "tui", "--", "true"]);
   expect(t.code).toBe(2);
   expect(t.stderr).toContain("--output tui needs a terminal");
+});
+
+test.skipIf(why !== null)("--learn without a terminal never weakens the policy: a default block still blocks", async () => {
+  const server = Bun.listen({ hostname: "127.0.0.1", port: 0, socket: { open: (s) => void s.end("hi\n"), data() {} } });
+  try {
+    const cwd = mkdtempSync(join(tmpdir(), "trustrun-learn-"));
+    const home = mkdtempSync(join(tmpdir(), "trustrun-home-"));
+    const policy = join(cwd, "strict.yaml");
+    await Bun.write(policy, "name: strict\ndefault: block\n");
+    const r = await trustrun(["run", "--learn", "--policy", policy, "--output", "ndjson", "--", "python3", "-c",
+      `import socket\nsocket.create_connection(("127.0.0.1", ${server.port}), timeout=5).close()`], { cwd, env: { TRUSTRUN_HOME: home } });
+    const events = r.stderr.split("\n").filter((l) => l.startsWith("{")).map((l) => JSON.parse(l));
+    const conns = events.filter((e) => e.type === "connection" && e.dst.port === server.port);
+    expect(conns.length).toBeGreaterThanOrEqual(1);
+    for (const c of conns) expect(c).toMatchObject({ verdict: "block", reason: expect.stringContaining("the policy default (block) applies") });
+  } finally {
+    server.stop(true);
+  }
 });

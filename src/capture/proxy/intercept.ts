@@ -134,7 +134,7 @@ export async function startInterception(opts: InterceptionOptions): Promise<Inte
       unixPath: opts.jail ? join(dir, "proxy.sock") : undefined,
       candidates: () => treePids(rootPid()),
       override: learnedOverride(() => link),
-      ask: async (q) => (link?.decide ? link.decide(q) : answerDecision("no-ui")),
+      ask: async (q) => (link?.decide ? link.decide(q) : answerDecision("no-ui", opts.policy.unanswered)),
       upstreamProxy: upstream ?? undefined,
     });
   } catch (err) {

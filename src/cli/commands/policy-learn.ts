@@ -16,8 +16,11 @@ import { learnedEntries, learnedHeadline, learnedSummary, type LearnedDecision }
 
 /** The session's policy with `prompt` as its default: every destination no rule covers is asked about. */
 export function learningPolicy(policy: CompiledPolicy): CompiledPolicy {
-  // The built-in observe-only policy allows everything unasked; learning starts from it too.
-  return { ...policy, defaultAction: "prompt", observeOnly: false };
+  // The built-in observe-only policy allows everything unasked; learning starts from it too. A
+  // question nobody answers (timeout, no terminal) gets the policy's own default: learning never
+  // weakens a `default: block`.
+  const unanswered = policy.observeOnly || policy.defaultAction === "prompt" ? "alert" : policy.defaultAction;
+  return { ...policy, defaultAction: "prompt", observeOnly: false, unanswered };
 }
 
 /** Where "always" answers go: --learn-output, else the first --policy file, else ./trustrun.yaml. */
