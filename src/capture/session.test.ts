@@ -76,16 +76,19 @@ test("a process that left the session's cgroup is not claimed as blocked", async
   expect(ev.enforced).toContain("left the session's cgroup");
 });
 
-test("deny once, then allow: the firewall rule added for that destination is lifted", async () => {
-  const h = harness("name: t\ndefault: prompt\n", { answers: ["deny-once", "allow-once"] });
+test("deny once, then allow: the firewall rule added for that destination is lifted (the connection that met it says so)", async () => {
+  const h = harness("name: t\ndefault: prompt\n", { answers: ["deny-once", "allow-once", "allow-once"] });
   const first = await h.connect("10.0.0.7", 443, { held: true });
   expect(first.verdict).toBe("block");
   expect(h.rules.has("10.0.0.7|443|tcp")).toBe(true);
   const second = await h.connect("10.0.0.7", 443, { held: true });
   expect(second.verdict).toBe("allow");
-  expect(second.enforced).toBeUndefined();
+  expect(second.enforced).toContain("still in place when it connected; lifted now");
   expect(h.calls).toContain("unblock 10.0.0.7:443");
   expect(h.rules.size).toBe(0);
+  const third = await h.connect("10.0.0.7", 443, { held: true });
+  expect(third.verdict).toBe("allow");
+  expect(third.enforced).toBeUndefined();
 });
 
 test("an allowed name on an address blocked for another name is refused, and the record says which", async () => {
@@ -139,4 +142,17 @@ test("learning: a question nobody answers gets the policy's own default, recorde
   for (let i = 0; i < 100 && !events.some((e) => e.type === "connection"); i++) await Bun.sleep(5);
   expect(events.find((e) => e.type === "decision")).toMatchObject({ answer: "timeout", by: "default" });
   expect(events.find((e) => e.type === "connection")).toMatchObject({ verdict: "block" });
+});
+
+test("under the jail, a direct connection the policy blocks is said to be refused by the jail, not by a firewall rule", async () => {
+  const { createEnforcer } = await import("./enforce/index.ts");
+  const enforcer = createEnforcer({ sessionId: "jail0000test", mode: "run", cgroup: null, jailed: true, firewallCheck: () => ({ ok: false, reason: "unused" }) });
+  const events: TrustRunEvent[] = [];
+  const session = createCaptureSession({ id: "s", policy: policy("name: t\ndefault: block\n"), probes: [], enforcer, emit: (e) => events.push(e), joinDelayMs: 1 });
+  await session.start({ mode: "run", rootPid: process.pid, initialPids: [] });
+  session.sink.connect({ ts: Date.now(), pid: process.pid, proto: "tcp", dst: { ip: "10.77.0.10", port: 80 }, probe: "ebpf" });
+  for (let i = 0; i < 100 && !events.some((e) => e.type === "connection"); i++) await Bun.sleep(5);
+  const ev = events.find((e): e is ConnectionEvent => e.type === "connection")!;
+  expect(ev.verdict).toBe("block");
+  expect(ev.enforced).toBe("refused by the jail: the program's network has no way out except through the proxy");
 });

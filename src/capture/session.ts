@@ -155,7 +155,7 @@ export function createCaptureSession(opts: CaptureSessionOptions) {
    * contradicts them, and traffic no probe can hold (io_uring, TCP Fast Open) is refused too.
    */
   function preblock(): void {
-    if (!opts.enforcer.canBlock) return;
+    if (!opts.enforcer.canBlock || opts.enforcer.jailed) return;
     for (const rule of opts.policy.rules) {
       if (rule.kind !== "deny" || (rule.action !== "block" && rule.action !== "kill")) continue;
       if (!rule.cidrs?.length || rule.hosts || needsRequestFacts(rule)) continue;
@@ -180,6 +180,7 @@ export function createCaptureSession(opts: CaptureSessionOptions) {
       if (opts.enforcer.canBlock) warn(`block of ${conn.dst.ip}:${conn.dst.port} failed; recorded as an alert`);
       return "not enforced: recorded as an alert";
     }
+    if (opts.enforcer.jailed) return done;
     if (!ruleBefore) firewallFor.set(fwKey, key);
     if (opts.enforcer.inScope(conn.pid) === false) {
       warn(`pid ${conn.pid} left the session's cgroup: the firewall rules, scoped to that cgroup, do not apply to it`);
@@ -197,9 +198,10 @@ export function createCaptureSession(opts: CaptureSessionOptions) {
     if (blockedFor === undefined) return undefined;
     if (blockedFor === key) {
       // Blocked once for this very destination (a "deny once" answer): allowed now, the rule goes.
+      // This connection met the rule, though: it was refused, and the record says so.
       if (opts.enforcer.unblock(conn.dst.ip, conn.dst.port, conn.proto)) {
         firewallFor.delete(fwKey);
-        return undefined;
+        return "refused: the rule of an earlier 'deny' for it was still in place when it connected; lifted now for its next connections";
       }
       return "refused anyway: the firewall rule added earlier for it could not be removed";
     }

@@ -32,6 +32,8 @@ export interface MonitorOptions {
   prompt?: (req: PromptRequest) => Promise<PromptAnswer | "timeout">;
   /** The live screen, attached from the start: events and notes go to it instead of the terminal. */
   ui?: LiveUi | null;
+  /** `run --jail`: direct connections are refused by the jail's network namespace. */
+  jailed?: boolean;
 }
 
 /** Where events and notes go while the live screen is up. */
@@ -98,7 +100,7 @@ export async function createMonitor(opts: MonitorOptions): Promise<Monitor> {
 
   const isRoot = process.getuid?.() === 0;
   const cgroup = opts.mode === "run" && isRoot ? createSessionCgroup(id) : null;
-  const enforcer = createEnforcer({ sessionId: id, mode: opts.mode, cgroup });
+  const enforcer = createEnforcer({ sessionId: id, mode: opts.mode, cgroup, jailed: opts.jailed });
   if (policyCanBlock(opts.policy)) for (const n of enforcer.notes) output.note(n);
   if (opts.policy.notice) output.note(opts.policy.notice);
   for (const w of opts.policy.warnings) output.note(`policy: ${w}`);

@@ -7,6 +7,8 @@ import type { SessionCgroup } from "./cgroup.ts";
 export interface Enforcer {
   readonly canBlock: boolean;
   readonly canKill: boolean;
+  /** The program runs in the jail: it can reach nothing directly, whatever the firewall says. */
+  readonly jailed?: boolean;
   /** Why a capability is missing, said once at start. */
   readonly notes: string[];
   /** Returns what was done, in words, or null when nothing could be done. */
@@ -27,6 +29,12 @@ export interface EnforcerOptions {
   sessionId: string;
   mode: "run" | "watch";
   cgroup: SessionCgroup | null;
+  /**
+   * `run --jail`: the program's network namespace has no way out but the proxy, so what the
+   * probes see it try directly was refused by the jail, not by a firewall rule (whose chain lives
+   * in TrustRun's namespace and would not apply).
+   */
+  jailed?: boolean;
   /** Checks whether iptables can be used; injectable for tests. */
   firewallCheck?: typeof firewallAvailable;
 }
@@ -66,7 +74,9 @@ export function createEnforcer(opts: EnforcerOptions): Enforcer {
   const notes: string[] = [];
   const fwCheck = (opts.firewallCheck ?? firewallAvailable)();
   let firewall: ReturnType<typeof createCgroupFirewall> | null = null;
-  if (opts.mode === "watch") {
+  if (opts.jailed) {
+    // Nothing to add: the namespace itself refuses every direct connection.
+  } else if (opts.mode === "watch") {
     notes.push("block: 'watch' cannot scope firewall rules to a process it did not launch; block degrades to alert (use 'run', or kill)");
   } else if (!opts.cgroup) {
     notes.push("block: needs root and a cgroup v2 mount to scope firewall rules to the launched tree; block degrades to alert");
@@ -77,10 +87,12 @@ export function createEnforcer(opts: EnforcerOptions): Enforcer {
   }
 
   return {
-    canBlock: firewall !== null,
+    canBlock: firewall !== null || opts.jailed === true,
     canKill: true,
+    jailed: opts.jailed === true,
     notes,
     block(ip, port, proto) {
+      if (opts.jailed) return "refused by the jail: the program's network has no way out except through the proxy";
       if (!firewall) return null;
       return firewall.block(ip, port, proto) ? `rejected by the cgroup firewall (${firewall.chain})` : null;
     },

@@ -66,7 +66,7 @@ firewall; without root the ptrace probe (strace) sees every connection but block
       for (let attempt = 0; ; attempt++) {
         const monitor = await createMonitor({
           mode: "run", policy, probes: m.probes, output: m.output, logFile: m.logFile, dbPath: m.dbPath, stream, exclude,
-          prompt: tui?.prompt, ui: tui, promptTimeoutMs: m.promptTimeoutMs,
+          prompt: tui?.prompt, ui: tui, promptTimeoutMs: m.promptTimeoutMs, jailed: args.values.jail === true,
         });
         tui?.setProcessLookup((pid) => monitor.session.processes.lookup(pid));
         const wrapper = monitor.probes.find((p) => p.wrapLaunch);
