@@ -446,8 +446,12 @@ export function createCaptureSession(opts: CaptureSessionOptions) {
       }
       return statuses;
     },
-    /** Stops probes (they flush what they buffered), then judges what is still pending. */
-    async stop(): Promise<void> {
+    /**
+     * Stops probes (they flush what they buffered), then judges what is still pending. With
+     * keepEnforcement the firewall rules stay (processes of the tree outlive the session; the
+     * release guard removes them once those are gone).
+     */
+    async stop(how: { keepEnforcement?: boolean } = {}): Promise<void> {
       for (const probe of opts.probes) {
         try {
           await probe.stop();
@@ -458,7 +462,7 @@ export function createCaptureSession(opts: CaptureSessionOptions) {
       drain();
       for (let i = 0; i < 500 && inFlight > 0; i++) await Bun.sleep(2);
       stopped = true;
-      opts.enforcer.stop();
+      if (!how.keepEnforcement) opts.enforcer.stop();
     },
     counts() {
       return { connections, violations, destinations: destinations.size };

@@ -157,16 +157,28 @@ export async function createMonitor(opts: MonitorOptions): Promise<Monitor> {
       return attributed;
     },
     async finish(exitCode) {
-      await session.stop();
-      guard?.done(); // every hold was released by stop()
+      // Processes the command started that outlive it (daemons, background jobs): the session
+      // cannot follow them once it ends, and says so; its firewall rules stay until they are gone.
+      const outlived = opts.mode === "run" && cgroup && startEvent ? cgroup.pids().slice(0, 1000) : [];
+      const handOver = outlived.length > 0 && guard !== null;
+      await session.stop({ keepEnforcement: handOver });
+      if (handOver) guard!.handOver();
+      else guard?.done(); // every hold was released by stop()
+      if (outlived.length) {
+        const list = outlived.slice(0, 10).join(", ") + (outlived.length > 10 ? ", …" : "");
+        output.note(`${outlived.length} process${outlived.length === 1 ? "" : "es"} of the tree still run${outlived.length === 1 ? "s" : ""} after the command exited (pid ${list}): from now on ${outlived.length === 1 ? "its" : "their"} connections are not seen${handOver ? "; this session's firewall rules stay in force until they exit" : ""}`);
+      }
       writer.flush();
-      cgroup?.remove();
+      if (!handOver) cgroup?.remove();
       if (!startEvent) {
         store.close();
         return { violations: 0 };
       }
       const counts = session.counts();
-      const end: SessionEvent = { ...startEvent, phase: "end", ts: Date.now(), exitCode, counts };
+      const end: SessionEvent = {
+        ...startEvent, phase: "end", ts: Date.now(), exitCode, counts,
+        ...(outlived.length ? { complete: false, outlived } : {}),
+      };
       store.endSession(end);
       for (const l of listeners) l([end]);
       store.close();

@@ -90,6 +90,8 @@ export interface SessionEvent {
   complete: boolean;
   exitCode?: number | null;
   counts?: { connections: number; violations: number; destinations: number };
+  /** End of a `run` whose command exited while processes it started still ran (daemons): their pids. */
+  outlived?: number[];
 }
 
 export interface DnsEvent {

@@ -121,3 +121,49 @@ describe.skipIf(why !== null || process.getuid?.() !== 0)("a monitor that dies w
     expect(server.count).toBe(before);
   });
 });
+
+describe.skipIf(why !== null || process.getuid?.() !== 0)("processes that outlive the command", () => {
+  test("a daemon started by the command is named at the end, the session is not called complete, and the rules stay until it exits", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "trustrun-daemon-"));
+    const policy = join(dir, "p.yaml");
+    writeFileSync(policy, `name: t\ndefault: alert\ndeny:\n  - ip: 127.0.0.1\n    ports: [${server.port}]\n    action: block\n`);
+    const result = join(dir, "daemon.out");
+    const script = join(dir, "daemon.py");
+    writeFileSync(script, [
+      "import os, socket, sys, time",
+      "if os.fork(): sys.exit(0)",
+      "os.setsid()",
+      "if os.fork(): os._exit(0)",
+      "time.sleep(1.5)",
+      "try:",
+      `    socket.create_connection(("127.0.0.1", ${server.port}), timeout=2).sendall(b"GET /daemon HTTP/1.0\\r\\n\\r\\n"); r = "sent"`,
+      "except OSError as e:",
+      "    r = f'refused {e.errno}'",
+      `open(${JSON.stringify(result)}, "w").write(r)`,
+    ].join("\n"));
+    const before = server.count;
+    const log = join(dir, "log.ndjson");
+    const r = await trustrun(["run", "--probe", "ebpf", "--policy", policy, "--log", log, "--", "python3", script], { env: { TRUSTRUN_HOME: dir } });
+    expect(r.code).toBe(0);
+    expect(r.stderr).toMatch(/1 process of the tree still runs after the command exited \(pid \d+\)/);
+    expect(r.stderr).toContain("firewall rules stay in force until they exit");
+    const end = readNdjson(log).find((e) => e.type === "session" && (e as { phase: string }).phase === "end") as { complete: boolean; outlived?: number[] };
+    expect(end.complete).toBe(false);
+    expect(end.outlived).toHaveLength(1);
+    let text = "";
+    for (let i = 0; i < 100 && !text; i++) {
+      await Bun.sleep(50);
+      text = (await Bun.file(result).exists()) ? await Bun.file(result).text() : "";
+    }
+    expect(text).toMatch(/^refused/); // the rules outlived the session
+    expect(server.count).toBe(before);
+    // Once the daemon is gone, the guard removes the session's chain.
+    const session = (readNdjson(log)[0] as { session: string }).session;
+    let left = true;
+    for (let i = 0; i < 60 && left; i++) {
+      await Bun.sleep(100);
+      left = Bun.spawnSync(["iptables", "-w", "-S"]).stdout.toString().includes(`TRUSTRUN-${session.slice(0, 12)}`);
+    }
+    expect(left).toBe(false);
+  });
+});

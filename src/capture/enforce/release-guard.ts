@@ -28,6 +28,11 @@ export function releaseTree(tree: GuardedTree): number {
 export interface ReleaseGuard {
   /** The monitor ends normally: the guard exits without touching the tree. */
   done(): void;
+  /**
+   * The monitor ends while processes of the tree still run (daemons): nothing is held, but the
+   * session's firewall rules stay until they are gone; the guard then removes them and the cgroup.
+   */
+  handOver(): void;
 }
 
 /**
@@ -47,25 +52,24 @@ export function startReleaseGuard(command: string[], tree: GuardedTree): Release
   }
   proc.unref();
   let ended = false;
-  return {
-    done() {
-      if (ended) return;
-      ended = true;
-      try {
-        proc.stdin.write("done\n");
-        proc.stdin.end();
-      } catch {
-        /* the guard is gone already */
-      }
-    },
+  const say = (word: string) => {
+    if (ended) return;
+    ended = true;
+    try {
+      proc.stdin.write(`${word}\n`);
+      proc.stdin.end();
+    } catch {
+      /* the guard is gone already */
+    }
   };
+  return { done: () => say("done"), handOver: () => say("linger") };
 }
 
 /**
  * The guard's side: reads its input to the end; "done" first means the monitor ended normally.
  * Otherwise the monitor died: release the tree.
  */
-export async function runReleaseGuard(input: ReadableStream<Uint8Array>, tree: GuardedTree, beforeRelease?: () => Promise<void> | void): Promise<"clean" | "released"> {
+export async function runReleaseGuard(input: ReadableStream<Uint8Array>, tree: GuardedTree, beforeRelease?: () => Promise<void> | void): Promise<"clean" | "released" | "handed-over"> {
   let text = "";
   const decoder = new TextDecoder();
   const reader = input.getReader();
@@ -80,6 +84,7 @@ export async function runReleaseGuard(input: ReadableStream<Uint8Array>, tree: G
     /* a broken pipe is the monitor's end as well */
   }
   if (text.includes("done\n")) return "clean";
+  if (text.includes("linger\n")) return "handed-over";
   try {
     await beforeRelease?.();
   } catch {

@@ -41,7 +41,7 @@ export const releaseGuardCliCommand: Command = {
         appendCgroupReject(id, `trustrun/${id}`, h.ip, h.port);
       }
     });
-    if (outcome === "released" && cgroupPath) {
+    if ((outcome === "released" || outcome === "handed-over") && cgroupPath) {
       const { removeCgroupFirewall } = await import("../../capture/enforce/firewall.ts");
       await cleanUpAfterTree(cgroupPath, (id, rel) => removeCgroupFirewall(id, rel));
     }
