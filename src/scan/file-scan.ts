@@ -11,20 +11,26 @@ import { knownSecretMasker, type KnownSecret } from "./secrets/known.ts";
 import { secretRules } from "./secrets/rules/index.ts";
 import { textFlags } from "./text-flags.ts";
 import type { RawFinding } from "./types.ts";
-import { ipv4NotAddress } from "./universal/ip-context.ts";
+import { ipv4NotAddress, oidFile } from "./universal/ip-context.ts";
 import { extractEndpoints } from "./universal/urls.ts";
 
 /** Bigger files get the regex pass only: parsing them is slow and rarely adds anything. */
 export const maxParseSize = 1_000_000;
 
-/** The universal pass and the secret rules; `found` receives the secrets whole (see maskKnown). */
-export function regexPass(text: string, language: string, found?: KnownSecret[]): RawFinding[] {
+/**
+ * The universal pass and the secret rules; `found` receives the secrets whole (see maskKnown).
+ * `file` (the path) helps tell what the text is (a file of OIDs).
+ */
+export function regexPass(text: string, language: string, found?: KnownSecret[], file = ""): RawFinding[] {
   const idx = lineIndex(text);
   const at = (o: number) => idx.position(o);
   const flags = textFlags(text);
-  // IPv4-shaped OIDs and versions the line around them names as such (ip-context.ts).
+  // IPv4-shaped OIDs, versions, sections and networks the line around them names as such, or a
+  // file of OIDs (ip-context.ts: asked once, and only when an address could be an OID).
+  let oids: boolean | undefined;
+  const inOidFile = () => (oids ??= oidFile(text, file));
   const endpoints = extractEndpoints(text, at, language, flags).filter(
-    (f) => f.rule !== "ip/v4" || !ipv4NotAddress(text, idx.offsetOf(f.line, f.column), f.value),
+    (f) => f.rule !== "ip/v4" || !ipv4NotAddress(text, idx.offsetOf(f.line, f.column), f.value, inOidFile),
   );
   return [...endpoints, ...detectSecrets(text, at, language, secretRules, flags.keywords, found)];
 }
@@ -91,7 +97,7 @@ export async function scanFile(job: FileJob): Promise<FileAnswer> {
   const { language, grammar } = languageOf(rel);
   // The secrets whole: they never leave this function, only findings masked with them do.
   const found: KnownSecret[] = [];
-  const findings = regexPass(text, language, found);
+  const findings = regexPass(text, language, found, rel);
   const finish = (fs: RawFinding[]) => finishFindings(rel, maskKnown(fs, found));
   if (job.regexOnly) return { id, findings: finish(findings), parsed: false };
   // Notebooks and R Markdown / Quarto: their code blocks, mapped back to the file's positions

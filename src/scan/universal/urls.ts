@@ -424,6 +424,8 @@ export function extractEndpoints(
     // Cheap shape tests before ipaddr.js parses it.
     if (ip.length < 5 || groups < 2 || (!ip.includes("::") && ip.split(":").length !== 8) || inUrl(a)) return;
     if (!isIp(ip) || docRanges.test(ip)) return;
+    // A prefix length after it: a network (2001:2::/48), not an endpoint.
+    if (after === "/" && /^\/\d{1,3}(?!\d)/.test(text.slice(b, b + 5))) return;
     push("ip", ip.toLowerCase(), ip.toLowerCase(), a, "ip/v6", null);
   };
   for (let i = gates && !gates.doubleColon ? -1 : text.indexOf("::"); i !== -1; i = text.indexOf("::", Math.max(i + 2, v6Candidate(i))));
