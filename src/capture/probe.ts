@@ -29,6 +29,8 @@ export interface RawConnect {
   held?: boolean;
   /** Seen when TCP sent its SYN, not at connect() (io_uring, TCP Fast Open): it could not be held. */
   atSyn?: boolean;
+  /** `watch`: open before TrustRun attached (listed once at the start). */
+  existing?: boolean;
 }
 
 export interface RawDns {

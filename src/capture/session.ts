@@ -11,6 +11,9 @@ import type { Enforcer } from "./enforce/index.ts";
 import type { Probe, ProbeSink, ProbeTarget, RawConnect, RawDns } from "./probe.ts";
 import { alertFor } from "./alerts.ts";
 import { signalAction } from "./signal-policy.ts";
+import { pollStep } from "./proc/poller.ts";
+import { readProcNetSockets } from "./proc/proc-probe.ts";
+import { readParentMap, socketInodes } from "./procinfo/procinfo.ts";
 import { redactArgv } from "../core/redact.ts";
 
 export interface CaptureSessionOptions {
@@ -167,6 +170,24 @@ export function createCaptureSession(opts: CaptureSessionOptions) {
       }
       if (ok) preblocked.add(rule.id);
       else warn(`${rule.id}: its firewall rule could not be added before the start; connections it denies are blocked when seen`);
+    }
+  }
+
+  /**
+   * `watch` attaches to a running tree: the probes see what it opens from now on, so what it has
+   * open already (a pool of keep-alive connections) is listed once from /proc and judged too.
+   */
+  function reportExisting(t: ProbeTarget): void {
+    try {
+      const state = { tracked: new Set([t.rootPid, ...t.initialPids]), seen: new Set<string>() };
+      const found = pollStep(state, readParentMap(), socketInodes, readProcNetSockets(t.rootPid));
+      const now = Date.now();
+      for (const c of found.connects.slice(0, 10_000)) {
+        pending.push({ ts: now, pid: c.pid, ppid: c.ppid, proto: c.proto, dst: c.dst, probe: "proc", existing: true });
+      }
+      if (found.connects.length && !timer) timer = setTimeout(drain, joinDelayMs);
+    } catch (err) {
+      warn(`listing the connections already open failed: ${(err as Error).message}`);
     }
   }
 
@@ -345,6 +366,7 @@ export function createCaptureSession(opts: CaptureSessionOptions) {
       ...(conn.package ? { package: conn.package } : {}),
       ...(raw.http ? { http: raw.http } : {}),
       ...(enforced ? { enforced } : {}),
+      ...(raw.existing ? { existing: true as const } : {}),
     };
     opts.emit(event);
     if (verdict !== "allow") opts.emit(alertFor(event, severityOf[verdict]));
@@ -435,6 +457,7 @@ export function createCaptureSession(opts: CaptureSessionOptions) {
     async start(t: ProbeTarget): Promise<ProbeStatus[]> {
       target = t;
       preblock();
+      if (t.mode === "watch") reportExisting(t);
       const statuses: ProbeStatus[] = [];
       for (const probe of opts.probes) {
         try {

@@ -71,6 +71,8 @@ export interface ConnectionEvent extends ObservedConnection {
   rule: string | null;
   reason: string;
   enforced?: string; // what was done: "rejected by cgroup firewall", "killed tree", "not enforced: needs root"
+  /** `watch`: the socket was already open when TrustRun attached (listed from /proc, not seen opening). */
+  existing?: true;
 }
 
 export interface ProbeStatus {

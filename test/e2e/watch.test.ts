@@ -33,6 +33,23 @@ describe.skipIf(!haveBinary)("trustrun watch", () => {
     expect(conns.every((c) => (c.exe ?? "").endsWith("curl"))).toBe(true);
   });
 
+  test("a connection already open when watch attaches is listed and judged (marked existing)", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "trustrun-watch-"));
+    const log = join(dir, "log.ndjson");
+    // Opens its connection first, then idles on it: watch attaches after the connect.
+    const target = Bun.spawn(["python3", "-c", `import socket, time\ns = socket.create_connection(("127.0.0.1", ${server.port}))\ntime.sleep(3)`], { stdout: "ignore", stderr: "ignore" });
+    await Bun.sleep(700);
+    const watch = Bun.spawn([BIN, "watch", String(target.pid), "--log", log, "--output", "text"], {
+      env: { PATH: process.env.PATH!, TRUSTRUN_HOME: dir }, stdout: "pipe", stderr: "pipe",
+    });
+    const timer = setTimeout(() => watch.kill("SIGKILL"), 30000);
+    expect(await watch.exited).toBe(0);
+    clearTimeout(timer);
+    const conns = connections(readNdjson(log)).filter((c) => c.dst.port === server.port);
+    expect(conns).toHaveLength(1);
+    expect(conns[0]).toMatchObject({ pid: target.pid, existing: true, dst: { ip: "127.0.0.1", port: server.port } });
+  });
+
   test("stopping trustrun (SIGTERM) leaves the watched process running", async () => {
     const dir = mkdtempSync(join(tmpdir(), "trustrun-watch-"));
     const target = spawnTarget("sleep 3");
