@@ -62,3 +62,37 @@ test("no source line shown holds a secret, a URL credential or a control charact
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test("a host whose findings differ in verdict says how many violate and marks each finding", async () => {
+  const dir = mkdtempSync(join(tmpdir(), "trustrun-text-"));
+  try {
+    writeFileSync(
+      join(dir, "cfg.py"),
+      [
+        'A = "https://contoso.openai.azure.com/openai"',
+        'B = "http://contoso.openai.azure.com:8080/x"',
+        'C = "https://contoso.openai.azure.com/v2"',
+        'D = "http://contoso.openai.azure.com:8080/y"',
+        'E = "https://api.acme.io/a"',
+        'F = "http://api.acme.io:8080/b"',
+        "",
+      ].join("\n"),
+    );
+    writeFileSync(join(dir, "only.py"), 'G = "http://plain.acme.io:8080/c"\n');
+    // https (443) allowed, anything else a violation.
+    const out = renderText(await scanDirectory(dir, { workers: 0, verdict: (facts) => (facts.port === 443 ? "allowed" : "violation") }), { context: false });
+    const group = out.slice(out.indexOf("contoso.openai.azure.com  "), out.indexOf("\n\n", out.indexOf("contoso.openai.azure.com  ")));
+    expect(group.split("\n")).toEqual([
+      "contoso.openai.azure.com  VIOLATION 2 of 4",
+      "  cfg.py:1:6  url url/https  https://contoso.openai.azure.com/openai  [allowed]",
+      "  cfg.py:2:6  url url/http  http://contoso.openai.azure.com:8080/x  [VIOLATION]",
+      "  cfg.py:3:6  url url/https  https://contoso.openai.azure.com/v2  [allowed]",
+      "  cfg.py:4:6  url url/http  http://contoso.openai.azure.com:8080/y  [VIOLATION]",
+    ]);
+    expect(out).toContain("api.acme.io  VIOLATION 1 of 2\n");
+    // A group whose findings agree keeps the plain label and unmarked lines.
+    expect(out).toContain("plain.acme.io  VIOLATION  (1)\n  only.py:1:6  url url/http  http://plain.acme.io:8080/c\n");
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

@@ -59,8 +59,15 @@ export function renderText(result: ScanResult, opts: TextOptions = {}): string {
     }
     return visibleControls(text);
   };
-  const show = (f: Finding) => {
-    lines.push(`  ${c("36", `${visibleControls(f.file)}:${f.line}:${f.column}`)}  ${f.kind} ${c("2", f.rule)}  ${visibleControls(f.value)}`);
+  const verdictTag = (v: Finding["verdict"], n?: string) => {
+    const word = v === "violation" ? "VIOLATION" : v;
+    const text = n ? `${word} ${n}` : word;
+    return v === "violation" ? c("1;31", text) : v === "allowed" ? c("32", text) : c("33", text);
+  };
+  /** `mark`: the finding's own verdict, shown when its group's findings do not all share one. */
+  const show = (f: Finding, mark = false) => {
+    const tag = mark ? `  [${verdictTag(f.verdict)}]` : "";
+    lines.push(`  ${c("36", `${visibleControls(f.file)}:${f.line}:${f.column}`)}  ${f.kind} ${c("2", f.rule)}  ${visibleControls(f.value)}${tag}`);
     if (context && f.kind !== "secret") {
       const src = sourceLine(f.file, f.line, f.column);
       if (src !== null) lines.push(c("2", `      ${String(f.line).padStart(4)} | ${src.trim()}`));
@@ -95,10 +102,13 @@ export function renderText(result: ScanResult, opts: TextOptions = {}): string {
     return ra - rb || (a[0] === "(host not resolved)" ? 1 : b[0] === "(host not resolved)" ? -1 : a[0].localeCompare(b[0]));
   });
   for (const [host, fs] of groups) {
+    // The group's worst verdict; when its findings differ (an https URL allowed, an http one on
+    // another port a violation), how many have it, and each finding's own verdict on its line.
     const v = fs.some((f) => f.verdict === "violation") ? "violation" : fs.some((f) => f.verdict === "unknown") ? "unknown" : "allowed";
-    const tag = v === "violation" ? c("1;31", "VIOLATION") : v === "allowed" ? c("32", "allowed") : c("33", "unknown");
-    lines.push("", `${c("1", visibleControls(host))}  ${tag}  (${fs.length})`);
-    for (const f of fs) show(f);
+    const worst = fs.filter((f) => f.verdict === v).length;
+    const mixed = worst < fs.length;
+    lines.push("", `${c("1", visibleControls(host))}  ${mixed ? verdictTag(v, `${worst} of ${fs.length}`) : `${verdictTag(v)}  (${fs.length})`}`);
+    for (const f of fs) show(f, mixed);
   }
   if (result.skipped.length) {
     const reasons = new Map<string, number>();
