@@ -18,12 +18,15 @@
 // digests, UUIDs, lockfile integrity hashes, base64 images, test vectors, commit hashes, public
 // keys and IDs) to count false positives.
 //
-// Three sets of hosts, scored separately: "tuned" (the hosts above, which the rules were developed
+// Four sets of hosts, scored separately: "tuned" (the hosts above, which the rules were developed
 // against), "held-out" (Go, Java, C#, Kotlin, PHP, Ruby, Make, CSV, logstash, SQL, PowerShell,
-// Gradle, and credential files such as .netrc, kubeconfig, Docker config.json) and "fresh" (Rust,
-// Swift, Scala, Lua, Perl, nginx, .http, HTML, C, Jenkinsfile, trailing comments, URL queries). The
-// latter two come from their own PRNG streams and were each measured once before any tuning on
-// them (docs/scan.md, "Secret recall", has those first figures).
+// Gradle, and credential files such as .netrc, kubeconfig, Docker config.json), "fresh" (Rust,
+// Swift, Scala, Lua, Perl, nginx, .http, HTML, C, Jenkinsfile, trailing comments, URL queries) and
+// "env fallbacks" (a literal default after an environment lookup: `os.getenv("X") or "..."`,
+// `process.env.X ?? "..."`, `Sys.getenv("X", unset = "...")`, `${X:-...}`, in Python, TS, R, Ruby,
+// PHP, shell, Java, Kotlin, C#, Rust). The last three come from their own PRNG streams (so adding
+// one leaves the others as they were) and were each measured once before any tuning on them
+// (docs/scan.md, "Secret recall", has those first figures).
 //
 // What this is not: a real leaked-secret corpus. The issue's "gitleaks finds about three quarters"
 // refers to real leaks; no such corpus and no gitleaks binary are available here, so this measures
@@ -335,7 +338,9 @@ type HostType = "py" | "js" | "ts" | "r" | "ipynb" | "yaml" | "env" | "json" | "
   // Held out: written after the rules were tuned on the hosts above, and scored separately.
   | "go" | "java" | "cs" | "kt" | "php" | "rb" | "make" | "csv" | "logstash" | "sql" | "ps1" | "gradle"
   // Fresh: written after the held-out round was tuned on, measured and never tuned on.
-  | "rs" | "swift" | "scala" | "lua" | "pl" | "nginx" | "http" | "html" | "c" | "jenkins" | "envc" | "yamlc" | "urlq";
+  | "rs" | "swift" | "scala" | "lua" | "pl" | "nginx" | "http" | "html" | "c" | "jenkins" | "envc" | "yamlc" | "urlq"
+  // Env fallbacks: a literal default after an environment lookup (QA's recall finding), in files of their own.
+  | "pyfb" | "tsfb" | "rfb" | "rbfb" | "phpfb" | "shfb" | "javafb" | "ktfb" | "csfb" | "rsfb";
 const cap = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
 const UP = (w: Words) => w.join("_").toUpperCase();
 const snake = (w: Words) => w.join("_");
@@ -603,6 +608,54 @@ const urlqContexts: Ctx[] = [
   (v, w) => one("js-url-query", `const res = await fetch(\`https://api.acme-health.com/q?${snake(w)}=${v}\`);`),
   (v, w) => one("r-url-query", `resp <- GET(paste0("https://api.acme-health.com/v1/sites?${snake(w)}=", "${v}"))`),
 ];
+// A literal fallback after an environment lookup or another value; the secret's name is the
+// variable assigned, the variable looked up, or both.
+const neutral = (r: Rng) => r.pick(["value", "cfg", "v", "k"]);
+const fallbackContexts: Record<"pyfb" | "tsfb" | "rfb" | "rbfb" | "phpfb" | "shfb" | "javafb" | "ktfb" | "csfb" | "rsfb", Ctx[]> = {
+  pyfb: [
+    (v, w) => one("py-getenv-or", `${UP(w)} = os.getenv("${UP(w)}") or "${v}"`),
+    (v, w) => one("py-environ-get-or", `${snake(w)} = os.environ.get("${UP(w)}") or '${v}'`),
+    (v, w) => at("py-param-or", ["class Client:", `    def __init__(self, ${snake(w)}=None):`, `        self.${snake(w)} = ${snake(w)} or "${v}"`], 2),
+    (v, w) => one("py-if-else", `${UP(w)} = os.environ["${UP(w)}"] if "${UP(w)}" in os.environ else "${v}"`),
+    (v, w) => one("py-getenv-default", `${snake(w)} = os.getenv("${UP(w)}", default="${v}")`),
+    (v, w, _k, r) => one("py-neutral-target", `${neutral(r)} = os.getenv("${UP(w)}") or "${v}"`),
+  ],
+  tsfb: [
+    (v, w) => one("ts-nullish", `const ${camelOf(w)} = process.env.${UP(w)} ?? "${v}";`),
+    (v, w) => one("ts-or", `const ${camelOf(w)} = process.env.${UP(w)} || '${v}';`),
+    (v, w, _k, r) => one("ts-neutral-target", `const ${neutral(r)} = process.env.${UP(w)} ?? "${v}";`),
+    (v, w) => at("ts-object", ["export const config = {", `  ${camelOf(w)}: process.env.${UP(w)} || "${v}",`, "};"], 1),
+    (v, w) => one("ts-vite", `export const ${UP(w)}: string = import.meta.env.VITE_${UP(w)} ?? \`${v}\`;`),
+    (v, w) => one("ts-bracket", `const ${camelOf(w)} = process.env["${UP(w)}"] ?? "${v}";`),
+  ],
+  rfb: [
+    (v, w) => one("r-unset", `${snake(w)} <- Sys.getenv("${UP(w)}", unset = "${v}")`),
+    (v, w) => one("r-default", `${snake(w)} <- Sys.getenv("${UP(w)}", "${v}")`),
+    (v, w) => one("r-if-else", `${snake(w)} <- if (nzchar(Sys.getenv("${UP(w)}"))) Sys.getenv("${UP(w)}") else "${v}"`),
+  ],
+  rbfb: [
+    (v, w) => one("rb-fetch-default", `${snake(w)} = ENV.fetch("${UP(w)}", "${v}")`),
+    (v, w) => one("rb-or", `  config.${snake(w)} = ENV["${UP(w)}"] || "${v}"`),
+    (v, w) => one("rb-fetch-block", `${UP(w)} = ENV.fetch("${UP(w)}") { '${v}' }`),
+  ],
+  phpfb: [
+    (v, w) => one("php-elvis", `$${camelOf(w)} = getenv('${UP(w)}') ?: '${v}';`),
+    (v, w) => one("php-laravel-env", `    '${snake(w)}' => env('${UP(w)}', '${v}'),`),
+    (v, w) => one("php-env-nullish", `$${camelOf(w)} = $_ENV['${UP(w)}'] ?? '${v}';`),
+  ],
+  shfb: [
+    (v, w) => one("sh-default", `export ${UP(w)}="\${${UP(w)}:-${v}}"`),
+    (v, w) => at("compose-default", ["    environment:", `      - ${UP(w)}=\${${UP(w)}:-${v}}`], 1),
+    (v, w) => one("sh-default-unquoted", `${UP(w)}=\${${UP(w)}:-${v}} ./run.sh`),
+  ],
+  javafb: [
+    (v, w) => one("java-get-or-default", `        String ${camelOf(w)} = System.getenv().getOrDefault("${UP(w)}", "${v}");`),
+    (v, w) => one("java-or-else", `        String ${camelOf(w)} = Optional.ofNullable(System.getenv("${UP(w)}")).orElse("${v}");`),
+  ],
+  ktfb: [(v, w) => one("kt-elvis", `val ${camelOf(w)} = System.getenv("${UP(w)}") ?: "${v}"`)],
+  csfb: [(v, w) => one("cs-nullish", `        var ${camelOf(w)} = Environment.GetEnvironmentVariable("${UP(w)}") ?? "${v}";`)],
+  rsfb: [(v, w) => one("rs-unwrap-or", `    let ${snake(w)} = env::var("${UP(w)}").unwrap_or("${v}".to_string());`)],
+};
 const hostContexts: Record<HostType, Ctx[]> = {
   py: pyContexts, ipynb: pyContexts, js: jsContexts(false), ts: jsContexts(true), r: rContexts, yaml: yamlContexts, env: envContexts,
   json: jsonContexts, toml: tomlContexts, ini: iniContexts, properties: propertiesContexts, tf: tfContexts, sh: shContexts,
@@ -611,6 +664,7 @@ const hostContexts: Record<HostType, Ctx[]> = {
   csv: csvContexts, logstash: logstashContexts, sql: sqlContexts, ps1: ps1Contexts, gradle: gradleContexts,
   rs: rsContexts, swift: swiftContexts, scala: scalaContexts, lua: luaContexts, pl: plContexts, nginx: nginxContexts, http: httpContexts,
   html: htmlContexts, c: cContexts, jenkins: jenkinsContexts, envc: envcContexts, yamlc: yamlcContexts, urlq: urlqContexts,
+  ...fallbackContexts,
 };
 
 // Multi-line PEM blocks per host (a key block's span is BEGIN..END).
@@ -732,9 +786,19 @@ const filler: Record<HostType, string[]> = {
   envc: ["DEBUG=false", "LOG_LEVEL=info", "PORT=8080"],
   yamlc: ["region: us-east-1", "replicas: 2", "log_level: info"],
   urlq: ["import requests", "def fetch(url):", "    return requests.get(url, timeout=10).json()"],
+  pyfb: ["import os", "", "DEBUG = os.getenv('DEBUG') == '1'", "TIMEOUT = int(os.getenv('TIMEOUT', '30'))", "REGION = os.getenv('AWS_REGION') or 'us-east-1'"],
+  tsfb: ["export const PORT = Number(process.env.PORT ?? 8080);", "const REGION = process.env.AWS_REGION || 'us-east-1';", "export const isProd = process.env.NODE_ENV === 'production';"],
+  rfb: ["library(httr2)", "region <- Sys.getenv(\"AWS_REGION\", unset = \"us-east-1\")", "timeout <- as.numeric(Sys.getenv(\"TIMEOUT\", \"30\"))"],
+  rbfb: ["Rails.application.configure do", "  config.log_level = ENV.fetch('LOG_LEVEL', 'info')", "end"],
+  phpfb: ["<?php", "return [", "    'region' => env('AWS_REGION', 'us-east-1'),", "];"],
+  shfb: ["#!/usr/bin/env bash", "set -euo pipefail", "export REGION=\"${REGION:-us-east-1}\"", "export LOG_LEVEL=\"${LOG_LEVEL:-info}\""],
+  javafb: ["package com.acme.etl;", "import java.util.Optional;", "public final class Env {", "}"],
+  ktfb: ["package com.acme.app", "val region = System.getenv(\"AWS_REGION\") ?: \"us-east-1\""],
+  csfb: ["namespace Acme.Etl;", "public static class Env", "{", "}"],
+  rsfb: ["use std::env;", "fn region() -> String {", "    env::var(\"AWS_REGION\").unwrap_or(\"us-east-1\".to_string())", "}"],
 };
 
-const hostWeights: Array<{ host: HostType; weight: number; names: string[]; heldOut?: boolean; fresh?: boolean }> = [
+const hostWeights: Array<{ host: HostType; weight: number; names: string[]; heldOut?: boolean; fresh?: boolean; fallback?: boolean }> = [
   { host: "py", weight: 14, names: ["settings.py", "config.py", "app/main.py", "etl/load.py", "scripts/export.py", "tests/conftest.py", "notebooks/helpers.py"] },
   { host: "js", weight: 6, names: ["src/config.js", "server.js", "scripts/upload.js", "lib/client.js"] },
   { host: "ts", weight: 6, names: ["src/config.ts", "src/api/client.ts", "worker/index.ts", "scripts/seed.ts"] },
@@ -776,6 +840,16 @@ const hostWeights: Array<{ host: HostType; weight: number; names: string[]; held
   { host: "envc", weight: 1.5, names: [".env.staging"], fresh: true },
   { host: "yamlc", weight: 1.5, names: ["config/settings.yml"], fresh: true },
   { host: "urlq", weight: 1.5, names: ["client/api.py", "client/api.js"], fresh: true },
+  { host: "pyfb", weight: 4, names: ["app/config.py", "settings/base.py", "src/client.py"], fallback: true },
+  { host: "tsfb", weight: 4, names: ["src/env.ts", "src/config/secrets.ts", "lib/env.js"], fallback: true },
+  { host: "rfb", weight: 2, names: ["R/config.R", "scripts/setup.R"], fallback: true },
+  { host: "rbfb", weight: 1, names: ["config/initializers/keys.rb"], fallback: true },
+  { host: "phpfb", weight: 1, names: ["config/services.php"], fallback: true },
+  { host: "shfb", weight: 2, names: ["docker-compose.yml", "scripts/env.sh"], fallback: true },
+  { host: "javafb", weight: 1, names: ["src/main/java/com/acme/Env.java"], fallback: true },
+  { host: "ktfb", weight: 0.5, names: ["app/src/main/kotlin/Env.kt"], fallback: true },
+  { host: "csfb", weight: 1, names: ["src/Env.cs"], fallback: true },
+  { host: "rsfb", weight: 0.5, names: ["src/env.rs"], fallback: true },
 ];
 
 // ---------------------------------------------------------------------------------------------
@@ -794,6 +868,8 @@ interface Planted {
   heldOut?: boolean;
   /** Planted in a fresh host (never tuned on). */
   fresh?: boolean;
+  /** Planted as an environment lookup's fallback (scored separately). */
+  fallback?: boolean;
 }
 
 const passwordSlots = new Set(["cs-credential", "java-jdbc", "ps1-securestring", "sql-create-user", "sql-identified-by", "csv-row", "gradle-credentials"]);
@@ -920,7 +996,7 @@ function buildCorpus(dir: string, r: Rng): Planted[] {
       planted[planted.length - 1].heldOut = heldOut;
     });
   };
-  for (let i = 0; i < fileCount; i++) hostFile(r, hostWeights.filter((h) => !h.heldOut && !h.fresh), i, false);
+  for (let i = 0; i < fileCount; i++) hostFile(r, hostWeights.filter((h) => !h.heldOut && !h.fresh && !h.fallback), i, false);
   // Held-out hosts and credential files come from their own PRNG stream, so adding or changing
   // them leaves the tuned part of the corpus as it was.
   const rh = new Rng(seed ^ 0x5eed5eed);
@@ -985,6 +1061,13 @@ function buildCorpus(dir: string, r: Rng): Planted[] {
     const lines = ["{", ' "cells": [', "  {", '   "cell_type": "code",', '   "execution_count": 3,', '   "metadata": {},', '   "outputs": [', "    {", '     "data": {', `      "image/png": "${img}\\n",`, '      "text/plain": ["<Figure size 640x480 with 1 Axes>"]', "     },", '     "metadata": {},', '     "output_type": "display_data"', "    }", "   ],", '   "source": ["plt.hist(df[\'age\'], bins=30)"]', "  }", " ],", ' "nbformat": 4,', ' "nbformat_minor": 5', "}"];
     write(rel, lines.join("\n") + "\n");
     planted.push({ file: rel, start: 10, end: 10, kind: "notebook-image", category: "base64-image", positive: false, context: "ipynb-output", secret: img.slice(0, 40) });
+  }
+  // Env fallbacks: a fourth stream, written last, so the corpus before them is as it was.
+  const rb = new Rng(seed ^ 0x0fa11bac);
+  for (let i = 0; i < Math.round(fileCount / 5); i++) {
+    const before = planted.length;
+    hostFile(rb, hostWeights.filter((h) => h.fallback), fileCount * 3 + i, false);
+    for (let j = before; j < planted.length; j++) planted[j].fallback = true;
   }
   return planted;
 }
@@ -1113,12 +1196,14 @@ const byCategory = (p: Planted) => p.category;
 /** Recall on the tuned hosts, the held-out hosts and the credential files, and per held-out host. */
 function reportSets(planted: Planted[], tools: Array<{ name: string; s: Score }>): void {
   const pos = planted.filter((p) => p.positive);
-  const hostOf = (p: Planted) => (p.category === "credential-file" ? "credential files" : p.fresh ? "fresh hosts" : p.heldOut ? "held-out hosts" : "tuned hosts");
+  const hostOf = (p: Planted) => (p.fallback ? "env fallbacks" : p.category === "credential-file" ? "credential files" : p.fresh ? "fresh hosts" : p.heldOut ? "held-out hosts" : "tuned hosts");
   console.log(`\n${"recall by host set".padEnd(22)} ${"n".padStart(5)}  ${tools.map((t) => t.name.padStart(18)).join("")}`);
-  for (const set of ["tuned hosts", "held-out hosts", "credential files", "fresh hosts"]) {
+  for (const set of ["tuned hosts", "held-out hosts", "credential files", "fresh hosts", "env fallbacks"]) {
     const items = pos.filter((p) => hostOf(p) === set);
     console.log(`${set.padEnd(22)} ${String(items.length).padStart(5)}  ${tools.map((t) => { const h = items.filter((p) => t.s.hit.has(p)).length; return `${String(h).padStart(5)} (${pct(h, items.length).padStart(4)})`.padStart(18); }).join("")}`);
   }
+  const fbNeg = planted.filter((p) => !p.positive && p.fallback);
+  console.log(`${"env fallbacks: FPs".padEnd(22)} ${String(fbNeg.length).padStart(5)}  ${tools.map((t) => String(fbNeg.filter((p) => t.s.fp.has(p)).length).padStart(18)).join("")}`);
   if (!flag("--kinds")) return;
   const ext = (p: Planted) => { const base = p.file.slice(p.file.lastIndexOf("/") + 1); return base.includes(".") ? base.slice(base.lastIndexOf(".") + 1) : base; };
   for (const e of [...new Set(pos.filter((p) => p.heldOut && p.category !== "credential-file").map(ext))].sort()) {

@@ -9,11 +9,17 @@ export const awsAccessKeyId: SecretRule = {
   keywords: ["AKIA", "ASIA", "ABIA", "ACCA", "A3T"],
   keywordLines: 0,
   entropy: 3,
-  // AWS documentation keys end in EXAMPLE.
-  validate: (s) => !s.endsWith("EXAMPLE"),
+  // AWS documentation keys hold EXAMPLE (AKIAIOSFODNN7EXAMPLE, AKIAEXAMPLEPBUMBC3GA).
+  validate: (s) => !s.includes("EXAMPLE"),
   showPrefix: 4,
   truePositives: [`aws_access_key_id = ${fake("AK", "IA", body(16, upper, 11))}`, `"${fake("AS", "IA", body(16, upper, 12))}"`],
-  falsePositives: [fake("AKIA", "IOSFODNN7", "EXAMPLE"), "AKIAAAAAAAAAAAAAAAAA", "XAKIA" + body(16, upper, 13)],
+  falsePositives: [
+    fake("AKIA", "IOSFODNN7", "EXAMPLE"),
+    "AKIAAAAAAAAAAAAAAAAA",
+    "XAKIA" + body(16, upper, 13),
+    // awscli's devicefarm examples: a presigned URL's credential
+    `https://prod-us-west-2-uploads.s3-us-west-2.amazonaws.com/?X-Amz-Credential=${fake("AKIA", "EXAMPLE", "PBUMBC3GA")}%2F20170824%2Fus-west-2`,
+  ],
 };
 
 export const awsSecretAccessKey: SecretRule = {
@@ -24,7 +30,7 @@ export const awsSecretAccessKey: SecretRule = {
   keywords: ["aws"],
   keywordLines: 2, // the value can follow on the next lines
   entropy: 4.2,
-  validate: (s) => !/EXAMPLEKEY$/.test(s),
+  validate: (s) => !s.includes("EXAMPLE"),
   truePositives: [
     `aws_secret_access_key = ${body(40, b64, 21)}`,
     `AWS_SECRET_ACCESS_KEY="${body(40, b64, 22)}"`,

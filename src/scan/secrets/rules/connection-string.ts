@@ -2,6 +2,16 @@ import { body, fake } from "../fake.ts";
 import type { SecretRule } from "../types.ts";
 import { isPlaceholder } from "../placeholder.ts";
 import { plausibleSecret } from "./generic.ts";
+import { isReservedExample } from "../../universal/hosts.ts";
+
+/**
+ * The names RFC 2606 and 6761 reserve for documentation and tests (example.com, .org, .net and
+ * their subdomains, `*.example`, `*.test`, `*.invalid`): credentials in a URL to them are examples.
+ * The same names the URL pass leaves out.
+ */
+export function isDocumentationHost(host: string): boolean {
+  return isReservedExample(host.toLowerCase().replace(/\.$/, ""));
+}
 
 const urlSchemes = /(?:^|[^A-Za-z0-9+])(?:postgres(?:ql)?|mysql|mariadb|mongodb(?:\+srv)?|rediss?|amqps?|mssql|sqlserver|ftps?|sftp|https?|clickhouse|snowflake)(?:\+\w+)?$/;
 
@@ -9,14 +19,15 @@ export const urlPassword: SecretRule = {
   id: "connection-string-password",
   description: "Password in a database or broker URL",
   // Anchored on "://" (fast); the scheme is checked in validate.
-  // The user may be empty (redis://:password@host).
-  regex: /:\/\/[^\s:/@"'`]{0,64}:([^\s@/"'`]{3,128})@[A-Za-z0-9.[\]-]+/g,
+  // The user may be empty (redis://:password@host). No "," in the user or password: a list of
+  // hosts (MultiHostUrl('https://foo.com:123,foo:bar@bar.com')) is not a password.
+  regex: /:\/\/[^\s:/@"'`,]{0,64}:([^\s@/"'`,]{3,128})@([A-Za-z0-9.[\]-]+)/g,
   group: 1,
   keywords: ["://"],
   keywordLines: 0,
   validate: (s, m) => {
     const before = (m.input ?? "").slice(Math.max(0, (m.index ?? 0) - 24), m.index ?? 0);
-    return urlSchemes.test(before) && !isPlaceholder(s);
+    return urlSchemes.test(before) && !isPlaceholder(s) && !isDocumentationHost(m[2]);
   },
   truePositives: [
     `DATABASE_URL=postgres://app:${fake("Zr8", body(12, undefined, 91))}@db.internal:5432/prod`,
@@ -30,6 +41,13 @@ export const urlPassword: SecretRule = {
     "redis://:changeme@localhost",
     "https://user:$TOKEN@github.com",
     `xmpp://svc:${fake("Zr8", body(12, undefined, 94))}@chat.acme.io`,
+    // pydantic's tests: a list of hosts, the first with a port
+    "mhu = MultiHostUrl('https://foo.com:123,foo:bar@bar.com/path')",
+    // Node.js's documentation: credentials on the reserved example names
+    "const myURL = new URL('https://abc:xyz@example.com');",
+    "// Prints https://abc:123@example.com/",
+    `DATABASE_URL=postgres://app:${fake("Zr8", body(12, undefined, 99))}@db.example.org:5432/prod`,
+    `amqp://svc:${fake("Qm2", body(10, undefined, 100))}@rabbit.staging.example/`,
   ],
 };
 
@@ -69,13 +87,19 @@ export const querySecret: SecretRule = {
     const window = text.slice(from, at + 5);
     const url = Math.max(window.lastIndexOf("://", at - from), window.lastIndexOf("jdbc:", at - from));
     const prefix = url === -1 ? "" : window.slice(url, at - from);
-    return url !== -1 && !/[\s"'`]/.test(prefix) && !/\.(?:svg|png|gif|jpe?g|webp)$/i.test(prefix);
+    if (url === -1 || /[\s"'`]/.test(prefix) || /\.(?:svg|png|gif|jpe?g|webp)$/i.test(prefix)) return false;
+    // not a URL to a documentation host (https://example.com?key=...)
+    const host = /^:\/\/(?:[^/?#@]*@)?([A-Za-z0-9.-]+)/.exec(prefix);
+    return !(host && isDocumentationHost(host[1]));
   },
   truePositives: [
     `spring.datasource.url=jdbc:postgresql://db.internal:5432/app?user=app&${fake("password=", "Xbs", body(10, undefined, 96))}`,
-    `url = "https://api.example.com/v1/data?private_token=${body(32, "0123456789abcdef", 97)}&format=json"`,
+    `url = "https://api.acme-health.com/v1/data?private_token=${body(32, "0123456789abcdef", 97)}&format=json"`,
   ],
-  falsePositives: ["jdbc:mysql://db/app?user=root&password=${DB_PASSWORD}", "https://x.io/login?user=a&password=password", "?password=%s", "see ?password= in the docs", "https://x.io/cb?state=abc&token_type=bearer", `https://cdn.example.com/app.js?key=${"v1-2-3"}`, `[![codecov](https://codecov.io/gh/acme/x/graph/badge.svg?token=${body(10, undefined, 98)})]`],
+  falsePositives: ["jdbc:mysql://db/app?user=root&password=${DB_PASSWORD}", "https://x.io/login?user=a&password=password", "?password=%s", "see ?password= in the docs", "https://x.io/cb?state=abc&token_type=bearer", `https://cdn.example.com/app.js?key=${"v1-2-3"}`, `[![codecov](https://codecov.io/gh/acme/x/graph/badge.svg?token=${body(10, undefined, 98)})]`,
+    // zod's tests: a URL to example.com
+    `const input = "https://example.com?key=${fake("NUX", body(45, undefined, 101))}";`,
+  ],
 };
 
 // curl -u user:password (the password is the secret); placeholders and $VARS are not.

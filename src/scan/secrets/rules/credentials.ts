@@ -62,19 +62,34 @@ export const base64PrivateKey: SecretRule = {
 export const sqlPassword: SecretRule = {
   id: "sql-user-password",
   description: "Password in SQL user DDL (CREATE/ALTER USER/ROLE)",
-  regex: /\b(?:(?:IDENTIFIED|identified)[ \t]+(?:BY|by)(?:[ \t]+(?:PASSWORD|password))?|PASSWORD|[Pp]assword)[ \t]+["'`]([^"'`\s]{6,128})["'`]/g,
-  group: 1,
-  keywords: ["identified by", "password '", 'password "', "password `"],
+  // A string literal, '...' or "..." (a `backquoted` word is an identifier in SQL, or prose).
+  regex: /\b(?:(?:IDENTIFIED|identified)[ \t]+(?:BY|by)(?:[ \t]+(?:PASSWORD|password))?|PASSWORD|[Pp]assword)[ \t]+(["'])([^"'`\s]{6,128})\1/g,
+  group: 2,
+  keywords: ["identified by", "password '", 'password "'],
   keywordLines: 0,
-  // the statement creates or alters a user, role or login
+  // the statement creates or alters a user, role or login, grants to a user or sets a password
   validate: (s, m) => {
     const text = m.input ?? "";
     const at = m.index ?? 0;
-    const stmt = text.slice(Math.max(text.lastIndexOf(";", at) + 1, at - 300), at);
-    return literalPassword(s) && (/^identified/i.test(m[0]) || /\b(?:CREATE|ALTER)[ \t]+(?:USER|ROLE|LOGIN)\b/i.test(stmt));
+    const from = Math.max(0, at - 300);
+    const stmt = text.slice(from + text.slice(from, at).lastIndexOf(";") + 1, at);
+    if (!literalPassword(s)) return false;
+    if (/\b(?:CREATE|ALTER)[ \t]+(?:USER|ROLE|LOGIN)\b/i.test(stmt)) return true;
+    return /^identified/i.test(m[0]) && /\bGRANT\b|\bSET[ \t]+PASSWORD\b|["'`]@["'`]/i.test(stmt);
   },
-  truePositives: [`CREATE USER etl WITH PASSWORD '${fake("Drag", "onsummer589*")}';`, `ALTER USER app IDENTIFIED BY "${fake("Vl1&", "R~GmGqhoCq")}";`],
-  falsePositives: ["CREATE USER etl WITH PASSWORD 'password';", "ALTER USER app IDENTIFIED BY '${DB_PASSWORD}';", "ALTER ROLE app PASSWORD :'pw';"],
+  truePositives: [
+    `CREATE USER etl WITH PASSWORD '${fake("Drag", "onsummer589*")}';`,
+    `ALTER USER app IDENTIFIED BY "${fake("Vl1&", "R~GmGqhoCq")}";`,
+    `GRANT ALL PRIVILEGES ON *.* TO 'etl'@'%' IDENTIFIED BY '${fake("Gran", "ite_77x")}';`,
+  ],
+  falsePositives: [
+    "CREATE USER etl WITH PASSWORD 'password';",
+    "ALTER USER app IDENTIFIED BY '${DB_PASSWORD}';",
+    "ALTER ROLE app PASSWORD :'pw';",
+    // playwright-core's bundled docs: prose, and a `backquoted` name
+    " * Sends to the relative or absolute URL identified by `_endpoint`.",
+    'the account identified by "svc_reporting" in the logs',
+  ],
 };
 
 // PowerShell: ConvertTo-SecureString "literal" -AsPlainText.

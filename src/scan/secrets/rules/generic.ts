@@ -10,7 +10,7 @@ import { isPlaceholder } from "../placeholder.ts";
 /** Names that hold secrets: ...password, ...secret, ...token, api keys, and names ending in "key". */
 const secretName = /passw(?:or)?d|passwd|pwd|(?:^|[_.-])pass(?:$|[_.-])|^pw$|secret|token|api[_.-]?key|apikey|credential|creds|bearer|(?:basic|http|proxy)[_.-]?auth|auth[_.-]?(?:key|string|header)|(?:^|[_.-])key$|[a-z0-9]key$|private[_.-]?key|access[_.-]?key/i;
 /** ...and names with those words that do not: IDs, hashes, paths, types, public material, settings. */
-const nonSecretName = /public|publishable|(?:^|[_.-])pub(?:$|[_.-])|primary|foreign|partition|sort[_.-]?key|idempot|cache|lookup|row[_.-]?key|hash|digest|checksum|fingerprint|(?:^|[_.-])ids?$|[a-z]Ids?$|key[_.-]?(?:id|name|path|file|type|size|length|alias|ring|store|vault|pair|word|board|code|press|prefix|format|version|usage|spec)|token[_.-]?(?:type|url|uri|endpoint|name|count|limit|length|usage|expir|ttl|file|path|prefix|format)|tokeniz|secret[_.-]?(?:name|arn|id|ref|path|length|size|version|manager|provider|store)|(?:url|uri|path|file|dir|endpoint|host|header|env|var|field|label|prompt|policy|length|size|count|regex|pattern|format|version|arn|template|mode|enabled|required|type|method|algorithm|algo|strategy|provider|location|source|config|configuration|options|settings|verifier)$|author|monkey|turkey|hotkey|keyboard|(?:next|page|starting|continuation|pagination|sync|change|lock|client|request|idempotency|action|confirmation|product|cancel|resume|cursor|csrf|xsrf|verification|notification|purchase|task|unit|marker|registration|marketplace)[_.-]?tokens?$|(?:object|s3|device|bucket|route|plan|activation|sse|result|attribute|attr|property|field|column|config|setting|param|query|label|annotation|tag|index|node|item|group|shortcut|sign[_.-]?in|translation|i18n|dict|map)[_.-]?keys?$/i;
+const nonSecretName = /public|publishable|(?:^|[_.-])pub(?:$|[_.-])|primary|foreign|partition|sort[_.-]?key|idempot|cache|lookup|row[_.-]?key|hash|digest|checksum|fingerprint|(?:^|[_.-])ids?$|[a-z]Ids?$|key[_.-]?(?:id|name|path|file|type|size|length|alias|ring|store|vault|pair|word|board|code|press|prefix|format|version|usage|spec)|token[_.-]?(?:type|url|uri|endpoint|name|count|limit|length|usage|expir|ttl|file|path|prefix|format)|tokeniz|secret[_.-]?(?:name|arn|id|ref|path|length|size|version|manager|provider|store)|(?:url|uri|path|file|dir|endpoint|host|header|env|var|field|label|prompt|policy|length|size|count|regex|pattern|format|version|arn|template|mode|enabled|required|type|method|algorithm|algo|strategy|provider|location|source|config|configuration|options|settings|verifier)$|author|monkey|turkey|hotkey|keyboard|(?:next|page|paging|starting|continuation|continue|pagination|sync|change|update|lock|concurrency|sequence|revision|client|request|idempotency|action|confirmation|product|cancel|resume|resumption|cursor|csrf|xsrf|verification|notification|purchase|task|unit|marker|registration|marketplace)[_.-]?tokens?$|websocket[_.-]?key|(?:object|s3|device|bucket|route|plan|activation|sse|result|attribute|attr|property|field|column|config|setting|param|query|label|annotation|tag|index|node|item|group|shortcut|sign[_.-]?in|translation|i18n|dict|map)[_.-]?keys?$/i;
 const passwordName = /passw(?:or)?d|passwd|pwd|(?:^|[_.-])pass(?:$|[_.-])|^pw$/i;
 
 /** The name a value is assigned to: the identifier before the operator, or for `value`/`default`/
@@ -29,6 +29,8 @@ export function assignedName(text: string, at: number): string | null {
   let start = i + 1;
   while (start < end && !isNameStart(text.charCodeAt(start))) start++;
   if (start >= end) return null;
+  // The last part of a path or alias ("alias/aws/secretsmanager": ...) names no secret.
+  if (start >= 2 && text[start - 1] === "/" && isNameChar(text.charCodeAt(start - 2))) return null;
   const name = text.slice(start, end);
   // A type annotation (`api_key: str = "..."`, `const key: string = '...'`, `KEY: &str = "..."`,
   // Go's `var apiKey string = "..."`): the name is before it.
@@ -77,6 +79,8 @@ function looksLikeCode(v: string, quoted: boolean): boolean {
   // dotted.names: member access when unquoted (x = self.api_key, win32api.RegEnumKey: an object
   // or module in lower case first), module paths when quoted
   if (/^[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)+;?$/.test(v) && (!/\d/.test(v) || (!quoted && /^[a-z_$]/.test(v)))) return true;
+  // optional chaining and non-null access (options2?.resumptionToken, cfg!.apiKey): an expression
+  if (/\?\.|!\./.test(v) && /^[A-Za-z_$][\w$]*(?:(?:\?\.|!\.|\.)[A-Za-z_$][\w$]*)+[,;]?$/.test(v)) return true;
   if (/\[[^\]]*-[^\]]*\]|\\[dDwWsS.]|\(\?[:=!<]/.test(v)) return true; // regular expressions
   if (/^[\w.-]+\.(?:json|ya?ml|txt|pem|key|crt|cer|p12|pfx|jks|py|js|ts|r|csv|parquet|env|cfg|ini|toml|xml|html|sh)$/i.test(v)) return true;
   // paths made of lowercase words (base64 with slashes has mixed case)
@@ -106,8 +110,9 @@ export function plausibleSecret(name: string | null, v: string, quoted = true): 
   if (classes < 2) return false;
   // File names and object keys (Map_Data_June.mp4, dcp/17_12_22-103226.Developer_CL.tar).
   if (/^[\w./-]+\.[A-Za-z][A-Za-z0-9]{1,4}$/.test(v) && (/\//.test(v) || wordCoverage(v) >= 0.4)) return false;
-  // A bare "key" is as often a label or an ID as a secret: not for UUIDs.
-  if (/^key$/i.test(name) && /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/i.test(v)) return false;
+  // A bare "key" or "token" (also self.token, this.key) is as often a label, an ID or a
+  // pagination token as a secret: not for UUIDs.
+  if (/^(?:(?:self|this)\.)?(?:key|token)$/i.test(name) && /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/i.test(v)) return false;
   // Identifiers and names made of words: PKCS7PrivateKeyTypes, ServerlessV2PlatformVersions,
   // fs.s3.enableServerSideEncryption, ec2:InstanceMarketType, access_logs.s3.bucket.
   if (/^[A-Za-z_][\w-]*(?:(?:\.|::?|\/)[A-Za-z_*][\w*-]*)*$/.test(v) && wordCoverage(v) >= 0.5) return false;
@@ -199,6 +204,16 @@ export const genericSecret: SecretRule = {
     "p12.generateKey = forge.pbe.generatePkcs12Key;",
     "RegEnumKey = win32api.RegEnumKey",
     "API_KEY=abc # set me",
+    // playwright-core's bundles: optional chaining, RFC 6455's sample handshake nonce
+    "    onresumptiontoken: options2?.onresumptiontoken",
+    "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==",
+    // concurrency and pagination tokens (awscli examples, moto), a UUID given to a bare token
+    '    "PolicyUpdateToken": "1:p+2RpKR4wPFx7mcrL1UOQQ==",',
+    '        self.update_token = "1a2b3c4d-5e6f-7a8b-9c0d-1e2f3a4b5c6d"',
+    `  "ResumptionToken": "${fake("AAEAA", body(40, undefined, 138))}",`,
+    `token: "${body(8, hex, 139)}-${body(4, hex, 140)}-4${body(3, hex, 141)}-b${body(3, hex, 142)}-${body(12, hex, 143)}"`,
+    // moto's KMS aliases: the key is a path, not a name
+    '    "alias/aws/secretsmanager": "fee5173a-3972-428e-ae73-cd4c2a371222",',
   ],
 };
 
@@ -252,4 +267,96 @@ export const genericSecretPair: SecretRule = {
   falsePositives: ['os.Setenv("API_KEY", os.Getenv("X"))', `define('DB_PASSWORD', 'password');`, `props.setProperty("key.alias", "${fake("Kx9", body(20, undefined, 130))}")`],
 };
 
-export const rules = [genericSecret, genericXmlSecret, cliSecretFlag, genericSecretPair];
+// A literal fallback for a value read from the environment or elsewhere:
+// `KEY = os.getenv("X") or "..."`, `self.token = api_key or "..."`, `... if "X" in os.environ else "..."`,
+// `process.env.API_KEY ?? "..."` / `|| "..."`, PHP's and Kotlin's `?: "..."`, `Sys.getenv("X", unset = "...")`,
+// `os.environ.get("X", "...")`, `ENV.fetch("X") { "..." }`, Laravel's `env('X', '...')`, Java's
+// `getOrDefault("X", "...")` / `.orElse("...")`, Rust's `.unwrap_or("...")`, Scala's `getOrElse("X", "...")`
+// and the shell's `${DB_PASSWORD:-...}`. The secret's name is the variable assigned, the variable looked up or the
+// operand the literal stands in for (see fallbackNames).
+const fallbackValue = /\\?["'`](?=[A-Za-z_.-]{0,199}[^A-Za-z_.\-"'`\s\\])([^"'`\s\\]{8,200})\\?["'`]/.source;
+const envLookup = /(?:getenv|Getenv|environ\.get|env\.get|\.fetch|getOrDefault|getOrElse|GetEnvironmentVariable|\benv)/.source;
+
+/** Names a fallback literal may stand for, from the start of its line (at most 300 characters back). */
+function fallbackNames(text: string, m: RegExpMatchArray, value: string): string[] {
+  const at = m.index ?? 0;
+  const windowStart = Math.max(0, at - 300);
+  const from = windowStart + text.slice(windowStart, at).lastIndexOf("\n") + 1;
+  const valueAt = at + m[0].indexOf(value);
+  const ctx = text.slice(from, valueAt);
+  const names: string[] = [];
+  // the shell's ${NAME:-value}
+  if (m[0].startsWith("${")) names.push(/^\$\{(\w+)/.exec(m[0])![1]);
+  // the operand before `or`, `||`, `??`, `?:`
+  if (m[1] !== undefined && m[0][0] !== ".") {
+    const n = assignedName(text, at);
+    if (n) names.push(n);
+  }
+  // the variable looked up: getenv("X"), os.environ["X"], process.env.X, ENV.fetch("X"), env('X')
+  for (const k of ctx.matchAll(/(?:getenv|Getenv|environ(?:\.get)?|ENV|env(?:\.get|::var)?|getOrDefault|getOrElse|GetEnvironmentVariable|fetch)[ \t]*[([][ \t]*\\?["']([A-Za-z_][\w.-]{0,80})|\benv\.([A-Za-z_]\w{0,80})/g)) names.push(k[1] ?? k[2]);
+  // the variable, key or argument assigned: every assignment operator before the literal
+  for (const op of ctx.matchAll(/:=|=>|<-|[=:]/g)) {
+    const i = op.index ?? 0;
+    if (op[0] === "=" && /[=!<>]/.test(ctx[i - 1] ?? "")) continue;
+    if (op[0] === "=" && ctx[i + 1] === "=") continue;
+    const n = assignedName(text, from + i);
+    if (n) names.push(n);
+  }
+  return names;
+}
+
+export const genericSecretFallback: SecretRule = {
+  id: "generic-secret-fallback",
+  description: "High-entropy literal given as the fallback of an environment lookup or another value",
+  regex: new RegExp(
+    // or/||/??/?: "value", Java's .orElse("value"), Rust's .unwrap_or("value")
+    /(?:\|\||\?\?|\?:|\b(?:or|else)(?=[ \t])|\.(?:orElse|unwrap_or)\()[ \t]*/.source + fallbackValue +
+      // lookup("X", "value"), lookup("X", unset = "value"), ENV.fetch("X") { "value" }
+      "|" + envLookup + /[ \t]*\([ \t]*\\?["'][^"'\\\n]{1,100}\\?["'][ \t]*(?:,[ \t]*(?:(?:unset|default)[ \t]*=[ \t]*)?|\)[ \t]*\{[ \t]*)/.source + fallbackValue +
+      // ${NAME:-value}
+      "|" + /\$\{[A-Za-z_]\w{0,80}:?-(?=[A-Za-z_.-]{0,199}[^A-Za-z_.\-\s}])([^}\s"'`$\\]{8,200})\}/.source,
+    "g",
+  ),
+  // The fallback's operator or the lookup, which sit on the value's line.
+  keywords: [
+    ...["||", "??", "?:"].flatMap((op) => [`${op}"`, `${op}'`]),
+    ...["||", "??", "?:", " or", " else"].flatMap((op) => [`${op} "`, `${op} '`, `${op} \``, `${op} \\"`]),
+    "getenv", "environ.get", "env.get", "env(", ".fetch(", "getordefault", "getorelse(", "environmentvariable", ".orelse(", ".unwrap_or(", ":-",
+  ],
+  keywordLines: 0,
+  validate: (s, m) => fallbackNames(m.input ?? "", m, s).some((n) => plausibleSecret(n, s)),
+  truePositives: [
+    `KEY = os.getenv("X") or "${body(32, hex, 140)}"`,
+    `        self.token = api_key or "${fake("Qm7", body(37, undefined, 141))}"`,
+    `password = os.environ.get("DB_PASSWORD") or "${fake("Winter", "2024!", "Clinic")}"`,
+    `API_KEY = os.environ["X"] if "X" in os.environ else "${fake("Rt4", body(37, undefined, 142))}"`,
+    `const k = process.env.API_KEY ?? "${fake("Lw2", body(37, undefined, 143))}";`,
+    `const k = process.env.API_KEY || '${fake("Hs9", body(37, undefined, 144))}';`,
+    `token <- Sys.getenv("TOKEN", unset = "${fake("Pz5", body(37, undefined, 145))}")`,
+    `API_KEY = os.environ.get("X", "${fake("Nd3", body(37, undefined, 146))}")`,
+    `  apiSecret: process.env.X || "${fake("Vb8", body(29, undefined, 147))}",`,
+    `$dbPassword = getenv('DB_PASS') ?: '${fake("Harbor", "quartz", "77!")}';`,
+    `    'secret' => env('APP_SIGNING', '${fake("Yc6", body(29, undefined, 148))}'),`,
+    `  config.api_token = ENV.fetch("X") { "${fake("Jk1", body(29, undefined, 149))}" }`,
+    `export DB_PASSWORD="\${DB_PASSWORD:-${fake("Velvet", "otter", "91~")}}"`,
+    `    "SECRET = os.getenv(\\"X\\") or \\"${fake("Ga7", body(29, undefined, 150))}\\"\\n",`,
+    `String authToken = Optional.ofNullable(System.getenv("X")).orElse("${body(32, hex, 158)}");`,
+    `    let access_token = env::var("X").unwrap_or("${fake("Tq2", body(29, undefined, 159))}".to_string());`,
+    `  val apiKey = sys.env.getOrElse("X", "${fake("Wm4", body(29, undefined, 160))}")`,
+  ],
+  falsePositives: [
+    'API_KEY = os.getenv("API_KEY") or ""',
+    'const apiKey = process.env.API_KEY ?? "your-api-key-here";',
+    'token <- Sys.getenv("TOKEN", unset = NA)',
+    'const url = process.env.API_URL || "https://api.acme-health.com/v1";',
+    `BUILD = os.getenv("BUILD_ID") or "${fake("3f2a", body(28, hex, 151))}"`,
+    `const key = cache.get(id) ?? "${body(8, hex, 152)}-${body(4, hex, 153)}-4${body(3, hex, 154)}-a${body(3, hex, 155)}-${body(12, hex, 156)}";`,
+    'DB_PASSWORD="${DB_PASSWORD:-changeme}"',
+    'export API_TOKEN="${API_TOKEN:-$(cat /run/secrets/token)}"',
+    `next_token = resp.get("NextToken") or "${fake("eyJ", body(40, undefined, 157))}"`,
+    `MODEL = os.getenv("MODEL") or "gpt-4o-mini-2024-07-18"`,
+    `const tokenUrl = env.TOKEN_URL ?? "https://login.acme.io/oauth2/v2.0/token";`,
+  ],
+};
+
+export const rules = [genericSecret, genericXmlSecret, cliSecretFlag, genericSecretPair, genericSecretFallback];
