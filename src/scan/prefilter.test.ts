@@ -17,6 +17,20 @@ describe("mightCallNetwork: Python imports", () => {
     expect(py("import urllib.request\n")).toBe(true);
   });
 
+  test("LangChain and LlamaIndex clients of OpenAI and Anthropic", () => {
+    expect(py("from langchain_openai import ChatOpenAI\n")).toBe(true);
+    expect(py("from langchain_anthropic import ChatAnthropic\n")).toBe(true);
+    expect(py("from langchain_community.chat_models import AzureChatOpenAI\n")).toBe(true);
+    expect(py("from langchain.embeddings import OpenAIEmbeddings\n")).toBe(true);
+    expect(py("from llama_index.llms.openai import OpenAI\n")).toBe(true);
+    expect(py("from langchain_core.prompts import ChatPromptTemplate\n")).toBe(false);
+    const js = (t: string) => mightCallNetwork(t, "typescript");
+    expect(js('import { ChatOpenAI } from "@langchain/openai";\n')).toBe(true);
+    expect(js("const { ChatAnthropic } = require('@langchain/anthropic');\n")).toBe(true);
+    expect(js('import { ChatOpenAI } from "langchain/chat_models/openai";\n')).toBe(true);
+    expect(js('import { PromptTemplate } from "@langchain/core/prompts";\n')).toBe(false);
+  });
+
   test("no network module imported", () => {
     expect(py("import os, sys, json\n")).toBe(false);
     expect(py("from http import HTTPStatus\n")).toBe(false);

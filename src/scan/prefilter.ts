@@ -2,7 +2,7 @@
 // fail never get parsed (their URLs and secrets still come from the regex pass).
 import type { Grammar } from "./languages.ts";
 
-const pyModules = String.raw`(?:requests|httpx|urllib3?|aiohttp|openai|anthropic|boto3|aioboto3|azure|websockets?|websocket|http\.client)\b`;
+const pyModules = String.raw`(?:requests|httpx|urllib3?|aiohttp|openai|anthropic|boto3|aioboto3|azure|websockets?|websocket|http\.client|langchain_openai|langchain_anthropic|(?:langchain_community|langchain)\.(?:chat_models|llms|embeddings)|llama_index\.(?:core\.|legacy\.)?(?:llms|embeddings))\b`;
 // `import os, sys, openai` and `import os as o, openai` (with `\` continuations), `from openai
 // import ...`, `from http import client` and `from http import (\n    server,\n    client,\n)`.
 const python = new RegExp(
@@ -11,7 +11,7 @@ const python = new RegExp(
     String.raw`|\bfrom\s+http\s+import[\s(\\]+(?:\w+(?:\s+as\s+\w+)?\s*,[\s\\]*)*client\b` +
     String.raw`|\burllib\.request\b`,
 );
-const javascript = /\bfetch\s*\(|\baxios\b|\bgot\b|['"](?:node:)?https?['"]|\bhttps?\.(?:request|get)\b|\bWebSocket\b|\bEventSource\b|['"](?:openai|@anthropic-ai\/sdk|@azure\/openai|undici|node-fetch|cross-fetch|isomorphic-fetch|ky|superagent|needle|ws|isomorphic-ws|eventsource)['"]|@aws-sdk\/client-/;
+const javascript = /\bfetch\s*\(|\baxios\b|\bgot\b|['"](?:node:)?https?['"]|\bhttps?\.(?:request|get)\b|\bWebSocket\b|\bEventSource\b|['"](?:openai|@anthropic-ai\/sdk|@azure\/openai|undici|node-fetch|cross-fetch|isomorphic-fetch|ky|superagent|needle|ws|isomorphic-ws|eventsource|@langchain\/(?:openai|anthropic)|langchain\/(?:chat_models|llms|embeddings)\/(?:openai|anthropic))['"]|@aws-sdk\/client-/;
 const r = /\bhttr2?\b|\bcurl\b|download\.file|RCurl|getURL|redcap|dbConnect|dbPool|entrez_|chat_\w+\(|\bmongo\(|\b(?:GET|POST|PUT|PATCH|DELETE|VERB)\(|:\/\//;
 
 const byGrammar: Record<Grammar, RegExp> = { python, javascript, typescript: javascript, tsx: javascript, r };

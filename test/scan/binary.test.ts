@@ -36,7 +36,7 @@ describe.skipIf(!haveBinary)("compiled binary: scan", () => {
     expect(code).toBe(1);
     const j = JSON.parse(out);
     expect(j.stats.workers).toBe(2);
-    expect(j.stats.parsed).toBe(3);
+    expect(j.stats.parsed).toBe(4);
     const values = j.findings.map((f: { rule: string; value: string; verdict: string }) => `${f.rule} ${f.value} ${f.verdict}`);
     expect(values).toContain("python/openai https://api.openai.com/v1 violation");
     expect(values).toContain("python/boto3 https://bedrock-runtime.us-east-1.amazonaws.com unknown");

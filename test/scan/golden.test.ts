@@ -46,6 +46,25 @@ describe("expected findings (independent of the golden files)", () => {
     has("python/boto3", "https://s3.cn-north-1.amazonaws.com.cn");
     expect(r.findings.some((f) => f.value.includes("apache.org"))).toBe(false);
     expect(r.findings.some((f) => f.value.includes("2.10.3.1"))).toBe(false);
+    // self.base_url is the Vendor's own, never the Internal class's (which the policy allows).
+    const vendor = r.findings.filter((f) => f.file === "src/vendor.py" && f.analyzer === "tree-sitter").map((f) => `${f.line} ${f.rule} ${f.value} ${f.verdict}`);
+    expect(vendor).toEqual([
+      "24 python/requests https://api.vendor-ai.com/notes unknown",
+      "30 python/langchain https://llm.internal.acme-health.com/v1 allowed",
+      "31 python/langchain https://api.openai.com/v1 violation",
+      "32 python/langchain https://acme-phi-westus.openai.azure.com allowed",
+      "33 python/langchain https://api.anthropic.com violation",
+    ]);
+  });
+
+  test("ts-app: this.baseUrl is the class's own; LangChain.js clients", async () => {
+    const r = await scanFixture("ts-app");
+    const vendor = r.findings.filter((f) => f.file === "src/vendor.ts" && f.analyzer === "tree-sitter").map((f) => `${f.line} ${f.rule} ${f.value} ${f.verdict}`);
+    expect(vendor).toEqual([
+      "15 js/fetch https://api.vendor-ai.com/notes unknown",
+      "23 js/langchain https://llm-gw.acme-health.com/v1 allowed",
+      "27 js/langchain https://api.openai.com/v1 violation",
+    ]);
   });
 
   test("notebooks: code cells and R Markdown chunks are analyzed at their file positions", async () => {

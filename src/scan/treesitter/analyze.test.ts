@@ -142,6 +142,159 @@ describe("python", () => {
       "6 call-site python/urllib3 https://u3.acme.io/x u3.acme.io",
     ]);
   });
+
+  test("self.x belongs to its class: another class's member never resolves", async () => {
+    const out = await found("python", [
+      "import requests",
+      "class Internal:",
+      "    def __init__(self):",
+      '        self.base_url = "https://phi.internal.acme-health.com"',
+      "class Vendor:",
+      '    base_url = "https://api.vendor-ai.com"',
+      "    def send(self, note):",
+      '        return requests.post(self.base_url + "/notes", json=note)',
+      "class Other:",
+      "    def send(self):",
+      '        return requests.post(self.base_url + "/x")',
+      "def helper(self):",
+      "    return requests.get(self.base_url)",
+      "class Sub(Vendor):",
+      "    def go(self):",
+      '        return requests.get(f"{self.base_url}/sub")',
+    ].join("\n"));
+    expect(out).toEqual([
+      "8 call-site python/requests https://api.vendor-ai.com/notes api.vendor-ai.com",
+      "11 call-site python/requests {self.base_url}/x -",
+      "13 call-site python/requests requests.get(self.base_url) -",
+      "16 call-site python/requests https://api.vendor-ai.com/sub api.vendor-ai.com",
+    ]);
+  });
+  test("class attributes, cls, pydantic settings and dataclass defaults, instances, parameter defaults, properties", async () => {
+    const out = await found("python", [
+      "import requests",
+      "from dataclasses import dataclass, field",
+      "from functools import lru_cache",
+      "from openai import OpenAI, AzureOpenAI",
+      "from pydantic import Field",
+      "from pydantic_settings import BaseSettings",
+      "class Settings(BaseSettings):",
+      '    azure_openai_endpoint: str = "https://contoso.openai.azure.com"',
+      '    fhir_url: str = Field("https://fhir.acme.io/R4")',
+      "settings = Settings()",
+      "AzureOpenAI(azure_endpoint=settings.azure_openai_endpoint)",
+      "@lru_cache",
+      "def get_settings():",
+      "    return Settings()",
+      'requests.get(get_settings().fhir_url + "/Patient")',
+      "@dataclass",
+      "class Conf:",
+      '    api: str = field(default="https://conf.acme.io")',
+      'requests.get(Conf(api="https://override.acme.io").api)',
+      "class Svc:",
+      '    BASE = "https://svc.acme.io"',
+      "    @classmethod",
+      "    def make(cls):",
+      '        return requests.get(cls.BASE + "/a")',
+      "    @property",
+      "    def url(self):",
+      '        return self.BASE + "/p"',
+      "    def go(self):",
+      "        return requests.get(self.url)",
+      'requests.get(Svc.BASE + "/b")',
+      "class LLM:",
+      '    def __init__(self, base_url="https://llm.internal.mayo-research.org/v1"):',
+      "        self.base_url = base_url",
+      "        self.client = OpenAI(base_url=self.base_url)",
+    ].join("\n"));
+    expect(out).toEqual([
+      "11 sdk-client python/openai https://contoso.openai.azure.com contoso.openai.azure.com",
+      "15 call-site python/requests https://fhir.acme.io/R4/Patient fhir.acme.io",
+      "19 call-site python/requests https://override.acme.io override.acme.io",
+      "24 call-site python/requests https://svc.acme.io/a svc.acme.io",
+      "29 call-site python/requests https://svc.acme.io/p svc.acme.io",
+      "30 call-site python/requests https://svc.acme.io/b svc.acme.io",
+      "34 sdk-client python/openai https://llm.internal.mayo-research.org/v1 llm.internal.mayo-research.org",
+    ]);
+  });
+  test("parameters shadow module names; locals belong to their function; global", async () => {
+    const out = await found("python", [
+      "import requests",
+      'url = "https://module.acme.io"',
+      "def f(url):",
+      "    return requests.get(url)",
+      'def g(url=None, base="https://g.acme.io"):',
+      '    url = url or base + "/x"',
+      "    return requests.get(url)",
+      "def h():",
+      '    url = "https://h.acme.io"',
+      "def k():",
+      "    return requests.get(url)",
+      "def setup():",
+      "    global API",
+      '    API = "https://api.acme.io"',
+      "requests.get(API)",
+    ].join("\n"));
+    expect(out).toEqual([
+      "4 call-site python/requests requests.get(url) -",
+      "7 call-site python/requests https://g.acme.io/x g.acme.io",
+      "11 call-site python/requests https://module.acme.io module.acme.io",
+      "15 call-site python/requests https://api.acme.io api.acme.io",
+    ]);
+  });
+  test("return values of the file's functions: settings factories, client factories", async () => {
+    const out = await found("python", [
+      "import httpx, requests",
+      "class Settings:",
+      '    api = "https://api.acme.io"',
+      "def get_settings():",
+      "    return Settings()",
+      "def make_client(base=get_settings().api):",
+      "    return httpx.Client(base_url=base)",
+      "client = make_client()",
+      'client.get("/x")',
+      "def loop():",
+      "    return loop()",
+      "requests.get(loop())",
+    ].join("\n"));
+    expect(out).toEqual([
+      "7 sdk-client python/httpx https://api.acme.io api.acme.io",
+      "9 call-site python/httpx https://api.acme.io/x api.acme.io",
+      "12 call-site python/requests requests.get(loop()) -",
+    ]);
+  });
+  test("LangChain and LlamaIndex clients: SDK defaults and overrides", async () => {
+    const out = await found("python", [
+      "from langchain_openai import ChatOpenAI, OpenAIEmbeddings, AzureChatOpenAI",
+      "from langchain_anthropic import ChatAnthropic",
+      "from langchain_community.chat_models import ChatOpenAI as LegacyChat",
+      "from llama_index.llms.openai import OpenAI",
+      "from llama_index.llms.azure_openai import AzureOpenAI",
+      'a = ChatOpenAI(model="gpt-4o")',
+      'b = ChatOpenAI(base_url="http://localhost:4000/v1")',
+      'c = OpenAIEmbeddings(openai_api_base="https://gw.acme.io/v1")',
+      'd = AzureChatOpenAI(azure_endpoint="https://contoso.openai.azure.com")',
+      "e = AzureChatOpenAI()",
+      'f = ChatAnthropic(model="claude-3-5-sonnet-latest")',
+      "g = LegacyChat()",
+      'h = OpenAI(model="gpt-4o")',
+      'i = AzureOpenAI(azure_endpoint="https://li.openai.azure.com")',
+    ].join("\n"));
+    expect(out).toEqual([
+      "6 sdk-client python/langchain https://api.openai.com/v1 api.openai.com",
+      "7 sdk-client python/langchain http://localhost:4000/v1 localhost",
+      "8 sdk-client python/langchain https://gw.acme.io/v1 gw.acme.io",
+      "9 sdk-client python/langchain https://contoso.openai.azure.com contoso.openai.azure.com",
+      "10 sdk-client python/langchain AzureChatOpenAI(azure_endpoint from AZURE_OPENAI_ENDPOINT) -",
+      "11 sdk-client python/langchain https://api.anthropic.com api.anthropic.com",
+      "12 sdk-client python/langchain https://api.openai.com/v1 api.openai.com",
+      "13 sdk-client python/llama-index https://api.openai.com/v1 api.openai.com",
+      "14 sdk-client python/llama-index https://li.openai.azure.com li.openai.azure.com",
+    ]);
+  });
+  test("http.client with port None: no port", async () => {
+    const out = await found("python", ["import http.client", 'chost = "phi.acme.io"', "c = http.client.HTTPSConnection(chost, None, timeout=5)"].join("\n"));
+    expect(out).toEqual(["3 call-site python/http.client https://phi.acme.io phi.acme.io"]);
+  });
 });
 
 describe("javascript / typescript", () => {
@@ -202,6 +355,76 @@ describe("javascript / typescript", () => {
       "4 sdk-client js/aws-sdk https://sqs.cn-northwest-1.amazonaws.com.cn sqs.cn-northwest-1.amazonaws.com.cn",
     ]);
   });
+
+  test("this.x belongs to its class: another class's member never resolves", async () => {
+    const src = [
+      'class Internal { constructor() { this.baseUrl = "https://phi.internal.acme-health.com"; } }',
+      'class Vendor { baseUrl = "https://api.vendor-ai.com"; send(n: unknown) { return fetch(this.baseUrl + "/notes", { method: "POST" }); } }',
+      'class Other { send() { return fetch(this.baseUrl + "/x"); } }',
+      'function Plain() { return fetch(this.baseUrl); }',
+      'class Sub extends Vendor { go() { const f = () => fetch(`${this.baseUrl}/sub`); return f(); } }',
+    ].join("\n");
+    expect(await found("typescript", src)).toEqual([
+      "2 call-site js/fetch https://api.vendor-ai.com/notes api.vendor-ai.com",
+      "3 call-site js/fetch {this.baseUrl}/x -",
+      "4 call-site js/fetch fetch(this.baseUrl) -",
+      "5 call-site js/fetch https://api.vendor-ai.com/sub api.vendor-ai.com",
+    ]);
+    expect(await found("javascript", src.replace("(n: unknown)", "(n)"))).toEqual([
+      "2 call-site js/fetch https://api.vendor-ai.com/notes api.vendor-ai.com",
+      "3 call-site js/fetch {this.baseUrl}/x -",
+      "4 call-site js/fetch fetch(this.baseUrl) -",
+      "5 call-site js/fetch https://api.vendor-ai.com/sub api.vendor-ai.com",
+    ]);
+  });
+  test("static fields, parameter properties, instances, parameter defaults, locals per function", async () => {
+    const out = await found("typescript", [
+      "class Api {",
+      '  static BASE = "https://static.acme.io";',
+      '  private readonly path: string = "/v1";',
+      '  constructor(private host = "https://host.acme.io") {}',
+      "  a() { return fetch(Api.BASE + this.path); }",
+      '  b() { return fetch(this.host + "/b"); }',
+      "}",
+      "const api = new Api();",
+      'fetch(Api.BASE + api.path + "/c");',
+      'const url = "https://module.acme.io";',
+      'function f(url = "https://default.acme.io", { baseURL = "https://destructured.acme.io" } = {}) { fetch(url); fetch(baseURL); }',
+      "const g = (url: string) => fetch(url);",
+      'function h() { let url; url = "https://local.acme.io"; return fetch(url); }',
+      "fetch(url);",
+    ].join("\n"));
+    expect(out).toEqual([
+      "5 call-site js/fetch https://static.acme.io/v1 static.acme.io",
+      "6 call-site js/fetch https://host.acme.io/b host.acme.io",
+      "9 call-site js/fetch https://static.acme.io/v1/c static.acme.io",
+      "11 call-site js/fetch https://default.acme.io default.acme.io",
+      "11 call-site js/fetch https://destructured.acme.io destructured.acme.io",
+      "12 call-site js/fetch fetch(url) -",
+      "13 call-site js/fetch https://local.acme.io local.acme.io",
+      "14 call-site js/fetch https://module.acme.io module.acme.io",
+    ]);
+  });
+  test("LangChain.js clients: SDK defaults and overrides", async () => {
+    const out = await found("typescript", [
+      'import { ChatOpenAI, AzureChatOpenAI, OpenAIEmbeddings } from "@langchain/openai";',
+      'import { ChatAnthropic } from "@langchain/anthropic";',
+      'const a = new ChatOpenAI({ model: "gpt-4o" });',
+      'const b = new ChatOpenAI({ model: "gpt-4o", configuration: { baseURL: "https://gw.acme.io/v1" } });',
+      'const c = new AzureChatOpenAI({ azureOpenAIApiInstanceName: "contoso" });',
+      'const d = new AzureChatOpenAI({ azureOpenAIEndpoint: "https://east.openai.azure.com" });',
+      "const e = new OpenAIEmbeddings();",
+      'const f = new ChatAnthropic({ model: "claude-3-5-sonnet-latest" });',
+    ].join("\n"));
+    expect(out).toEqual([
+      "3 sdk-client js/langchain https://api.openai.com/v1 api.openai.com",
+      "4 sdk-client js/langchain https://gw.acme.io/v1 gw.acme.io",
+      "5 sdk-client js/langchain https://contoso.openai.azure.com contoso.openai.azure.com",
+      "6 sdk-client js/langchain https://east.openai.azure.com east.openai.azure.com",
+      "7 sdk-client js/langchain https://api.openai.com/v1 api.openai.com",
+      "8 sdk-client js/langchain https://api.anthropic.com api.anthropic.com",
+    ]);
+  });
   test("tsx parses JSX", async () => {
     const out = await found("tsx", 'const C = () => <a onClick={() => fetch("https://t.acme.io/x")}>x</a>;');
     expect(out).toEqual(["1 call-site js/fetch https://t.acme.io/x t.acme.io"]);
@@ -224,11 +447,28 @@ describe("r", () => {
     expect(out).toEqual([
       "2 call-site r/httr https://api.acme.io/a api.acme.io",
       "3 call-site r/httr https://api.acme.io/b api.acme.io",
-      "4 call-site r/httr2 https://api.acme.io api.acme.io",
+      "4 call-site r/httr2 https://api.acme.io/c api.acme.io",
       "5 call-site r/curl https://api.acme.io/d api.acme.io",
       "6 call-site r/RCurl https://api.acme.io/e api.acme.io",
       "8 call-site r/download.file https://f.acme.io/g f.acme.io",
       "9 call-site r/httr https://api.acme.io/h api.acme.io",
+    ]);
+  });
+
+  test("httr2: a request is reported with the URL its req_* calls build", async () => {
+    const out = await found("r", [
+      'base <- "https://redcap.acme.io/api"',
+      'form <- "json"',
+      'resp <- request(base) |> req_url_path_append("records", form) |> req_perform()',
+      'r2 <- req_perform(req_url_path_append(request(base), "x"))',
+      'r3 <- request(base) %>% req_headers(a = 1) %>% req_url_path("/v2/y") %>% req_perform()',
+      "req <- request(base)",
+    ].join("\n"));
+    expect(out).toEqual([
+      "3 call-site r/httr2 https://redcap.acme.io/api/records/json redcap.acme.io",
+      "4 call-site r/httr2 https://redcap.acme.io/api/x redcap.acme.io",
+      "5 call-site r/httr2 https://redcap.acme.io/v2/y redcap.acme.io",
+      "6 call-site r/httr2 https://redcap.acme.io/api redcap.acme.io",
     ]);
   });
 });
@@ -239,6 +479,8 @@ describe("fuzz", () => {
       ["python", 'import requests\nB = f"https://{h}"\nrequests.get(B + "/x", timeout=(3, 5))\nclass A:\n  def f(self): return self.s.get("/y")\n'],
       ["javascript", 'const a = axios.create({ baseURL: `${x}/v` });\nawait a.get("/p");\nfetch(new URL("/q", base));\n'],
       ["typescript", 'const c = new S3Client({ region } as any);\nexport default async () => (await fetch(u!)).json();\n'],
+      ["python", 'class S(BaseSettings):\n  u: str = Field("https://a.io")\nclass T(S):\n  def __init__(self, b=S().u):\n    self.b = b\n  @property\n  def p(self): return self.b\ns = T()\nrequests.get(s.p)\n'],
+      ["typescript", 'class A extends B { static U = "https://a.io"; constructor(private h = A.U) { super(); } go() { return fetch(this.h); } }\nnew A().go();\n'],
       ["r", 'u <- paste0("https://a.b.org", x)\nreq <- request(u) %>% req_url_path("z")\nGET(u, add_headers(a = "b"))\n'],
     ];
     let seed = 9;

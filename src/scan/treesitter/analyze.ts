@@ -3,65 +3,102 @@ import { Query, type Node } from "web-tree-sitter";
 import type { Grammar } from "../languages.ts";
 import type { RawFinding } from "../types.ts";
 import { newCtx, type Ctx } from "./context.ts";
-import { evalJs, handleJsCall, handleJsImport, handleJsRequire, jsQuery } from "./javascript.ts";
+import { evalJs, handleJsCall, handleJsClass, handleJsImport, handleJsRequire, jsQuery, jsTargetKey } from "./javascript.ts";
 import { loadLanguage, parserFor } from "./loader.ts";
-import { evalPy, handlePyCall, handlePyImport, pythonQuery } from "./python.ts";
+import { evalPy, handlePyCall, handlePyClass, handlePyDef, handlePyGlobal, handlePyImport, pyReturnKey, pyTargetKey, pythonQuery } from "./python.ts";
 import { evalR, handleRCall, rAssign, rQuery } from "./r.ts";
+import { buildScopes, jsScopes, pythonScopes, type ScopeLang } from "./scope.ts";
 import type { Val } from "./values.ts";
 
 interface Analyzer {
-  query: string;
+  query: string | ((g: Grammar) => string);
+  scope: ScopeLang | null;
+  evaluate(node: Node, ctx: Ctx, depth: number): Val | null;
   onImport(node: Node, ctx: Ctx): void;
-  /** Binds lhs to the value of rhs; rhs calls are handled (and marked done) here. */
-  onAssign(node: Node, lhs: Node, rhs: Node, ctx: Ctx): void;
+  /** Binds lhs to the value of rhs; rhs calls are handled (and marked done) here. rhs null: a declaration. */
+  onAssign(node: Node, lhs: Node, rhs: Node | null, ctx: Ctx): void;
   onCall(node: Node, ctx: Ctx): void;
+  /** Classes, function definitions, returns, `global` (the captures' main names besides the above). */
+  onOther?(kind: string, node: Node, lhs: Node | null, rhs: Node | null, ctx: Ctx): void;
+}
+
+function bind(ctx: Ctx, key: string | null, v: Val | null): void {
+  if (key === null) return;
+  if (v) ctx.env.set(key, v);
+  else ctx.env.delete(key);
 }
 
 function bindCall(ctx: Ctx, rhs: Node, handle: (n: Node) => Val | null, evaluate: (n: Node) => Val | null): Val | null {
   if (rhs.type === "call" || rhs.type === "call_expression" || rhs.type === "new_expression") {
     ctx.done.add(rhs.id);
-    return handle(rhs) ?? evaluate(rhs);
+    const v = handle(rhs);
+    if (v) ctx.callVals.set(rhs.id, v);
+    return v ?? evaluate(rhs);
   }
   return evaluate(rhs);
 }
 
 const python: Analyzer = {
   query: pythonQuery,
+  scope: pythonScopes,
+  evaluate: (n, ctx, depth) => evalPy(n, ctx, depth),
   onImport: handlePyImport,
   onAssign(_node, lhs, rhs, ctx) {
+    if (!rhs) return;
     const v = bindCall(ctx, rhs, (n) => handlePyCall(n, ctx), (n) => evalPy(n, ctx));
-    if (v) ctx.env.set(lhs.text, v);
-    else ctx.env.delete(lhs.text);
+    bind(ctx, pyTargetKey(ctx, lhs), v);
   },
-  onCall: handlePyCall,
+  onCall(node, ctx) {
+    const v = handlePyCall(node, ctx);
+    if (v) ctx.callVals.set(node.id, v);
+  },
+  onOther(kind, node, lhs, rhs, ctx) {
+    if (kind === "class" && lhs) handlePyClass(node, lhs, ctx);
+    else if (kind === "def" && lhs) handlePyDef(node, lhs, ctx);
+    else if (kind === "global") handlePyGlobal(node, ctx);
+    else if (kind === "ret" && rhs) {
+      const k = pyReturnKey(ctx, node);
+      if (k) ctx.returns.set(k, rhs);
+    }
+  },
 };
 
 const javascript: Analyzer = {
   query: jsQuery,
+  scope: jsScopes,
+  evaluate: (n, ctx, depth) => evalJs(n, ctx, depth),
   onImport: handleJsImport,
-  onAssign(_node, lhs, rhs, ctx) {
+  onAssign(node, lhs, rhs, ctx) {
+    if (!rhs) {
+      // `let url;`: a local of its function from here on.
+      if (lhs.type === "identifier") {
+        const k = jsTargetKey(ctx, node, lhs);
+        if (k) ctx.declared.add(k), ctx.env.delete(k);
+      }
+      return;
+    }
     if (handleJsRequire(lhs, rhs, ctx)) return;
     const inner = rhs.type === "await_expression" ? (rhs.namedChildren[0] ?? rhs) : rhs;
     const v = bindCall(ctx, inner, (n) => handleJsCall(n, ctx), (n) => evalJs(n, ctx));
-    if (lhs.type === "identifier" || lhs.type === "member_expression") {
-      if (v) ctx.env.set(lhs.text, v);
-      else ctx.env.delete(lhs.text);
-    } else if (lhs.type === "object_pattern" && v?.t === "obj") {
+    if (lhs.type === "object_pattern") {
       for (const p of lhs.namedChildren) {
-        if (p?.type === "shorthand_property_identifier_pattern") {
-          const x = v.props.get(p.text);
-          if (x) ctx.env.set(p.text, x);
-        }
+        if (p?.type === "shorthand_property_identifier_pattern") bind(ctx, jsTargetKey(ctx, node, p), v?.t === "obj" ? (v.props.get(p.text) ?? null) : null);
       }
-    }
+    } else bind(ctx, jsTargetKey(ctx, node, lhs), v);
   },
   onCall: handleJsCall,
+  onOther(kind, node, lhs, _rhs, ctx) {
+    if (kind === "class") handleJsClass(node, lhs, ctx);
+  },
 };
 
 const r: Analyzer = {
   query: rQuery,
+  scope: null,
+  evaluate: (n, ctx, depth) => evalR(n, ctx, depth),
   onImport() {},
   onAssign(_node, lhs, rhs, ctx) {
+    if (!rhs) return;
     let v: Val | null;
     if (rhs.type === "call") {
       ctx.done.add(rhs.id);
@@ -87,30 +124,38 @@ const queries = new Map<Grammar, Query>();
 async function queryFor(g: Grammar): Promise<Query> {
   let q = queries.get(g);
   if (!q) {
-    q = new Query(await loadLanguage(g), analyzers[g].query);
+    const src = analyzers[g].query;
+    q = new Query(await loadLanguage(g), typeof src === "string" ? src : src(g));
     queries.set(g, q);
   }
   return q;
 }
 
-const mainCaptures = new Set(["import", "assign", "call"]);
+/** At one position: a definition before an assignment before a call. */
+const order = (kind: string) => (kind === "class" || kind === "def" || kind === "global" ? 0 : kind === "assign" || kind === "ret" ? 1 : 2);
+
+const mainCaptures = new Set(["import", "assign", "call", "class", "def", "ret", "global", "scope"]);
 
 export async function analyzeSource(text: string, grammar: Grammar, language: string): Promise<RawFinding[]> {
   const parser = await parserFor(grammar);
   const query = await queryFor(grammar);
   const tree = parser.parse(text);
   if (!tree) return [];
-  const ctx = newCtx(language);
   const an = analyzers[grammar];
+  const ctx = newCtx(language, an.scope);
+  ctx.evaluate = (n, depth) => an.evaluate(n, ctx, depth);
   try {
     const matches = query.matches(tree.rootNode, { matchLimit: 100_000 });
+    const scopeNodes: Node[] = [];
     const items = matches
       .map((m) => {
         const main = m.captures.find((c) => mainCaptures.has(c.name));
-        return main ? { kind: main.name, node: main.node, caps: m.captures } : null;
+        if (main && (main.name === "scope" || main.name === "def" || main.name === "class")) scopeNodes.push(main.node);
+        return main && main.name !== "scope" ? { kind: main.name, node: main.node, caps: m.captures } : null;
       })
       .filter((x): x is NonNullable<typeof x> => x !== null)
-      .sort((a, b) => a.node.startIndex - b.node.startIndex || (a.kind === "assign" ? -1 : 1));
+      .sort((a, b) => a.node.startIndex - b.node.startIndex || order(a.kind) - order(b.kind));
+    buildScopes(ctx, scopeNodes);
     for (const it of items) {
       try {
         if (it.kind === "import") an.onImport(it.node, ctx);
@@ -121,9 +166,15 @@ export async function analyzeSource(text: string, grammar: Grammar, language: st
             continue;
           }
           const lhs = it.caps.find((c) => c.name === "lhs")?.node;
-          const rhs = it.caps.find((c) => c.name === "rhs")?.node;
-          if (lhs && rhs) an.onAssign(it.node, lhs, rhs, ctx);
-        } else if (!ctx.done.has(it.node.id)) an.onCall(it.node, ctx);
+          const rhs = it.caps.find((c) => c.name === "rhs")?.node ?? null;
+          if (lhs) an.onAssign(it.node, lhs, rhs, ctx);
+        } else if (it.kind === "call") {
+          if (!ctx.done.has(it.node.id)) an.onCall(it.node, ctx);
+        } else {
+          const lhs = it.caps.find((c) => c.name === "lhs")?.node ?? null;
+          const rhs = it.caps.find((c) => c.name === "rhs")?.node ?? null;
+          an.onOther?.(it.kind, it.node, lhs, rhs, ctx);
+        }
       } catch {
         // One odd construct must not lose the rest of the file.
       }

@@ -1,19 +1,34 @@
 // JavaScript/TypeScript/TSX: fetch, axios (incl. create({baseURL})), node-fetch, undici, got,
-// http(s).request/get, OpenAI/Anthropic/@azure/openai clients, AWS SDK v3 clients, WebSocket,
-// EventSource. Constant propagation through const/let/var, +, template literals, objects,
-// `{ region }` shorthand, `??`/`||` defaults and new URL(path, base).
+// http(s).request/get, OpenAI/Anthropic/@azure/openai clients, LangChain.js chat/embedding clients,
+// AWS SDK v3 clients, WebSocket, EventSource. Constant propagation through const/let/var, +,
+// template literals, objects, `{ region }` shorthand, `??`/`||` defaults, new URL(path, base),
+// class fields and `this.x` (per class), static fields, instances and parameter defaults.
 import type { Node } from "web-tree-sitter";
+import type { Grammar } from "../languages.ts";
 import { canonical, emit, type Ctx } from "./context.ts";
 import { awsEndpoint, endpointOf } from "./endpoints.ts";
-import { concat, hintOf, joinUrl, prop, str, text, unescapeString, type Val } from "./values.ts";
+import { classKey, defineClass, memberKey, nameKey, resolve, selfClass } from "./scope.ts";
+import { concat, hintOf, joinUrl, prop, str, text, unescapeString, urlVal, type Val } from "./values.ts";
 
-export const jsQuery = `
+const jsCommonQuery = `
 (import_statement) @import
-(variable_declarator name: (_) @lhs value: (_) @rhs) @assign
+(variable_declarator name: (_) @lhs value: (_)? @rhs) @assign
 (assignment_expression left: [(identifier) (member_expression)] @lhs right: (_) @rhs) @assign
 (call_expression function: (_) @fn arguments: (arguments) @args) @call
 (new_expression constructor: (_) @fn arguments: (arguments) @args) @call
+(class_declaration name: (_) @lhs) @class
+(class) @class
+[(function_declaration) (function_expression) (generator_function_declaration) (generator_function) (arrow_function) (method_definition)] @scope
 `;
+
+/** The query for a grammar: class fields differ between JavaScript and TypeScript (with parameter properties). */
+export function jsQuery(g: Grammar): string {
+  if (g === "javascript") return `${jsCommonQuery}(field_definition property: (_) @lhs value: (_) @rhs) @assign\n`;
+  return `${jsCommonQuery}(abstract_class_declaration name: (_) @lhs) @class
+(public_field_definition name: (_) @lhs value: (_) @rhs) @assign
+(required_parameter pattern: (identifier) @lhs value: (_) @rhs) @assign
+`;
+}
 
 const verbs = new Set(["get", "post", "put", "patch", "delete", "head", "options", "request", "stream"]);
 
@@ -49,13 +64,11 @@ export function evalJs(node: Node | null, ctx: Ctx, depth = 0): Val | null {
       return evalJs(node.namedChildren[0], ctx, depth + 1);
     case "identifier":
     case "shorthand_property_identifier":
-      return ctx.env.get(node.text) ?? null;
-    case "member_expression": {
-      const direct = ctx.env.get(node.text);
-      if (direct) return direct;
-      const obj = evalJs(node.childForFieldName("object"), ctx, depth + 1);
-      return prop(obj, node.childForFieldName("property")?.text ?? "");
-    }
+    case "this":
+    case "member_expression":
+      return resolve(ctx, node, depth).val;
+    case "class":
+      return { t: "class", key: classKey(node) };
     case "binary_expression": {
       const op = node.childForFieldName("operator")?.text;
       const l = node.childForFieldName("left");
@@ -77,7 +90,7 @@ export function evalJs(node: Node | null, ctx: Ctx, depth = 0): Val | null {
           const v = evalJs(p.childForFieldName("value"), ctx, depth + 1);
           if (key && v) props.set(key, v);
         } else if (p.type === "shorthand_property_identifier") {
-          const v = ctx.env.get(p.text);
+          const v = resolve(ctx, p, depth + 1).val;
           if (v) props.set(p.text, v);
         } else if (p.type === "spread_element") {
           const v = evalJs(p.namedChildren[0], ctx, depth + 1);
@@ -92,7 +105,8 @@ export function evalJs(node: Node | null, ctx: Ctx, depth = 0): Val | null {
         const [p, b] = argList(node);
         return joinUrl(b ? evalJs(b, ctx, depth + 1) : null, evalJs(p ?? null, ctx, depth + 1));
       }
-      return null;
+      const c = evalJs(node.childForFieldName("constructor"), ctx, depth + 1);
+      return c?.t === "class" ? { t: "inst", cls: c.key, props: new Map() } : null;
     }
     default:
       return null;
@@ -169,14 +183,14 @@ export function handleJsCall(call: Node, ctx: Ctx): Val | null {
   const arg = (i: number) => evalJs(a[i] ?? null, ctx);
   const name = canonical(ctx, fn.text.replace(/^(globalThis|window|self)\./, "").replace(/\?\./g, "."));
   const dyn = (what: string) => `${what}(<dynamic>)`;
-  const urlOrHint = (i: number): Val | null => arg(i) ?? (a[i] ? str(`{${hintOf(a[i])}}`, false) : null);
+  const urlOrHint = (i: number): Val | null => urlVal(arg(i)) ?? (a[i] ? str(`{${hintOf(a[i])}}`, false) : null);
 
   // Methods of a bound client: api.get("/users")
   if (fn.type === "member_expression") {
-    const obj = fn.childForFieldName("object");
     const method = fn.childForFieldName("property")?.text ?? "";
-    const bound = obj ? ctx.env.get(obj.text) : undefined;
-    if (bound?.t === "client" && bound.http && verbs.has(method)) {
+    const obj = verbs.has(method) ? fn.childForFieldName("object") : null;
+    const bound = obj ? evalJs(obj, ctx) : null;
+    if (bound?.t === "client" && bound.http) {
       const first = arg(0);
       const url = method === "request" && first?.t === "obj" ? (prop(first, "url") ?? null) : urlOrHint(0);
       emit(ctx, call, "call-site", endpointOf(joinUrl(bound.base, url), dyn(`${bound.api}.${method}`)), `js/${bound.api}`);
@@ -238,6 +252,26 @@ export function handleJsCall(call: Node, ctx: Ctx): Val | null {
     }
     return { t: "client", api: pkg, base: null, http: false };
   }
+  const lc = isNew ? name.match(/^(?:@langchain\/(?:openai|anthropic)|langchain\/(?:chat_models|llms|embeddings)\/(?:openai|anthropic))\.(\w+)$/) : null;
+  if (lc) {
+    const cls = lc[1];
+    const cfg = arg(0);
+    let base: Val | null;
+    let dflt: string | null = null;
+    if (/^Azure(ChatOpenAI|OpenAIEmbeddings|OpenAI)$/.test(cls)) {
+      const instance = prop(cfg, "azureOpenAIApiInstanceName");
+      base = prop(cfg, "azureOpenAIEndpoint") ?? prop(cfg, "azureOpenAIBasePath") ?? (instance ? concat([str("https://"), instance, str(".openai.azure.com")]) : null);
+    } else if (/^(ChatOpenAI|OpenAIEmbeddings|OpenAI)$/.test(cls)) {
+      base = prop(prop(cfg, "configuration"), "baseURL") ?? prop(cfg, "baseURL");
+      dflt = "https://api.openai.com/v1";
+    } else if (/^(ChatAnthropic|Anthropic)$/.test(cls)) {
+      base = prop(cfg, "anthropicApiUrl") ?? prop(prop(cfg, "clientOptions"), "baseURL");
+      dflt = "https://api.anthropic.com";
+    } else return null;
+    const ep = base ? endpointOf(base, `${cls}(<dynamic endpoint>)`) : dflt ? endpointOf(str(dflt), "") : { value: `${cls}(endpoint from AZURE_OPENAI_API_INSTANCE_NAME)`, host: null, port: 443 };
+    emit(ctx, call, "sdk-client", ep, "js/langchain");
+    return { t: "client", api: "langchain", base: null, http: false };
+  }
   const aws = name.match(/^@aws-sdk\/client-([a-z0-9-]+)\.(\w+Client|\w+)$/);
   if (isNew && aws && /Client$/.test(aws[2])) {
     const cfg = arg(0);
@@ -247,4 +281,38 @@ export function handleJsCall(call: Node, ctx: Ctx): Val | null {
     return { t: "client", api: "aws-sdk", base: null, http: false };
   }
   return null;
+}
+
+/** The key an assignment, declaration, field or parameter property binds (null: none). */
+export function jsTargetKey(ctx: Ctx, node: Node, lhs: Node): string | null {
+  switch (node.type) {
+    case "field_definition":
+    case "public_field_definition": {
+      const c = selfClass(ctx, lhs);
+      return c && !lhs.text.startsWith("[") ? `${classKey(c)}.${lhs.text.replace(/^(["'])(.*)\1$/, "$2")}` : null;
+    }
+    case "required_parameter": {
+      // constructor(private base = "..."): a field of the class.
+      if (!node.children.some((c) => c?.type === "accessibility_modifier" || c?.type === "readonly")) return null;
+      const c = selfClass(ctx, lhs);
+      return c ? `${classKey(c)}.${lhs.text}` : null;
+    }
+    default:
+  }
+  if (lhs.type === "identifier" || lhs.type === "shorthand_property_identifier_pattern") return nameKey(ctx, lhs, lhs.text, node.type === "variable_declarator");
+  if (lhs.type === "member_expression") {
+    const obj = lhs.childForFieldName("object");
+    const p = lhs.childForFieldName("property");
+    return obj && p ? memberKey(ctx, obj, p.text) : null;
+  }
+  return null;
+}
+
+/** `class Name extends Base`: binds Name (declarations) and records the base when it is a class of the file. */
+export function handleJsClass(node: Node, name: Node | null, ctx: Ctx): void {
+  const heritage = node.namedChildren.find((c) => c?.type === "class_heritage");
+  const ext = heritage?.namedChildren.find((c) => c?.type === "extends_clause");
+  const baseNode = ext ? ext.childForFieldName("value") : (heritage?.namedChildren[0] ?? null);
+  const cls = defineClass(ctx, node, [evalJs(baseNode, ctx)]);
+  if (name && node.type !== "class") ctx.env.set(nameKey(ctx, node, name.text, true), cls);
 }

@@ -1,10 +1,13 @@
 // Python: requests, httpx, urllib/urllib3, http.client, aiohttp, websockets, openai/anthropic
-// SDK clients, azure-* clients, boto3. Constant propagation through assignments, + and %,
-// f-strings, implicit concatenation, str.format, os.getenv defaults and urljoin.
+// SDK clients, LangChain and LlamaIndex chat/embedding clients, azure-* clients, boto3. Constant
+// propagation through assignments, + and %, f-strings, implicit concatenation, str.format,
+// os.getenv defaults, urljoin, `or`, class attributes and `self.x` (per class), instances of the
+// file's classes (pydantic/dataclass field defaults), parameter defaults and return values.
 import type { Node } from "web-tree-sitter";
 import { canonical, emit, type Ctx } from "./context.ts";
 import { awsEndpoint, endpointOf, type Endpoint } from "./endpoints.ts";
-import { concat, hintOf, joinUrl, str, text, unescapeString, type Val } from "./values.ts";
+import { chain, defineClass, fnKey, memberKey, nameKey, resolve } from "./scope.ts";
+import { concat, hintOf, joinUrl, str, text, unescapeString, urlVal, type Val } from "./values.ts";
 
 export const pythonQuery = `
 (import_statement) @import
@@ -12,6 +15,11 @@ export const pythonQuery = `
 (assignment left: [(identifier) (attribute)] @lhs right: (_) @rhs) @assign
 (as_pattern (_) @rhs alias: (as_pattern_target (identifier) @lhs)) @assign
 (call function: (_) @fn arguments: (argument_list) @args) @call
+(class_definition name: (identifier) @lhs) @class
+(function_definition name: (identifier) @lhs) @def
+(return_statement (_) @rhs) @ret
+(global_statement) @global
+(lambda) @scope
 `;
 
 const httpVerbs = new Set(["get", "post", "put", "patch", "delete", "head", "options", "request", "stream", "send", "urlopen", "ws_connect"]);
@@ -58,7 +66,12 @@ export function evalPy(node: Node | null, ctx: Ctx, depth = 0): Val | null {
       return evalPy(node.namedChildren[0], ctx, depth + 1);
     case "identifier":
     case "attribute":
-      return ctx.env.get(node.text) ?? null;
+      return resolve(ctx, node, depth).val;
+    case "boolean_operator": {
+      if (node.childForFieldName("operator")?.text !== "or") return null;
+      const lv = evalPy(node.childForFieldName("left"), ctx, depth + 1);
+      return lv && (lv.t !== "str" || lv.known) ? lv : (evalPy(node.childForFieldName("right"), ctx, depth + 1) ?? lv);
+    }
     case "binary_operator": {
       const op = node.childForFieldName("operator")?.text;
       const l = node.childForFieldName("left");
@@ -81,7 +94,7 @@ export function evalPy(node: Node | null, ctx: Ctx, depth = 0): Val | null {
       return null;
     }
     case "call":
-      return callValue(node, ctx, depth);
+      return ctx.callVals.get(node.id) ?? callValue(node, ctx, depth);
     case "dictionary": {
       const props = new Map<string, Val>();
       for (const p of node.namedChildren) {
@@ -119,7 +132,26 @@ function callValue(node: Node, ctx: Ctx, depth: number): Val | null {
       return str(s, ok);
     }
   }
-  const name = canonical(ctx, fn.text);
+  // The file's own classes and functions: an instance (keyword arguments set its fields), a return value.
+  const fnText = fn.text;
+  const dot = fnText.indexOf(".");
+  if ((fn.type === "identifier" || fn.type === "attribute") && !ctx.imports.has(dot < 0 ? fnText : fnText.slice(0, dot))) {
+    const f = evalPy(fn, ctx, depth + 1);
+    if (f?.t === "class") {
+      const props = new Map<string, Val>();
+      for (const [k, n] of kw) {
+        const v = evalPy(n, ctx, depth + 1);
+        if (v) props.set(k, v);
+      }
+      return { t: "inst", cls: f.key, props };
+    }
+    if (f?.t === "fn") return returnValue(ctx, f.key, depth);
+  }
+  const name = canonical(ctx, fnText);
+  // pydantic `Field("https://...")`/`Field(default=...)`, dataclasses `field(default=...)`.
+  if (/(^|\.)Field$/.test(name) || /^(dataclasses\.)?field$/.test(name)) {
+    return evalPy(kw.get("default") ?? (/Field$/.test(name) ? (pos[0] ?? null) : null), ctx, depth + 1);
+  }
   if (/(^|\.)(getenv|environ\.get)$/.test(name)) {
     const dflt = pos[1] ?? kw.get("default") ?? null;
     const v = dflt ? evalPy(dflt, ctx, depth + 1) : null;
@@ -136,7 +168,7 @@ function urlArg(ctx: Ctx, call: Node, index: number, ...names: string[]): { node
   let node: Node | null = null;
   for (const n of names) node ??= kw.get(n) ?? null;
   node ??= pos[index] ?? null;
-  return { node, val: evalPy(node, ctx) ?? (node ? str(`{${hintOf(node)}}`, false) : null) };
+  return { node, val: urlVal(evalPy(node, ctx)) ?? (node ? str(`{${hintOf(node)}}`, false) : null) };
 }
 
 /** Handles one call: emits findings and returns the value it creates (a client), if any. */
@@ -148,10 +180,10 @@ export function handlePyCall(call: Node, ctx: Ctx): Val | null {
 
   // Methods of a bound client/session: client.get("/path")
   if (fn.type === "attribute") {
-    const objText = fn.childForFieldName("object")?.text ?? "";
     const method = fn.childForFieldName("attribute")?.text ?? "";
-    const bound = ctx.env.get(objText);
-    if (bound?.t === "client" && bound.http && httpVerbs.has(method)) {
+    const obj = httpVerbs.has(method) ? fn.childForFieldName("object") : null;
+    const bound = obj ? evalPy(obj, ctx) : null;
+    if (bound?.t === "client" && bound.http) {
       const idx = method === "request" ? 1 : 0;
       const { val, node } = urlArg(ctx, call, idx, "url");
       if (!node) return null;
@@ -189,7 +221,8 @@ export function handlePyCall(call: Node, ctx: Ctx): Val | null {
   const hc = name.match(/^http\.client\.(HTTPS?Connection)$/);
   if (hc) {
     const { val } = urlArg(ctx, call, 0, "host");
-    const port = urlArg(ctx, call, 1, "port").val;
+    const portArg = urlArg(ctx, call, 1, "port");
+    const port = portArg.node?.type === "none" ? null : portArg.val; // port None: the scheme's default
     const scheme = hc[1] === "HTTPSConnection" ? "https" : "http";
     const hostText = val && val.t === "str" ? val : null;
     const url = hostText ? str(`${scheme}://${hostText.s}${port?.t === "str" ? `:${port.s}` : ""}`, hostText.known) : null;
@@ -217,17 +250,26 @@ export function handlePyCall(call: Node, ctx: Ctx): Val | null {
     }
     return { t: "client", api: ai[1], base: null, http: false };
   }
+  const wrapper = llmWrapper(name);
+  if (wrapper) {
+    const { val, node } = urlArg(ctx, call, -1, ...wrapper.args);
+    const cls = name.slice(name.lastIndexOf(".") + 1);
+    const ep = node ? endpointOf(val, `${cls}(<dynamic endpoint>)`) : wrapper.dflt ? endpointOf(str(wrapper.dflt), "") : { value: `${cls}(azure_endpoint from AZURE_OPENAI_ENDPOINT)`, host: null, port: 443 };
+    emit(ctx, call, "sdk-client", ep, wrapper.rule);
+    return { t: "client", api: wrapper.rule.slice(7), base: null, http: false };
+  }
   const moduleCall = openaiModuleCall(ctx, fn, name);
   if (moduleCall) {
     emit(ctx, call, "call-site", moduleCall, "python/openai");
     return null;
   }
-  if (/^boto3\.(?:session\.Session\(\)\.|Session\(\)\.)?(client|resource)$/.test(name) || (fn.type === "attribute" && /\.(client|resource)$/.test(name) && ctx.env.get(fn.childForFieldName("object")?.text ?? "")?.t === "mod")) {
+  const fnObj = fn.type === "attribute" ? fn.childForFieldName("object") : null;
+  if (/^boto3\.(?:session\.Session\(\)\.|Session\(\)\.)?(client|resource)$/.test(name) || (fnObj && /\.(client|resource)$/.test(name) && evalPy(fnObj, ctx)?.t === "mod")) {
     const service = urlArg(ctx, call, 0, "service_name").val;
     const endpointUrl = urlArg(ctx, call, -1, "endpoint_url");
     let region = urlArg(ctx, call, -1, "region_name").val;
-    if (!region && fn.type === "attribute") {
-      const sess = ctx.env.get(fn.childForFieldName("object")?.text ?? "");
+    if (!region && fnObj) {
+      const sess = evalPy(fnObj, ctx);
       if (sess?.t === "mod") region = ctx.env.get(`${sess.path}#region`) ?? null;
     }
     const svc = service?.t === "str" && service.known ? service.s : null;
@@ -278,7 +320,7 @@ function openaiModuleCall(ctx: Ctx, fn: Node, name: string): Endpoint | null {
   if (!legacy && !openaiV1Resource.test(m[1])) return null;
   // Through an import of the module (or of a 0.x class), not a variable that shadows it.
   const head = fn.text.split(".")[0];
-  if (!ctx.imports.get(head)?.startsWith("openai") || ctx.env.has(head)) return null;
+  if (!ctx.imports.get(head)?.startsWith("openai") || nameKey(ctx, fn, head, false) !== head || ctx.env.has(head)) return null;
   const setting = (key: string): Val | null => {
     for (const [local, full] of ctx.imports) {
       const v = full === "openai" ? ctx.env.get(`${local}.${key}`) : undefined;
@@ -319,4 +361,72 @@ export function handlePyImport(node: Node, ctx: Ctx): void {
       if (full && alias) ctx.imports.set(alias, `${mod}.${full}`);
     }
   }
+}
+
+// LangChain (langchain_openai, langchain_anthropic, langchain_community, langchain 0.0.x) and
+// LlamaIndex clients of OpenAI, Azure OpenAI and Anthropic: the SDK's default host, or the keyword
+// that overrides it. dflt null: Azure, whose endpoint otherwise comes from AZURE_OPENAI_ENDPOINT.
+const openaiDefault = "https://api.openai.com/v1";
+const anthropicDefault = "https://api.anthropic.com";
+
+function llmWrapper(name: string): { rule: string; dflt: string | null; args: string[] } | null {
+  const lc = name.match(/^(?:langchain_openai|langchain_anthropic|langchain_community|langchain)\.(?:\w+\.)*(\w+)$/);
+  if (lc) {
+    const rule = "python/langchain";
+    if (/^(ChatOpenAI|OpenAIEmbeddings|OpenAI)$/.test(lc[1])) return { rule, dflt: openaiDefault, args: ["base_url", "openai_api_base"] };
+    if (/^(AzureChatOpenAI|AzureOpenAIEmbeddings|AzureOpenAI)$/.test(lc[1])) return { rule, dflt: null, args: ["azure_endpoint", "openai_api_base", "base_url"] };
+    if (/^(ChatAnthropic|AnthropicLLM|Anthropic)$/.test(lc[1])) return { rule, dflt: anthropicDefault, args: ["base_url", "anthropic_api_url"] };
+    return null;
+  }
+  const li = name.match(/^llama_index\.(?:core\.|legacy\.)?(?:llms|embeddings)\.(?:\w+\.)?(\w+)$/);
+  if (li) {
+    const rule = "python/llama-index";
+    if (/^(OpenAI|OpenAIEmbedding)$/.test(li[1])) return { rule, dflt: openaiDefault, args: ["api_base", "base_url"] };
+    if (/^(AzureOpenAI|AzureOpenAIEmbedding)$/.test(li[1])) return { rule, dflt: null, args: ["azure_endpoint", "api_base"] };
+    if (li[1] === "Anthropic") return { rule, dflt: anthropicDefault, args: ["base_url"] };
+  }
+  return null;
+}
+
+/** Binds an assignment's target: a name in its scope, `self.x`/`Svc.x` in the class, `obj.x`. */
+export function pyTargetKey(ctx: Ctx, lhs: Node): string | null {
+  if (lhs.type === "identifier") return nameKey(ctx, lhs, lhs.text, true);
+  if (lhs.type === "attribute") {
+    const obj = lhs.childForFieldName("object");
+    const attr = lhs.childForFieldName("attribute");
+    return obj && attr ? memberKey(ctx, obj, attr.text) : null;
+  }
+  return null;
+}
+
+/** `class Name(Base, ...)`: binds Name to the class (its bases that are classes of the file). */
+export function handlePyClass(node: Node, name: Node, ctx: Ctx): void {
+  const bases = (node.childForFieldName("superclasses")?.namedChildren ?? []).filter((b): b is Node => !!b && b.type !== "keyword_argument");
+  ctx.env.set(nameKey(ctx, node, name.text, true), defineClass(ctx, node, bases.map((b) => evalPy(b, ctx))));
+}
+
+/** `def name(...)`: binds name to the function (its return value is `key#return`). */
+export function handlePyDef(node: Node, name: Node, ctx: Ctx): void {
+  const decorators = node.parent?.type === "decorated_definition" ? node.parent.namedChildren.filter((d) => d?.type === "decorator") : [];
+  const property = decorators.some((d) => /^@\s*(?:functools\.)?(property|cached_property|computed_field)\b/.test(d?.text ?? ""));
+  ctx.env.set(nameKey(ctx, node, name.text, true), { t: "fn", key: fnKey(node, ""), property });
+}
+
+/** What a function of the file returns (its last return statement's value). */
+export function returnValue(ctx: Ctx, fnKey: string, depth: number): Val | null {
+  const r = ctx.returns.get(`${fnKey}#return`);
+  return r ? evalPy(r, ctx, depth + 1) : null;
+}
+
+/** The key a return statement's value goes to: its function's `#return`. */
+export function pyReturnKey(ctx: Ctx, ret: Node): string | null {
+  const fn = chain(ctx, ret)[0]?.node;
+  return fn?.type === "function_definition" ? `${fnKey(fn, "")}#return` : null;
+}
+
+/** `global x` in a function: x is bound at module level there. */
+export function handlePyGlobal(node: Node, ctx: Ctx): void {
+  const fn = chain(ctx, node)[0]?.node;
+  if (fn?.type !== "function_definition") return;
+  for (const n of node.namedChildren) if (n?.type === "identifier") ctx.globals.add(fnKey(fn, n.text));
 }

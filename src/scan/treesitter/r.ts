@@ -154,6 +154,33 @@ function callValue(node: Node, ctx: Ctx, depth: number, piped: Node | null): Val
   }
 }
 
+const isPipe = (n: Node | null) => n?.type === "binary_operator" && /^(\|>|%>%)$/.test(n.childForFieldName("operator")?.text ?? "");
+/** req_* calls that keep the request's URL or add to it (req_url replaces it, and is reported itself). */
+const reqStep = (call: Node | null | undefined) => {
+  const fn = call?.type === "call" ? call.childForFieldName("function") : null;
+  const n = fn ? fnName(fn) : "";
+  return /^req_/.test(n) && n !== "req_url";
+};
+
+/** The outermost expression a request flows into through req_* calls: piped (`|>`, `%>%`) or as their first argument. */
+function requestChainEnd(call: Node): Node {
+  let node = call;
+  for (let i = 0; i < 100; i++) {
+    const p = node.parent;
+    if (isPipe(p) && p!.childForFieldName("lhs")?.id === node.id && reqStep(p!.childForFieldName("rhs"))) {
+      node = p!;
+      continue;
+    }
+    const outer = p?.type === "argument" && !p.childForFieldName("name") ? p.parent?.parent : null;
+    if (outer && reqStep(outer) && rArgs(outer).pos[0]?.id === node.id) {
+      node = outer;
+      continue;
+    }
+    break;
+  }
+  return node;
+}
+
 const httrVerbs = new Set(["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "VERB", "RETRY"]);
 const urlReaders = /^(read\.csv|read\.csv2|read\.table|read\.delim|read_csv|read_tsv|read_delim|read_lines|read_json|fread|fromJSON|read_xml|read_html|readLines|readRDS|url|source|load|read_excel|read_sas|read_xpt|read_dta|read_sav|import)$/;
 
@@ -177,7 +204,11 @@ export function handleRCall(call: Node, ctx: Ctx, piped: Node | null = null): Va
   }
   if (name === "request") {
     const { val } = get(0, "base_url");
-    emit(ctx, call, "call-site", endpointOf(val, dyn), "r/httr2");
+    // Reported with the URL the request has at the end of the req_* calls it goes through
+    // (`request(base) |> req_url_path_append("records") |> req_perform()`).
+    const end = requestChainEnd(call);
+    const final = end.id !== call.id ? evalR(end, ctx) : null;
+    emit(ctx, call, "call-site", endpointOf(final?.t === "client" && final.base ? final.base : val, dyn), "r/httr2");
     return { t: "client", api: "httr2", base: val, http: true };
   }
   if (name === "req_url") {

@@ -8,7 +8,12 @@ export type Val =
   | { t: "str"; s: string; known: boolean }
   | { t: "obj"; props: Map<string, Val> }
   | { t: "client"; api: string; base: Val | null; http: boolean }
-  | { t: "mod"; path: string };
+  | { t: "mod"; path: string }
+  /** A class of the file (members under `key.name` in the environment), an instance, a function. */
+  | { t: "class"; key: string }
+  | { t: "inst"; cls: string; props: Map<string, Val> }
+  /** property: read as an attribute (`@property`), the value is its return value. */
+  | { t: "fn"; key: string; property?: boolean };
 
 /**
  * Strings longer than a URL is read (urls.ts) are cut and count as partly unknown: a file that
@@ -23,6 +28,11 @@ export function text(v: Val | null | undefined, hint = "…"): string {
   if (v.t === "str") return v.s;
   if (v.t === "client" && v.base) return text(v.base, hint);
   return `{${hint}}`;
+}
+
+/** A value that can stand for a URL (a string, a client with its base URL); others are unknown there. */
+export function urlVal(v: Val | null | undefined): Val | null {
+  return v && (v.t === "str" || (v.t === "client" && v.base)) ? v : null;
 }
 
 export function known(v: Val | null | undefined): boolean {
