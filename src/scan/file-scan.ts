@@ -11,6 +11,7 @@ import { knownSecretMasker, type KnownSecret } from "./secrets/known.ts";
 import { secretRules } from "./secrets/rules/index.ts";
 import { textFlags } from "./text-flags.ts";
 import type { RawFinding } from "./types.ts";
+import { fileContext, placeFindings } from "./universal/context.ts";
 import { ipv4NotAddress, oidFile } from "./universal/ip-context.ts";
 import { extractEndpoints } from "./universal/urls.ts";
 
@@ -32,7 +33,15 @@ export function regexPass(text: string, language: string, found?: KnownSecret[],
   const endpoints = extractEndpoints(text, at, language, flags).filter(
     (f) => f.rule !== "ip/v4" || !ipv4NotAddress(text, idx.offsetOf(f.line, f.column), f.value, inOidFile),
   );
-  return [...endpoints, ...detectSecrets(text, at, language, secretRules, flags.keywords, found)];
+  const all = [...endpoints, ...detectSecrets(text, at, language, secretRules, flags.keywords, found)];
+  // Code, comment or docs: by the file's name and the text before each finding (context.ts).
+  const fc = fileContext(file);
+  if (!fc.docs && !fc.syntax && !fc.blocks) for (const f of all) f.context = "code";
+  else if (all.length) {
+    const where = placeFindings(text, fc, all.map((f) => idx.offsetOf(f.line, f.column)));
+    all.forEach((f, i) => (f.context = where[i]));
+  }
+  return all;
 }
 
 /**
@@ -113,7 +122,7 @@ export async function scanFile(job: FileJob): Promise<FileAnswer> {
     const { analyzeSource } = await import("./treesitter/analyze.ts");
     for (const b of todo) {
       for (const f of await analyzeSource(b.source, b.grammar, language)) {
-        findings.push({ ...f, ...b.position(f.line, f.column) });
+        findings.push({ ...f, ...b.position(f.line, f.column), context: "code" });
       }
     }
     return { id, findings: finish(findings), parsed: true };

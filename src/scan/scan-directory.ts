@@ -80,7 +80,8 @@ export async function scanDirectory(root: string, opts: ScanOptions = {}, onProg
       // Field order as in the scan JSON contract.
       findings.push({
         kind: f.kind, value: f.value, host: f.host, file: rel, line: f.line, column: f.column,
-        language: f.language, analyzer: f.analyzer, rule: f.rule, verdict: verdictOf(f), fingerprint: f.fingerprint,
+        language: f.language, analyzer: f.analyzer, rule: f.rule, verdict: verdictOf(f), context: f.context ?? "code",
+        fingerprint: f.fingerprint,
       });
     }
   }

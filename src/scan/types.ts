@@ -1,8 +1,18 @@
 // Scan options and results. ScanResult is the scan JSON contract (ARCHITECTURE.md, "Scan JSON").
-import type { Finding } from "../core/types.ts";
+import type { Finding as CoreFinding } from "../core/types.ts";
 import type { ConnectionFacts } from "../policy/types.ts";
 
-export type { Finding };
+/**
+ * Where a finding sits (universal/context.ts): `code`, a `comment`, or `docs` (documentation
+ * files, `.d.ts` declarations, Python docstrings, notebooks' markdown cells). Tree-sitter call
+ * sites are always `code`. `--fail-on violation` counts `code` findings unless told otherwise.
+ */
+export type FindingContext = "code" | "comment" | "docs";
+
+/** A scan finding as in the scan JSON contract, with its context (an addition to the contract). */
+export interface Finding extends CoreFinding {
+  context?: FindingContext;
+}
 export type FindingKind = Finding["kind"];
 export type FindingVerdict = Finding["verdict"];
 

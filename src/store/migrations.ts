@@ -88,4 +88,8 @@ export const migrations: string[] = [
   );
   CREATE INDEX findings_scan ON findings(scan);
   `,
+  // Scan findings say where they are: code, comment or docs (NULL: stored before, in code).
+  `
+  ALTER TABLE findings ADD COLUMN context TEXT;
+  `,
 ];

@@ -1,12 +1,15 @@
 import type { Database } from "bun:sqlite";
 import type { Finding } from "../core/types.ts";
 
+/** A scan finding as stored: with where it is (code, comment or docs) when the scan said so. */
+export type StoredFinding = Finding & { context?: "code" | "comment" | "docs" };
+
 /** What the store keeps of a scan: the contract's JSON report plus its summary. */
 export interface ScanReport {
   version: string | number;
   root: string;
   stats: { files: number; bytes: number; ms: number };
-  findings: Finding[];
+  findings: StoredFinding[];
   /** Other report fields (skipped files, tool facts) are kept as they are. */
   skipped?: unknown[];
 }
@@ -31,12 +34,12 @@ export function createScanStore(db: Database) {
   // Findings go in blocks of rows per statement: a scan can hold tens of thousands, and one
   // statement per row spends more on binding and stepping than SQLite spends storing them.
   const rowsPerInsert = 50;
-  const findingColumns = "INSERT INTO findings (scan, kind, value, host, file, line, col, language, analyzer, rule, verdict, fingerprint) VALUES ";
-  const rowSlots = (n: number) => Array(n).fill("(?,?,?,?,?,?,?,?,?,?,?,?)").join(",");
+  const findingColumns = "INSERT INTO findings (scan, kind, value, host, file, line, col, language, analyzer, rule, verdict, fingerprint, context) VALUES ";
+  const rowSlots = (n: number) => Array(n).fill("(?,?,?,?,?,?,?,?,?,?,?,?,?)").join(",");
   const insertFindingBlock = db.query(findingColumns + rowSlots(rowsPerInsert));
   const insertFinding = db.query(findingColumns + rowSlots(1));
-  const findingValues = (scan: number, f: Finding) => [
-    scan, f.kind, f.value, f.host, f.file, f.line, f.column, f.language, f.analyzer, f.rule, f.verdict, f.fingerprint ?? null,
+  const findingValues = (scan: number, f: StoredFinding) => [
+    scan, f.kind, f.value, f.host, f.file, f.line, f.column, f.language, f.analyzer, f.rule, f.verdict, f.fingerprint ?? null, f.context ?? null,
   ];
   const save = db.transaction((report: ScanReport, startedAt: number, policy: string | null): number => {
     const res = insertScan.run({
@@ -60,11 +63,12 @@ export function createScanStore(db: Database) {
     id: r.id, root: r.root, startedAt: r.started_at, ms: r.ms, files: r.files, bytes: r.bytes,
     findings: r.findings, violations: r.violations, policy: r.policy,
   });
-  const toFinding = (r: any): Finding => ({
+  const toFinding = (r: any): StoredFinding => ({
     kind: r.kind, value: r.value, host: r.host, file: r.file, line: r.line, column: r.col,
-    language: r.language, analyzer: r.analyzer, rule: r.rule, verdict: r.verdict, fingerprint: r.fingerprint ?? undefined,
+    language: r.language, analyzer: r.analyzer, rule: r.rule, verdict: r.verdict, ...(r.context ? { context: r.context } : {}),
+    fingerprint: r.fingerprint ?? undefined,
   });
-  function scanFindings(id: number, q: { verdict?: string; limit?: number } = {}): Finding[] {
+  function scanFindings(id: number, q: { verdict?: string; limit?: number } = {}): StoredFinding[] {
     const rows = q.verdict
       ? db.query<any, [number, string, number]>("SELECT * FROM findings WHERE scan = ? AND verdict = ? ORDER BY file, line LIMIT ?").all(id, q.verdict, q.limit ?? 100000)
       : db.query<any, [number, number]>("SELECT * FROM findings WHERE scan = ? ORDER BY file, line LIMIT ?").all(id, q.limit ?? 100000);

@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Database } from "bun:sqlite";
 import { openStore, type Store } from "./index.ts";
+import { migrations } from "./migrations.ts";
 import { createEventWriter } from "./writer.ts";
 import type { ConnectionEvent, SessionEvent } from "../core/types.ts";
 
@@ -36,9 +37,32 @@ test("migrations are applied once and are idempotent", () => {
   const path = tempDb();
   openStore(path).close();
   const store = openStore(path);
-  expect(store.db.query<{ version: number }, []>("SELECT version FROM schema_version").get()!.version).toBe(1);
+  expect(store.db.query<{ version: number }, []>("SELECT version FROM schema_version").get()!.version).toBe(migrations.length);
   expect(store.db.query<{ journal_mode: string }, []>("PRAGMA journal_mode").get()!.journal_mode).toBe("wal");
   store.close();
+});
+
+test("scan findings keep their context; findings stored before the column come back without one", () => {
+  const path = tempDb();
+  // A store at schema version 1 (before the context column) with a scan in it.
+  const old = new Database(path);
+  old.exec("CREATE TABLE schema_version (version INTEGER NOT NULL); INSERT INTO schema_version (version) VALUES (1);");
+  old.exec(migrations[0]);
+  old.exec("INSERT INTO scans (root, started_at, ms, files, bytes, findings, violations, policy, report) VALUES ('/old', 1, 1, 1, 1, 1, 1, NULL, '{\"version\":1,\"root\":\"/old\",\"stats\":{\"files\":1,\"bytes\":1,\"ms\":1},\"findings\":[]}')");
+  old.exec("INSERT INTO findings (scan, kind, value, host, file, line, col, language, analyzer, rule, verdict) VALUES (1, 'url', 'https://a.acme.io', 'a.acme.io', 'a.py', 1, 1, 'python', 'regex', 'url/https', 'violation')");
+  old.close();
+  const store = openStore(path);
+  try {
+    expect(store.scanFindings(1)[0]).not.toHaveProperty("context");
+    const f = (line: number, context: "code" | "comment" | "docs") => ({
+      kind: "url" as const, value: "https://b.acme.io", host: "b.acme.io", file: "b.py", line, column: 1, language: "python",
+      analyzer: "regex", rule: "url/https", verdict: "violation" as const, context,
+    });
+    const id = store.saveScan({ version: 1, root: "/new", stats: { files: 1, bytes: 1, ms: 1 }, findings: [f(1, "code"), f(2, "comment"), f(3, "docs")] });
+    expect(store.scanFindings(id).map((x) => x.context)).toEqual(["code", "comment", "docs"]);
+  } finally {
+    store.close();
+  }
 });
 
 test("sessions round-trip and resolve by unique prefix", () => {

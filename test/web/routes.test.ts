@@ -292,6 +292,20 @@ describe("scans", () => {
     expect(sarif.runs[0].results).toHaveLength(2);
     expect((await req("/scans/999")).status).toBe(404);
   });
+
+  test("a finding in a comment or docs is marked so, and its context is in the downloads", async () => {
+    const where = (line: number, context?: "code" | "comment" | "docs") => ({
+      kind: "url" as const, value: `https://l${line}.acme-health.com`, host: `l${line}.acme-health.com`, file: "src/client.py", line, column: 1,
+      language: "python", analyzer: "regex", rule: "url/https", verdict: "violation" as const, ...(context ? { context } : {}),
+    });
+    const id = fx.store.saveScan({ version: "1", root: fx.dir, stats: { files: 1, bytes: 1, ms: 1 }, findings: [where(1, "comment"), where(3, "docs"), where(5, "code"), where(6)] });
+    const html = await (await req(`/scans/${id}`)).text();
+    expect([...html.matchAll(/class="muted where"[^>]*>\((\w+)\)</g)].map((m) => m[1])).toEqual(["comment", "docs"]);
+    const report = await (await req(`/scans/${id}/report.json`)).json();
+    expect(report.findings.map((f: { context?: string }) => f.context)).toEqual(["comment", "docs", "code", undefined]);
+    const sarif = await (await req(`/scans/${id}/report.sarif`)).json();
+    expect(sarif.runs[0].results.map((r: { level: string }) => r.level)).toEqual(["note", "note", "error", "error"]);
+  });
 });
 
 describe("API", () => {

@@ -27,7 +27,7 @@ describe("trustrun scan", () => {
   test("text report groups by host, exit 0 under the observe-only policy", async () => {
     const r = await cli(py, "--workers", "0");
     expect(r.code).toBe(0);
-    expect(r.out).toMatch(/^Scanned 4 files/);
+    expect(r.out).toMatch(/^Scanned 5 files/);
     expect(r.out).toContain("api.openai.com  unknown");
     expect(r.out).toContain("   34 | client = OpenAI()");
     expect(r.err).toContain("observe-only");
@@ -39,8 +39,8 @@ describe("trustrun scan", () => {
     const j = JSON.parse(r.out);
     expect(Object.keys(j)).toEqual(["version", "root", "stats", "findings", "skipped"]);
     const f = j.findings.find((x: { rule: string }) => x.rule === "python/openai");
-    expect(Object.keys(f)).toEqual(["kind", "value", "host", "file", "line", "column", "language", "analyzer", "rule", "verdict", "fingerprint"]);
-    expect(f).toMatchObject({ kind: "sdk-client", host: "api.openai.com", verdict: "violation", file: "src/client.py", line: 34 });
+    expect(Object.keys(f)).toEqual(["kind", "value", "host", "file", "line", "column", "language", "analyzer", "rule", "verdict", "context", "fingerprint"]);
+    expect(f).toMatchObject({ kind: "sdk-client", host: "api.openai.com", verdict: "violation", context: "code", file: "src/client.py", line: 34 });
   });
 
   test("--fail-on: secret, any, none", async () => {
@@ -49,6 +49,33 @@ describe("trustrun scan", () => {
     expect((await cli(secrets, "--fail-on", "none", "--regex-only")).code).toBe(0);
     expect((await cli(secrets, "--fail-on", "violation", "--regex-only")).code).toBe(0);
     expect((await cli(neg, "--fail-on", "any")).code).toBe(0);
+  });
+
+  test("--fail-on violation counts violations in code; --fail-on-context all counts comments and docs too; secrets count anywhere", async () => {
+    const dir = join(tmp, "contexts");
+    mkdirSync(dir);
+    writeFileSync(join(dir, "app.py"), "# Uses https://api.openai.com/v1 through the gateway\nimport os\n");
+    writeFileSync(join(dir, "README.md"), "Calls `https://api.anthropic.com` in production.\n");
+    const base = [dir, "--preset", "public-ai-apis", "--regex-only", "--no-store"];
+    const json = await cli(...base, "--json");
+    expect(json.code).toBe(0);
+    const found = JSON.parse(json.out).findings.map((f: { value: string; verdict: string; context: string }) => `${f.value} ${f.verdict} ${f.context}`);
+    expect(found).toEqual(["https://api.anthropic.com violation docs", "https://api.openai.com/v1 violation comment"]);
+    expect((await cli(...base, "--fail-on-context", "code")).code).toBe(0);
+    expect((await cli(...base, "--fail-on-context", "all")).code).toBe(1);
+    expect((await cli(...base, "--fail-on", "any")).code).toBe(0);
+    expect((await cli(...base, "--fail-on", "any", "--fail-on-context", "all")).code).toBe(1);
+    const text = await cli(...base, "--format", "text");
+    expect(text.out).toContain("(2 violations, all in comments or docs)");
+    expect(text.out).toContain("api.openai.com  VIOLATION  (1)  only in comments or docs");
+    expect(text.out).toContain("app.py:1:8  url url/https  https://api.openai.com/v1  (comment)");
+    // A secret in a comment still fails --fail-on secret.
+    writeFileSync(join(dir, "notes.py"), `# old key: ${fake("sk-proj-", "Q7xJ2mZp9LkR4tVw8NbYc3HdF6sG1aEu0oIiWqXzTrUyPlMnBvT3BlbkFJ", "")}\n`);
+    expect((await cli(...base, "--fail-on", "secret")).code).toBe(1);
+    // Code makes --fail-on violation fail by default.
+    writeFileSync(join(dir, "client.py"), 'BASE = "https://api.openai.com/v1"\n');
+    expect((await cli(...base)).code).toBe(1);
+    expect((await cli(...base, "--fail-on-context", "nowhere")).code).toBe(2);
   });
 
   test("secrets never appear in any format or in the source context", async () => {

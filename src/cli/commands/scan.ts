@@ -50,10 +50,15 @@ export function unwritableReason(path: string): string | null {
 const formats = ["text", "json", "sarif"] as const;
 const failOns = ["violation", "secret", "any", "none"] as const;
 export type FailOn = (typeof failOns)[number];
+const failOnContexts = ["code", "all"] as const;
+export type FailOnContext = (typeof failOnContexts)[number];
 
-/** Whether the findings trigger --fail-on. */
-export function failTriggered(result: ScanResult, failOn: FailOn): boolean {
-  const violation = result.findings.some((f) => f.verdict === "violation");
+/**
+ * Whether the findings trigger --fail-on. A violation counts when it is in code, or anywhere
+ * (comments, docs) with `context` "all"; a secret counts wherever it is.
+ */
+export function failTriggered(result: ScanResult, failOn: FailOn, context: FailOnContext = "code"): boolean {
+  const violation = result.findings.some((f) => f.verdict === "violation" && (context === "all" || (f.context ?? "code") === "code"));
   const secret = result.findings.some((f) => f.kind === "secret");
   if (failOn === "violation") return violation;
   if (failOn === "secret") return secret;
@@ -93,6 +98,11 @@ export const scanCommand: Command = {
     json: { type: "boolean", description: "Same as --format json" },
     output: { type: "string", short: "o", arg: "FILE", description: "Write the report to FILE instead of stdout" },
     "fail-on": { type: "string", arg: "WHAT", description: "Exit 1 on: violation (default), secret, any or none" },
+    "fail-on-context": {
+      type: "string",
+      arg: "WHERE",
+      description: "Violations that count for --fail-on: in code (default), or all (also in comments and docs); secrets count anywhere",
+    },
     include: { type: "string", multiple: true, arg: "GLOB", description: "Scan only files matching GLOB (gitignore syntax)" },
     exclude: { type: "string", multiple: true, arg: "GLOB", description: "Skip files matching GLOB (gitignore syntax)" },
     "max-file-size": { type: "string", arg: "SIZE", description: "Skip files larger than this: bytes, or 500k, 5M, 2MiB (default 5M)" },
@@ -108,6 +118,7 @@ export const scanCommand: Command = {
   examples: [
     "trustrun scan .",
     "trustrun scan src --preset public-ai-apis --fail-on any",
+    "trustrun scan . --policy strict.yaml --fail-on-context all",
     "trustrun scan . --format sarif --output trustrun.sarif",
     "trustrun scan . --write-baseline .trustrun-baseline.json",
     "trustrun scan . --baseline .trustrun-baseline.json --fail-on any",
@@ -125,6 +136,7 @@ export const scanCommand: Command = {
     if (!isDir) throw new UsageError(`'${dir}' is not a directory`);
     const format = flag(v, "json") ? "json" : oneOf(v, "format", formats, "text")!;
     const failOn = oneOf(v, "fail-on", failOns, "violation")!;
+    const failOnContext = oneOf(v, "fail-on-context", failOnContexts, "code")!;
     const maxFileSize = sizeOption(v, "max-file-size", 1);
     const workers = intOption(v, "workers", 0, 64);
     const include = list(v, "include");
@@ -205,7 +217,7 @@ export const scanCommand: Command = {
     if (!plainAsked && process.stdin.isTTY && process.stdout.isTTY && process.env.TERM !== "dumb") {
       // Loaded on use: Ink and React cost more start-up than a small scan.
       const { browseScan } = await import("../../tui/scan/browse.tsx");
-      if (await browseScan(result)) return failTriggered(result, failOn) ? 1 : 0;
+      if (await browseScan(result)) return failTriggered(result, failOn, failOnContext) ? 1 : 0;
     }
     const report =
       format === "json"
@@ -224,6 +236,6 @@ export const scanCommand: Command = {
     if (process.env.TRUSTRUN_DEBUG) {
       io.stderr(`scan: ${result.stats.ms} ms scanning, ${storeMs.toFixed(0)} ms storing, ${(performance.now() - storeStarted - storeMs).toFixed(0)} ms reporting; ${Math.round(performance.now() + performance.timeOrigin - scanStarted)} ms since the command started, ${Math.round(performance.now())} ms since the process started\n`);
     }
-    return failTriggered(result, failOn) ? 1 : 0;
+    return failTriggered(result, failOn, failOnContext) ? 1 : 0;
   },
 };

@@ -54,4 +54,18 @@ describe("SARIF 2.1.0", () => {
     expect(e.runs[0].results).toEqual([]);
     expect(e.runs[0].tool.driver.rules).toEqual([]);
   });
+  test("a violation in a comment or docs is a note, a secret anywhere an error; each result says its context", () => {
+    const at = (context: "code" | "comment" | "docs", kind: "url" | "secret" = "url") => ({
+      kind, value: kind === "secret" ? "AKIA…[redacted 20 chars]" : "https://api.acme.io", host: kind === "secret" ? null : "api.acme.io",
+      file: "a.py", line: 1, column: 1, language: "python", analyzer: "regex", rule: kind === "secret" ? "secret/aws-access-key-id" : "url/https",
+      verdict: kind === "secret" ? ("unknown" as const) : ("violation" as const), context,
+    });
+    const out = JSON.parse(renderSarif({ ...result, findings: [at("code"), at("comment"), at("docs"), at("comment", "secret")] }));
+    const results = out.runs[0].results;
+    expect(results.map((r: { level: string }) => r.level)).toEqual(["error", "note", "note", "error"]);
+    expect(results.map((r: { properties: { context: string } }) => r.properties.context)).toEqual(["code", "comment", "docs", "comment"]);
+    expect(results[1].message.text).toBe("URL https://api.acme.io (host api.acme.io) in a comment violates the network policy.");
+    // Findings from before the field: in code.
+    expect(s.runs[0].results[0].properties.context).toBe("code");
+  });
 });

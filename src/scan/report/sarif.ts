@@ -5,8 +5,10 @@ import type { Finding, ScanResult } from "../types.ts";
 
 export const sarifSchema = "https://json.schemastore.org/sarif-2.1.0.json";
 
+/** Secrets and violations in code are errors; a violation in a comment or docs is a note. */
 function level(f: Finding): "error" | "warning" | "note" {
-  if (f.kind === "secret" || f.verdict === "violation") return "error";
+  if (f.kind === "secret") return "error";
+  if (f.verdict === "violation") return (f.context ?? "code") === "code" ? "error" : "note";
   return "note";
 }
 
@@ -14,7 +16,8 @@ function message(f: Finding): string {
   if (f.kind === "secret") return `Hard-coded secret (${f.rule.replace(/^secret\//, "")}): ${f.value}`;
   const what = f.kind === "sdk-client" ? "SDK client for" : f.kind === "call-site" ? "Network call to" : f.kind === "ip" ? "IP address" : f.kind === "host" ? "Hostname" : "URL";
   const v = f.verdict === "violation" ? " violates the network policy" : f.verdict === "allowed" ? " is allowed by the policy" : " is not covered by the policy";
-  return `${what} ${f.value}${f.host && f.host !== f.value ? ` (host ${f.host})` : ""}${v}.`;
+  const where = f.context === "comment" ? " in a comment" : f.context === "docs" ? " in documentation" : "";
+  return `${what} ${f.value}${f.host && f.host !== f.value ? ` (host ${f.host})` : ""}${where}${v}.`;
 }
 
 function ruleText(id: string): string {
@@ -90,7 +93,7 @@ export function renderSarif(result: ScanResult, toolVersion = "0.0.0"): string {
             },
           ],
           partialFingerprints: f.fingerprint ? { "trustrunFinding/v1": f.fingerprint } : undefined,
-          properties: { kind: f.kind, host: f.host, verdict: f.verdict, analyzer: f.analyzer, language: f.language },
+          properties: { kind: f.kind, host: f.host, verdict: f.verdict, context: f.context ?? "code", analyzer: f.analyzer, language: f.language },
         })),
       },
     ],

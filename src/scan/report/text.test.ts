@@ -96,3 +96,27 @@ test("a host whose findings differ in verdict says how many violate and marks ea
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test("findings in comments and docs come after those in code, marked; hosts with violations only there come after", async () => {
+  const dir = mkdtempSync(join(tmpdir(), "trustrun-text-"));
+  try {
+    writeFileSync(join(dir, "app.py"), '# old: https://api.acme.io/v0\nBASE = "https://api.acme.io/v1"\n# https://docs-only.acme.io/x\n');
+    writeFileSync(join(dir, "README.md"), "Calls https://api.acme.io/v1 and https://docs-only.acme.io/y\n");
+    const out = renderText(await scanDirectory(dir, { workers: 0, verdict: () => "violation" }), { context: false });
+    expect(out).toContain("5 endpoint findings (5 violations, 4 in comments or docs)");
+    const body = out.slice(out.indexOf("\n\n") + 2);
+    expect(body.split("\n").slice(0, 9)).toEqual([
+      "api.acme.io  VIOLATION  (3)",
+      "  app.py:2:9  url url/https  https://api.acme.io/v1",
+      "  README.md:1:7  url url/https  https://api.acme.io/v1  (docs)",
+      "  app.py:1:8  url url/https  https://api.acme.io/v0  (comment)",
+      "",
+      "docs-only.acme.io  VIOLATION  (2)  only in comments or docs",
+      "  README.md:1:34  url url/https  https://docs-only.acme.io/y  (docs)",
+      "  app.py:3:3  url url/https  https://docs-only.acme.io/x  (comment)",
+      "",
+    ]);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

@@ -17,6 +17,9 @@ const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? "" : "s"}`;
 
 const verdictRank = { violation: 0, unknown: 1, allowed: 2 } as const;
 
+/** In a comment or documentation, not in code (a finding without a context is in code). */
+const notCode = (f: Finding) => f.context !== undefined && f.context !== "code";
+
 function fmtBytes(n: number): string {
   if (n >= 1e6) return `${(n / 1e6).toFixed(1)} MB`;
   if (n >= 1e3) return `${(n / 1e3).toFixed(1)} kB`;
@@ -64,10 +67,14 @@ export function renderText(result: ScanResult, opts: TextOptions = {}): string {
     const text = n ? `${word} ${n}` : word;
     return v === "violation" ? c("1;31", text) : v === "allowed" ? c("32", text) : c("33", text);
   };
-  /** `mark`: the finding's own verdict, shown when its group's findings do not all share one. */
+  /**
+   * `mark`: the finding's own verdict, shown when its group's findings do not all share one. A
+   * finding outside code says where it is: `(comment)` or `(docs)`.
+   */
   const show = (f: Finding, mark = false) => {
     const tag = mark ? `  [${verdictTag(f.verdict)}]` : "";
-    lines.push(`  ${c("36", `${visibleControls(f.file)}:${f.line}:${f.column}`)}  ${f.kind} ${c("2", f.rule)}  ${visibleControls(f.value)}${tag}`);
+    const where = notCode(f) ? `  ${c("2", `(${f.context})`)}` : "";
+    lines.push(`  ${c("36", `${visibleControls(f.file)}:${f.line}:${f.column}`)}  ${f.kind} ${c("2", f.rule)}  ${visibleControls(f.value)}${tag}${where}`);
     if (context && f.kind !== "secret") {
       const src = sourceLine(f.file, f.line, f.column);
       if (src !== null) lines.push(c("2", `      ${String(f.line).padStart(4)} | ${src.trim()}`));
@@ -77,10 +84,12 @@ export function renderText(result: ScanResult, opts: TextOptions = {}): string {
   const { stats, findings } = result;
   const secrets = findings.filter((f) => f.kind === "secret");
   const endpoints = findings.filter((f) => f.kind !== "secret");
-  const violations = endpoints.filter((f) => f.verdict === "violation").length;
+  const violations = endpoints.filter((f) => f.verdict === "violation");
+  const outside = violations.filter(notCode).length;
+  const ofThem = !outside ? "" : outside < violations.length ? `, ${outside} in comments or docs` : outside === 1 ? ", in a comment or docs" : ", all in comments or docs";
   lines.push(
     `Scanned ${plural(stats.files, "file")} (${fmtBytes(stats.bytes)}) in ${stats.ms} ms under ${visibleControls(result.root)}: ` +
-      `${plural(endpoints.length, "endpoint finding")} (${plural(violations, "violation")}), ${plural(secrets.length, "secret")}.`,
+      `${plural(endpoints.length, "endpoint finding")} (${plural(violations.length, "violation")}${ofThem}), ${plural(secrets.length, "secret")}.`,
   );
 
   if (secrets.length) {
@@ -94,8 +103,9 @@ export function renderText(result: ScanResult, opts: TextOptions = {}): string {
     if (group) group.push(f);
     else byHost.set(k, [f]);
   }
+  // Worst verdict first, in code before outside it (a violation only in docs after one in code).
   // Not Math.min(...list): a spread of a long list overflows the stack.
-  const rank = (fs: Finding[]) => fs.reduce((r, f) => Math.min(r, verdictRank[f.verdict]), 2);
+  const rank = (fs: Finding[]) => fs.reduce((r, f) => Math.min(r, verdictRank[f.verdict] * 2 + (notCode(f) ? 1 : 0)), 5);
   const groups = [...byHost.entries()].sort((a, b) => {
     const ra = rank(a[1]);
     const rb = rank(b[1]);
@@ -107,8 +117,11 @@ export function renderText(result: ScanResult, opts: TextOptions = {}): string {
     const v = fs.some((f) => f.verdict === "violation") ? "violation" : fs.some((f) => f.verdict === "unknown") ? "unknown" : "allowed";
     const worst = fs.filter((f) => f.verdict === v).length;
     const mixed = worst < fs.length;
-    lines.push("", `${c("1", visibleControls(host))}  ${mixed ? verdictTag(v, `${worst} of ${fs.length}`) : `${verdictTag(v)}  (${fs.length})`}`);
-    for (const f of fs) show(f, mixed);
+    const only = fs.every(notCode) ? `  ${c("2", "only in comments or docs")}` : "";
+    lines.push("", `${c("1", visibleControls(host))}  ${mixed ? verdictTag(v, `${worst} of ${fs.length}`) : `${verdictTag(v)}  (${fs.length})`}${only}`);
+    // Findings in code first, then those in comments and docs (each in file order).
+    for (const f of fs) if (!notCode(f)) show(f, mixed);
+    for (const f of fs) if (notCode(f)) show(f, mixed);
   }
   if (result.skipped.length) {
     const reasons = new Map<string, number>();

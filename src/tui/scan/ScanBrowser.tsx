@@ -10,6 +10,8 @@ import { listWindow, moveSelection } from "../state/window.ts";
 import { contextLines, groupFindings, nextScanVerdict, type ScanVerdictFilter } from "./groups.ts";
 
 const color: Record<Finding["verdict"], string> = { violation: "red", unknown: "yellow", allowed: "green" };
+/** ` (comment)` or ` (docs)` for a finding outside code (scan/types.ts FindingContext). */
+const where = (f: Finding & { context?: string }) => (f.context && f.context !== "code" ? ` (${f.context})` : "");
 
 export interface ScanBrowserProps {
   root: string;
@@ -105,7 +107,7 @@ export function ScanBrowser({ root, findings, readFile, onQuit }: ScanBrowserPro
           {group
             ? group.findings.slice(fWin.start, fWin.end).map((f) => (
                 <Text key={fKey(f)} inverse={finding !== null && fKey(f) === fKey(finding)} wrap="truncate-end">
-                  <Text color={color[f.verdict]}>{cell(f.verdict, 9)}</Text> {cell(f.kind, 11)} {cell(`${f.file}:${f.line}`, rightW - 22)}
+                  <Text color={color[f.verdict]}>{cell(f.verdict, 9)}</Text> {cell(f.kind, 11)} {cell(`${f.file}:${f.line}${where(f)}`, rightW - 22)}
                 </Text>
               ))
             : null}

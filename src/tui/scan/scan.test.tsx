@@ -117,3 +117,13 @@ test("the browser shows hosts, the selected host's findings and the source aroun
   await tick();
   expect(quit).toBe(1);
 });
+
+test("a finding in a comment or docs is marked in the findings list", async () => {
+  const marked = [finding({}), finding({ line: 1, context: "comment" } as Partial<Finding>), finding({ file: "README.md", line: 7, context: "docs" } as Partial<Finding>)];
+  const ui = render(<ScanBrowser root="/src/project" findings={marked} readFile={() => null} onQuit={() => {}} />);
+  await tick(60);
+  const f = ui.lastFrame()!;
+  expect(f).toContain("app.py:1 (comment)");
+  expect(f).toContain("README.md:7 (docs)");
+  expect(f).toMatch(/app\.py:3(?! \()/);
+});

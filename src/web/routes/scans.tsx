@@ -3,7 +3,7 @@ import { Hono } from "hono";
 import type { Finding } from "../../core/types.ts";
 import { renderSarif } from "../../scan/report/sarif.ts";
 import type { ScanResult } from "../../scan/types.ts";
-import type { ScanReport } from "../../store/scans.ts";
+import type { ScanReport, StoredFinding } from "../../store/scans.ts";
 import { intParam, type WebDeps, type WebEnv } from "../context.ts";
 import { contextLines, readSource } from "../source-context.ts";
 import { ScanList, ScanPage, type FileGroup } from "../views/scans.tsx";
@@ -49,7 +49,7 @@ export function scanRoutes({ store }: WebDeps) {
     if (!scan) return c.text("no such scan", 404);
     const verdict = c.req.query("verdict") === "violation" ? "violation" : undefined;
     const all = verdict ? scan.report.findings.filter((f) => f.verdict === verdict) : scan.report.findings;
-    const byFile = new Map<string, Finding[]>();
+    const byFile = new Map<string, StoredFinding[]>();
     for (const f of all.slice(0, MAX_FINDINGS_SHOWN)) byFile.set(f.file, [...(byFile.get(f.file) ?? []), f]);
     const files: FileGroup[] = [];
     for (const [file, findings] of [...byFile].slice(0, MAX_FILES_SHOWN)) {

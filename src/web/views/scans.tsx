@@ -1,6 +1,6 @@
 /** @jsxImportSource hono/jsx */
 import type { Finding } from "../../core/types.ts";
-import type { ScanRow } from "../../store/scans.ts";
+import type { ScanRow, StoredFinding } from "../../store/scans.ts";
 import type { SourceLine } from "../source-context.ts";
 import { duration, when } from "./format.ts";
 import { Layout } from "./layout.tsx";
@@ -37,7 +37,7 @@ export function ScanList(props: { csrf: string; scans: ScanRow[]; offset: number
 
 export interface FileGroup {
   file: string;
-  findings: Finding[];
+  findings: StoredFinding[];
   context: Map<number, SourceLine[]> | null;
   unreadable?: string;
 }
@@ -85,6 +85,7 @@ export function ScanPage(props: {
               <div class="finding" data-line={String(f.line)}>
                 <p>
                   <span class={`verdict ${verdictClass(f.verdict)}`}>{f.verdict}</span>{" "}
+                  {f.context && f.context !== "code" ? <><span class="muted where" title="not in code: --fail-on violation counts it only with --fail-on-context all">{`(${f.context})`}</span>{" "}</> : null}
                   <b>{f.kind}</b> <span class="mono">{f.value}</span>
                   {f.host && f.host !== f.value ? <span class="muted mono">{` host ${f.host}`}</span> : null}
                   <span class="muted">{` line ${f.line}:${f.column} · ${f.language} · ${f.analyzer} · ${f.rule}`}</span>
