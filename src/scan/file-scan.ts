@@ -35,7 +35,7 @@ export function regexPass(text: string, language: string, found?: KnownSecret[],
   );
   const all = [...endpoints, ...detectSecrets(text, at, language, secretRules, flags.keywords, found)];
   // Code, comment or docs: by the file's name and the text before each finding (context.ts).
-  const fc = fileContext(file);
+  const fc = fileContext(file, text);
   if (!fc.docs && !fc.syntax && !fc.blocks) for (const f of all) f.context = "code";
   else if (all.length) {
     const where = placeFindings(text, fc, all.map((f) => idx.offsetOf(f.line, f.column)));

@@ -68,6 +68,20 @@ describe("comments by the start of the line", () => {
       "https://h1.acme.io": "comment", "https://h2.acme.io": "comment", "https://h3.acme.io": "code",
     });
   });
+  test("a script without an extension: by its #! line", () => {
+    expect(where("bin/install-deps", "#!/bin/sh\n# from https://sh3.acme.io\ncurl -O https://sh4.acme.io/x\n")).toEqual({ "https://sh3.acme.io": "comment", "https://sh4.acme.io/x": "code" });
+    expect(where("tools/sync", '#!/usr/bin/env python3\n"""Mirrors https://py3.acme.io"""\nget("https://py4.acme.io")\n')).toEqual({ "https://py3.acme.io": "docs", "https://py4.acme.io": "code" });
+    expect(where("tools/run", "#!/usr/bin/env node\n// https://n1.acme.io\nfetch('https://n2.acme.io')\n")).toEqual({ "https://n1.acme.io": "comment", "https://n2.acme.io": "code" });
+    expect(where("data/notes", "# https://plain.acme.io\n")).toEqual({ "https://plain.acme.io": "code" });
+  });
+  test("documentation names with an extension no language has", () => {
+    expect(fileContext("ctypes/macholib/README.ctypes").docs).toBe(true);
+    expect(fileContext("LICENSE.python").docs).toBe(true);
+    expect(fileContext("lib/utilsBundle.js.LICENSE").docs).toBe(true);
+    expect(fileContext("license.py").docs).toBe(false);
+    expect(fileContext("install.sh").docs).toBe(false);
+    expect(fileContext("todo.json").docs).toBe(false);
+  });
   test("unknown extensions and data files are code", () => {
     expect(where("data.json", '{"url": "https://j.acme.io", "_comment": "// https://j2.acme.io"}\n')).toEqual({ "https://j.acme.io": "code", "https://j2.acme.io": "code" });
     expect(where("x.unknown", "# https://u.acme.io\n")).toEqual({ "https://u.acme.io": "code" });

@@ -58,8 +58,10 @@ const syntaxByName: Record<string, CommentSyntax> = {
 };
 
 // Documentation: prose formats, man pages, TypeScript declaration files.
-const docsExt = new Set(["md", "markdown", "mdx", "mkd", "mdown", "rst", "txt", "text", "adoc", "asciidoc", "asc", "textile", "rdoc", "pod", "texi", "texinfo", "man", "mdoc", "me", "ms"]);
+const docsExt = new Set(["license", "licence", "notice", "copying", "md", "markdown", "mdx", "mkd", "mdown", "rst", "txt", "text", "adoc", "asciidoc", "asc", "textile", "rdoc", "pod", "texi", "texinfo", "man", "mdoc", "me", "ms"]);
 const docsName = /^(?:readme|changelog|changes|history|news|authors|contributors|contributing|license|licence|copying|notice|install|todo|faq|security|code_of_conduct)(?:\.[a-z]+)?$/i;
+// Data, whatever the file is named (todo.json, news.csv).
+const dataExt = new Set(["json", "jsonl", "ndjson", "csv", "tsv", "lock", "sqlite", "db"]);
 // Plain text that configures rather than documents.
 const notDocsTxt = /^(?:.*requirements.*|constraints.*|cmakelists|pip|pipfile|robots)\.txt$/i;
 
@@ -72,7 +74,11 @@ export interface FileContext {
   blocks: "notebook" | "rmarkdown" | null;
 }
 
-export function fileContext(path: string): FileContext {
+/**
+ * By the file's path, and for a script without a known extension by its `#!` line (`text`, when
+ * given): `#!/bin/sh`, `#!/usr/bin/env python3`.
+ */
+export function fileContext(path: string, text = ""): FileContext {
   const base = path.slice(path.lastIndexOf("/") + 1);
   const lower = base.toLowerCase();
   const dot = lower.lastIndexOf(".");
@@ -81,11 +87,22 @@ export function fileContext(path: string): FileContext {
   if (ext === "txt" ? !notDocsTxt.test(lower) : docsExt.has(ext)) return { docs: true, syntax: null, blocks: null };
   // Man pages: name.1 to name.9 (with a section suffix: ls.1p, curl.3x) or under man/manN/.
   if (/^[1-9][a-z]{0,3}$/.test(ext) || /(?:^|\/)man\/man[1-9][^/]*\//.test(path)) return { docs: true, syntax: null, blocks: null };
-  if (!ext && docsName.test(base)) return { docs: true, syntax: null, blocks: null };
   if (ext === "ipynb") return { docs: false, syntax: null, blocks: "notebook" };
   if (ext === "rmd" || ext === "qmd") return { docs: false, syntax: null, blocks: "rmarkdown" };
   const syntax = syntaxByName[lower] ?? (lower.startsWith("dockerfile") || lower.startsWith(".env") ? hash : syntaxByExt[ext]) ?? null;
-  return { docs: false, syntax, blocks: null };
+  if (syntax) return { docs: false, syntax, blocks: null };
+  // README, README.ctypes, LICENSE.python: no known syntax, a documentation name.
+  if (!dataExt.has(ext) && docsName.test(ext ? base.slice(0, dot) : base)) return { docs: true, syntax: null, blocks: null };
+  return { docs: false, syntax: text.startsWith("#!") ? shebangSyntax(text) : null, blocks: null };
+}
+
+/** The comment syntax a `#!` line names: Python's (with docstrings) or `#` for shells, Perl, Ruby, R, ... */
+function shebangSyntax(text: string): CommentSyntax | null {
+  const line = text.slice(0, Math.min(text.length, 128)).split("\n", 1)[0];
+  if (/\bpython[\d.]*\b/.test(line)) return python;
+  if (/\b(?:ba|z|k|da|fi)?sh\b|\b(?:perl|ruby|Rscript|tclsh|wish|make)\b/.test(line)) return hash;
+  if (/\b(?:node|bun|deno|ts-node|tsx)\b/.test(line)) return cLike;
+  return null;
 }
 
 /** How far back a finding's line is looked at for a comment marker. */
