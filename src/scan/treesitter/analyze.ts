@@ -29,7 +29,8 @@ function bind(ctx: Ctx, key: string | null, v: Val | null): void {
 }
 
 function bindCall(ctx: Ctx, rhs: Node, handle: (n: Node) => Val | null, evaluate: (n: Node) => Val | null): Val | null {
-  if (rhs.type === "call" || rhs.type === "call_expression" || rhs.type === "new_expression") {
+  const t = rhs.type;
+  if (t === "call" || t === "call_expression" || t === "new_expression") {
     ctx.done.add(rhs.id);
     const v = handle(rhs);
     if (v) ctx.callVals.set(rhs.id, v);
@@ -45,8 +46,10 @@ const python: Analyzer = {
   onImport: handlePyImport,
   onAssign(_node, lhs, rhs, ctx) {
     if (!rhs) return;
-    const v = bindCall(ctx, rhs, (n) => handlePyCall(n, ctx), (n) => evalPy(n, ctx));
-    bind(ctx, pyTargetKey(ctx, lhs), v);
+    // A target that never resolves (self.x outside a class): the right side's calls are handled as calls.
+    const key = pyTargetKey(ctx, lhs);
+    if (key === null) return;
+    bind(ctx, key, bindCall(ctx, rhs, (n) => handlePyCall(n, ctx), (n) => evalPy(n, ctx)));
   },
   onCall(node, ctx) {
     const v = handlePyCall(node, ctx);
@@ -69,22 +72,29 @@ const javascript: Analyzer = {
   evaluate: (n, ctx, depth) => evalJs(n, ctx, depth),
   onImport: handleJsImport,
   onAssign(node, lhs, rhs, ctx) {
+    const lt = lhs.type;
     if (!rhs) {
       // `let url;`: a local of its function from here on.
-      if (lhs.type === "identifier") {
+      if (lt === "identifier") {
         const k = jsTargetKey(ctx, node, lhs);
         if (k) ctx.declared.add(k), ctx.env.delete(k);
       }
       return;
     }
-    if (handleJsRequire(lhs, rhs, ctx)) return;
     const inner = rhs.type === "await_expression" ? (rhs.namedChildren[0] ?? rhs) : rhs;
-    const v = bindCall(ctx, inner, (n) => handleJsCall(n, ctx), (n) => evalJs(n, ctx));
-    if (lhs.type === "object_pattern") {
+    if (lt === "object_pattern") {
+      if (handleJsRequire(lhs, inner, ctx)) return;
+      const v = bindCall(ctx, inner, (n) => handleJsCall(n, ctx), (n) => evalJs(n, ctx));
       for (const p of lhs.namedChildren) {
         if (p?.type === "shorthand_property_identifier_pattern") bind(ctx, jsTargetKey(ctx, node, p), v?.t === "obj" ? (v.props.get(p.text) ?? null) : null);
       }
-    } else bind(ctx, jsTargetKey(ctx, node, lhs), v);
+      return;
+    }
+    // A target that binds nothing (a plain parameter's default, this.x outside a class): its calls are handled as calls.
+    const key = jsTargetKey(ctx, node, lhs);
+    if (key === null) return;
+    if (lt === "identifier" && handleJsRequire(lhs, inner, ctx)) return;
+    bind(ctx, key, bindCall(ctx, inner, (n) => handleJsCall(n, ctx), (n) => evalJs(n, ctx)));
   },
   onCall: handleJsCall,
   onOther(kind, node, lhs, _rhs, ctx) {

@@ -140,9 +140,8 @@ export function handleJsImport(node: Node, ctx: Ctx): void {
 }
 
 /** `const x = require("m")` and `const { a, b: c } = require("m")`; true when handled. */
-export function handleJsRequire(lhs: Node, rhs: Node, ctx: Ctx): boolean {
-  const inner = rhs.type === "await_expression" ? rhs.namedChildren[0] : rhs;
-  if (inner?.type !== "call_expression") return false;
+export function handleJsRequire(lhs: Node, inner: Node, ctx: Ctx): boolean {
+  if (inner.type !== "call_expression") return false;
   const fnText = inner.childForFieldName("function")?.text;
   if (fnText !== "require" && fnText !== "import") return false;
   const spec = evalJs(argList(inner)[0] ?? null, ctx);
