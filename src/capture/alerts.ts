@@ -9,9 +9,14 @@ export function alertFor(ev: ConnectionEvent, severity: AlertEvent["severity"]):
   const suggestion = ev.rule
     ? `If ${dest} is legitimate, remove it from rule '${ev.rule}' or add a narrower allow rule; otherwise find what in ${who} calls it.`
     : `Add '${ev.host ?? ev.dst.ip}' to the policy's allow list if it is expected (or run with --learn), or deny it explicitly.`;
+  // Refused inside the program by the sentinel: nothing connected, and the address was never looked up.
+  const refusedInside = ev.probe === "sentinel" && ev.verdict === "block" && !ev.enforced?.startsWith("not enforced");
+  const address = ev.host && ev.dst.ip && ev.dst.ip !== "0.0.0.0" ? ` (${ev.dst.ip})` : "";
   return {
     type: "alert", ts: ev.ts, session: ev.session, severity, pid: ev.pid, dst: ev.dst, host: ev.host, rule: ev.rule,
-    message: `${who} connected to ${dest}${ev.host ? ` (${ev.dst.ip})` : ""}: ${did}. ${ev.reason}`,
+    message: refusedInside
+      ? `${who} tried to connect to ${dest}${address}: refused inside the process before any packet. ${ev.reason}`
+      : `${who} connected to ${dest}${address}: ${did}. ${ev.reason}`,
     suggestion,
   };
 }

@@ -156,3 +156,20 @@ test("under the jail, a direct connection the policy blocks is said to be refuse
   expect(ev.verdict).toBe("block");
   expect(ev.enforced).toBe("refused by the jail: the program's network has no way out except through the proxy");
 });
+
+test("a request the sentinel saw that a method/path rule denies is an alert that says it was not blocked", async () => {
+  const events: TrustRunEvent[] = [];
+  const session = createCaptureSession({
+    id: "s", policy: policy("name: t\ndefault: allow\ndeny:\n  - host: allowed.example.com\n    methods: [POST]\n    paths: [/v1/upload]\n    action: block\n"),
+    probes: [], emit: (e) => events.push(e), joinDelayMs: 1,
+    enforcer: { canBlock: true, canKill: false, notes: [], block: () => null, blockStatic: () => false, unblock: () => true, inScope: () => null, killTree: () => null, hold: () => true, stop: () => {} },
+  });
+  session.request({ pid: 7, host: "allowed.example.com", port: 443, method: "GET", path: "/v1/upload/abc", package: "pkg-a", ts: 1 });
+  expect(events).toHaveLength(0); // GET is not denied
+  session.request({ pid: 7, host: "allowed.example.com", port: 443, method: "POST", path: "/v1/upload/abc", package: "pkg-a", ts: 2 });
+  expect(events).toHaveLength(1);
+  expect(events[0]).toMatchObject({ type: "alert", rule: "deny[0]", severity: "high", host: "allowed.example.com" });
+  expect((events[0] as { message: string }).message).toContain("not blocked");
+  expect((events[0] as { message: string }).message).toContain("package pkg-a");
+  expect(session.counts().violations).toBe(1);
+});

@@ -313,7 +313,7 @@ export function createCaptureSession(opts: CaptureSessionOptions) {
 
   async function handleConnect(raw: PendingConnect): Promise<void> {
     const proc = processes.lookup(raw.pid, { ppid: raw.ppid, comm: raw.comm, at: raw.ts });
-    const known = raw.host ? { host: raw.host, source: "proxy" as const } : hosts.lookup(raw.dst.ip, raw.dst.port, raw.pid, raw.ts);
+    const known = raw.host ? { host: raw.host, source: raw.probe === "sentinel" ? "sentinel" as const : "proxy" as const } : hosts.lookup(raw.dst.ip, raw.dst.port, raw.pid, raw.ts);
     const conn: ObservedConnection = {
       ts: raw.ts, pid: raw.pid, ppid: proc.ppid ?? raw.ppid ?? null, exe: proc.exe, argv: proc.argv, proto: raw.proto,
       dst: raw.dst, host: known?.host ?? null, hostSource: known?.source ?? null, probe: raw.probe,
@@ -388,7 +388,7 @@ export function createCaptureSession(opts: CaptureSessionOptions) {
         if (!timer) timer = setTimeout(drain, joinDelayMs);
         return;
       }
-      if (conn.host) {
+      if (conn.host && conn.dst.ip && conn.dst.ip !== "0.0.0.0") {
         const learn = conn.hostSource === "sentinel" ? hosts.learnSentinel : hosts.learnProxy;
         learn(conn.dst.ip, conn.dst.port, conn.host, conn.ts, conn.pid);
       }
@@ -408,6 +408,26 @@ export function createCaptureSession(opts: CaptureSessionOptions) {
         remember(`${fact.pid}|${fact.ip}|${fact.port}`);
         hosts.learnSentinel(fact.ip, fact.port, fact.host, fact.ts, fact.pid);
       }
+    },
+    /**
+     * A request the sentinel saw inside a Node/Bun program, as it was sent: rules on method, path
+     * or tenant (which the connection alone cannot match) are checked now. It cannot be held any
+     * more, so a match is an alert that says so; blocking by method or path needs the proxy.
+     */
+    request(fact: { pid: number; host: string; port: number; method: string; path: string; package?: string; ts: number }): void {
+      if (stopped) return;
+      const http = { method: fact.method, path: fact.path };
+      const decision = evaluate({ host: fact.host, ip: null, port: fact.port, proto: "tcp", http }, opts.policy);
+      const rule = decision.rule ? opts.policy.rules.find((r) => r.id === decision.rule) : undefined;
+      if (!rule || !needsRequestFacts(rule) || decision.verdict === "allow" || decision.verdict === "prompt") return;
+      violations++;
+      const where = `${fact.method} ${fact.host}:${fact.port}${fact.path}`;
+      opts.emit({
+        type: "alert", ts: fact.ts, session: opts.id, severity: decision.verdict === "alert" ? "medium" : "high", pid: fact.pid,
+        dst: null, host: fact.host, rule: decision.rule,
+        message: `${fact.package ? `package ${fact.package} in ` : ""}pid ${fact.pid} sent ${where}: ${decision.reason}${decision.verdict === "alert" ? "" : ". Seen by the sentinel as it was sent: not blocked (blocking by method or path needs --level headers, the proxy)"}.`,
+        suggestion: `If this request is expected, narrow rule '${decision.rule}'; to block such requests before they leave, run with --level headers.`,
+      });
     },
     /** A sentinel signal: stored, and alerted or acted on as the policy's `signals` says. */
     signal(ev: SignalEvent): void {

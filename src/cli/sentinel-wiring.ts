@@ -6,6 +6,7 @@ import type { CaptureSession } from "../capture/session.ts";
 import { isJsRuntimeCommand, prepareSentinel, type PreparedSentinel } from "../sentinel/inject.ts";
 import { sentinelPolicyFromCompiled } from "../sentinel/policy.ts";
 import { trustrunHome } from "../store/index.ts";
+import { redactDetail, redactPath } from "../core/redact.ts";
 
 export const sentinelOptionSpecs: Record<string, OptionSpec> = {
   sentinel: { type: "boolean", description: "Inject the in-process sentinel even when CMD does not look like Node or Bun" },
@@ -52,7 +53,17 @@ export async function openSentinel(values: ParsedArgs["values"], argv: string[],
     bind(session, sessionId) {
       unsubscribe.push(prepared.channel.onSignal((msg) => {
         if ("type" in msg) {
-          session.signal({ ...msg, session: sessionId });
+          // Signal details carry argv, paths and headers of the program: hidden like every other output.
+          session.signal({ ...msg, detail: redactDetail(msg.detail) as Record<string, unknown>, session: sessionId });
+          return;
+        }
+        if (msg.kind === "request") {
+          session.request({ pid: msg.pid, host: msg.host, port: msg.port, method: msg.method, path: redactPath(msg.path), package: msg.package, ts: msg.ts });
+          return;
+        }
+        if (msg.kind === "dns") {
+          // A name the program resolved without a DNS packet (hosts file, custom lookup) still names its connections.
+          if (msg.answers.length) session.sink.dns({ ts: msg.ts, pid: msg.pid, name: msg.name, answers: msg.answers.slice(0, 64), probe: "sentinel" });
           return;
         }
         if (msg.kind !== "connect") return;
@@ -61,7 +72,7 @@ export async function openSentinel(values: ParsedArgs["values"], argv: string[],
         // Refused inside the program: no packet left, so no kernel probe will report it.
         if (out.verdict === "block") {
           session.observe(
-            { ts: out.ts, pid: out.pid, ppid: null, exe: null, argv: null, proto: "tcp", dst: { ip: out.ip ?? "0.0.0.0", port: out.port }, host: out.host, hostSource: "sentinel", probe: "sentinel", package: out.package },
+            { ts: out.ts, pid: out.pid, ppid: null, exe: null, argv: null, proto: "tcp", dst: { ip: out.ip ?? "", port: out.port }, host: out.host, hostSource: "sentinel", probe: "sentinel", package: out.package },
             { enforcedBy: `refused inside the process by the sentinel before any packet (${out.rule ?? "policy"})` },
           );
         }

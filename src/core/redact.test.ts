@@ -1,5 +1,5 @@
 import { expect, test } from "bun:test";
-import { redactArgv, redactHeaders, redactText } from "./redact.ts";
+import { redactArgv, redactDetail, redactHeaders, redactPath, redactText } from "./redact.ts";
 
 // Samples are assembled at run time so the file itself holds no key-shaped strings.
 const openaiKey = ["sk", "proj", "A1b2C3d4E5f6G7h8I9j0KkLlMm"].join("-");
@@ -74,4 +74,30 @@ test("an unquoted secret inside a JSON string keeps the string's closing quote",
   const out = redactText(body);
   expect(out).not.toContain("BODYSECRET");
   expect(JSON.parse(out)).toEqual({ note: "see api_key=[REDACTED]", patient_id: 12345 });
+});
+
+test("paths: credentials and per-person segments are replaced, the shape stays", () => {
+  expect(redactPath("/bot123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw/sendMessage")).toBe("/:secret/sendMessage");
+  expect(redactPath("/v1/AKIAIOSFODNN7EXAMPLE/x")).toBe("/v1/:secret/x");
+  expect(redactPath("/u/eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.c2lnbmF0dXJlLXNpZw")).toBe("/u/:secret");
+  expect(redactPath("/ssn/123-45-6789")).toBe("/ssn/:id");
+  expect(redactPath("/patient/MRN-00012345/record")).toBe("/patient/:id/record");
+  expect(redactPath("/app;jsessionid=ABCDEF0123456789ABCDEF/home")).not.toContain("ABCDEF0123456789");
+  expect(redactPath("/v1/chat/completions?api_key=zzz&model=gpt")).toBe("/v1/chat/completions?api_key=[REDACTED]&model=gpt");
+  for (const p of ["/v1/chat/completions", "/api/v2/users/:id", "/static/app.js", "/openai/deployments/gpt-4o/chat"]) expect(redactPath(p)).toBe(p);
+});
+
+test("details: argv lists, paths, headers and free text are all redacted, nested too", () => {
+  const d = redactDetail({
+    argv: ["curl", "-H", "Authorization: Bearer sk-live-CHILDSECRET1234567890", "--user", "admin:P4ssw0rd", "--api-key", "CLIARGSECRET"],
+    child: { argv: ["psql", "postgres://dbuser:DBPASSSECRET@db.internal:5432/phi"] },
+    path: "/ssn/123-45-6789",
+    headers: { "x-api-key": "k1234567890", accept: "json" },
+    note: "password=hunter2hunter2",
+    n: 3,
+  }) as Record<string, any>;
+  const text = JSON.stringify(d);
+  for (const s of ["CHILDSECRET", "CLIARGSECRET", "DBPASSSECRET", "123-45-6789", "k1234567890", "hunter2hunter2"]) expect(text).not.toContain(s);
+  expect(d.headers.accept).toBe("json");
+  expect(d.n).toBe(3);
 });

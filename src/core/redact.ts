@@ -26,7 +26,7 @@ const assignment = new RegExp(
 );
 const bearer = /\b(Bearer|Basic|Token)\s+[A-Za-z0-9._~+/=-]{8,}/gi;
 const urlCredentials = /\b([a-z][a-z0-9+.-]*:\/\/)([^/\s:@]+):([^/\s@]+)@/gi;
-const secretQueryParam = new RegExp(`([?&][\\w.-]*${secretKey}[\\w.-]*=)[^&#\\s]+`, "gi");
+const secretQueryParam = new RegExp(`([?&;][\\w.-]*${secretKey}[\\w.-]*=)[^&#;\\s]+`, "gi");
 
 /** Hides secrets inside free text (an argv element, a URL, a log line). */
 export function redactText(text: string): string {
@@ -41,6 +41,52 @@ export function redactText(text: string): string {
   });
   for (const re of tokenPatterns) out = out.replace(re, REDACTED);
   return out;
+}
+
+// A path segment that identifies a person or carries a credential: an SSN, a record number, or a
+// long run mixing letters and digits (tokens, keys, bot tokens, JWTs).
+const personalSegment = /^(?:\d{3}-\d{2}-\d{4}|[A-Za-z]{0,8}[-_]?\d{5,})$/;
+const tokenSegment = /^(?=[^/]{16,}$)(?=[^/]*\d)(?=[^/]*[A-Za-z])[A-Za-z0-9_.:~+=-]+$/;
+
+/**
+ * A URL path as TrustRun shows it: secrets and per-person segments replaced (`:secret`, `:id`),
+ * query values redacted by name. `/patient/MRN-00012345/record` → `/patient/:id/record`.
+ */
+export function redactPath(path: string): string {
+  if (!path) return path;
+  const q = path.search(/[?#]/);
+  const head = q < 0 ? path : path.slice(0, q);
+  const tail = q < 0 ? "" : path.slice(q);
+  const segments = head.split("/").map((seg) => {
+    const [name, ...params] = seg.split(";"); // matrix parameters (;jsessionid=…)
+    const clean = redactText(name) !== name || tokenSegment.test(name) ? ":secret" : personalSegment.test(name) ? ":id" : name;
+    return [clean, ...params.map((p) => redactText(`;${p}`).slice(1))].join(";");
+  });
+  return segments.join("/") + redactText(tail);
+}
+
+/**
+ * A structured detail (a sentinel signal's) with secrets hidden: `argv` lists as argv, `path`s as
+ * paths, every other string as free text. Bounded in depth and size; the input is not changed.
+ */
+export function redactDetail(value: unknown, key = "", depth = 0): unknown {
+  if (depth > 8) return "[…]";
+  if (typeof value === "string") return key === "path" ? redactPath(value) : redactText(value);
+  if (Array.isArray(value)) {
+    const list = value.slice(0, 1000);
+    if (key === "argv" && list.every((v) => typeof v === "string")) return redactArgv(list as string[]);
+    return list.map((v) => redactDetail(v, "", depth + 1));
+  }
+  if (value && typeof value === "object") {
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(value as Record<string, unknown>).slice(0, 200)) {
+      out[k] = /^(headers?|responseHeaders)$/i.test(k) && v && typeof v === "object" && !Array.isArray(v)
+        ? redactHeaders(Object.fromEntries(Object.entries(v as Record<string, unknown>).map(([h, x]) => [h, String(x)])))
+        : redactDetail(v, k, depth + 1);
+    }
+    return out;
+  }
+  return value;
 }
 
 /** argv with secrets hidden; a value following a secret-named flag (--api-key X) is hidden too. */

@@ -44,7 +44,27 @@ describe.skipIf(why !== null)("trustrun run with the sentinel (node)", () => {
     expect(pkgOf(target.port)).toEqual(new Set(["app", "fake-axios"]));
     const refused = conns.filter((c) => c.dst.port === blocked.port);
     expect(refused.length).toBeGreaterThan(0);
-    for (const c of refused) expect(c).toMatchObject({ probe: "sentinel", verdict: "block", host: "localhost" });
+    for (const c of refused) expect(c).toMatchObject({ probe: "sentinel", verdict: "block", host: "localhost", hostSource: "sentinel" });
     expect(refused[0].enforced).toContain("sentinel");
+    expect(refused[0].dst.ip).not.toBe("0.0.0.0");
+  });
+
+  test("signals carry the program's argv with secrets hidden", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "trustrun-sentinel-e2e-"));
+    const log = join(dir, "log.ndjson");
+    // The child gets the program's own arguments: secrets on its command line, in the child's argv.
+    const child = `require("child_process").spawnSync("true", process.argv.slice(1))`;
+    const proc = Bun.spawn([BIN, "run", "--log", log, "--", "node", "-e", child, "--", "--api-key", "CLIARGSECRET1",
+      "postgres://u:DBPASSSECRET1@db.internal/x", "Authorization: Bearer sk-live-CHILDSECRET1234567890", "--token", "CMDLINESECRET1"], {
+      env: { PATH: process.env.PATH!, TRUSTRUN_HOME: dir }, stdout: "pipe", stderr: "pipe",
+    });
+    const timer = setTimeout(() => proc.kill("SIGKILL"), 60000);
+    expect(await proc.exited).toBe(0);
+    clearTimeout(timer);
+    const events = readNdjson(log);
+    const signals = events.filter((e) => e.type === "signal");
+    expect(signals.some((e) => JSON.stringify(e).includes('"argv"'))).toBe(true); // the check is not vacuous
+    const text = JSON.stringify(events);
+    for (const secret of ["CLIARGSECRET1", "DBPASSSECRET1", "CHILDSECRET1234567890", "CMDLINESECRET1"]) expect(text).not.toContain(secret);
   });
 });
