@@ -26,7 +26,8 @@ function procName(exe: string | null, argv: string[] | null): string {
 
 export function formatConnection(ev: ConnectionEvent, s: Style): string {
   const dest = ev.host ? `${ev.host}:${ev.dst.port}` : `${ev.dst.ip.includes(":") ? `[${ev.dst.ip}]` : ev.dst.ip}:${ev.dst.port}`;
-  const via = ev.host ? ` ${s.dim(`(${ev.dst.ip}, ${ev.hostSource})`)}` : "";
+  // A call refused inside the program (sentinel) never had an address.
+  const via = ev.host ? ` ${s.dim(`(${ev.dst.ip ? `${ev.dst.ip}, ` : ""}${ev.hostSource})`)}` : "";
   const pkg = ev.package && ev.package !== "app" ? ` ${s.dim(`from package ${ev.package}`)}` : "";
   const rule = ev.rule ? ` · ${ev.rule}` : "";
   const enforced = ev.enforced ? ` · ${ev.enforced}` : "";

@@ -29,7 +29,7 @@ export function connectionDetail(ev: ConnectionEvent, lookup?: ProcessLookup): A
     ["process", `${processName(ev.exe, ev.argv)} pid ${ev.pid}${ev.exe ? `  ${ev.exe}` : ""}`],
     ["argv", ev.argv?.length ? ev.argv.join(" ") : "(unknown)"],
     ["parents", chain.length ? chain.join(" ← ") : ev.ppid ? `pid ${ev.ppid}` : "(unknown)"],
-    ["destination", `${ev.host ?? "(no hostname)"}  ${ev.dst.ip}:${ev.dst.port}/${ev.proto}`],
+    ["destination", `${ev.host ?? "(no hostname)"}  ${ev.dst.ip || "(no address)"}:${ev.dst.port}/${ev.proto}`],
     ["hostname from", ev.hostSource ?? "(not known: IP only)"],
     ["probe", ev.probe],
     ["verdict", ev.verdict],
