@@ -196,3 +196,32 @@ deny:
     }
   });
 });
+
+describe("evaluate: addresses in any form", () => {
+  const M = policy(`
+default: allow
+deny:
+  - host: "169.254.169.254"
+    action: kill
+  - cidr: 10.0.0.0/8
+  - hosts: ["fd00:ec2::254"]
+    action: alert
+`);
+  test("an address written as a host matches the connection's address", () => {
+    expect(evaluate(facts({ host: null, ip: "169.254.169.254" }), M)).toMatchObject({ verdict: "kill", rule: "deny[0]" });
+    expect(evaluate(facts({ host: "169.254.169.254" }), M)).toMatchObject({ verdict: "kill", rule: "deny[0]" });
+    expect(evaluate(facts({ host: "metadata.internal", ip: "169.254.169.254" }), M).verdict).toBe("kill");
+    expect(evaluate(facts({ host: "[FD00:EC2::254]" }), M)).toMatchObject({ verdict: "alert", rule: "deny[2]" });
+    expect(M.warnings.join("\n")).toContain("'169.254.169.254' is an address, matched as ip: 169.254.169.254");
+  });
+  test.each([["2852039166"], ["0xA9FEA9FE"], ["0251.0376.0251.0376"], ["169.254.43518"], ["169.254.169.254."], ["::ffff:a9fe:a9fe"]])(
+    "host %p is 169.254.169.254",
+    (host) => expect(evaluate(facts({ host }), M)).toMatchObject({ verdict: "kill", rule: "deny[0]" }),
+  );
+  test("10.0.0.1. (a trailing dot after an IP) is the IP; a name that ends in a number and is no IP matches no host rule", () => {
+    expect(evaluate(facts({ host: "10.0.0.1." }), M)).toMatchObject({ verdict: "block", rule: "deny[1]" });
+    expect(evaluate(facts({ host: "0x0a000001" }), M).verdict).toBe("block");
+    const H = policy(`default: block\nallow:\n  - host: "*.example.com"\n`);
+    expect(evaluate(facts({ host: "1.2.3.4.5" }), H).reason).toContain("is not valid");
+  });
+});

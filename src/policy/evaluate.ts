@@ -5,7 +5,7 @@
 import type { Decision, Proto, RuleAction } from "../core/types.ts";
 import { hostLabelsMatch, normalizeHost, patternLabels } from "./hostname.ts";
 import { normalizePath, pathUnder } from "./http-path.ts";
-import { addressInCidr, normalizeIp, parseAddress, type Addr } from "./ip.ts";
+import { addressFromHost, addressInCidr, endsInNumber, normalizeIp, parseAddress, type Addr } from "./ip.ts";
 import type { CompiledPolicy, CompiledRule, ConnectionFacts } from "./types.ts";
 
 interface Facts {
@@ -41,11 +41,15 @@ export function normalizeFacts(facts: ConnectionFacts): Facts {
   const rawHost = typeof f.host === "string" ? f.host : null;
   let host = normalizeHost(rawHost);
   let ip = normalizeIp(f.ip);
-  // A "hostname" that is an IP literal is an address, not a name.
-  const hostAsIp = normalizeIp(rawHost);
+  // A "hostname" that is an IP literal is an address, not a name: "169.254.169.254", "[::1]", and
+  // the forms URL parsers and inet_aton read as IPv4 ("2852039166", "0xA9FEA9FE", "10.0.0.1.").
+  const hostAsIp = addressFromHost(rawHost);
   if (hostAsIp) {
     host = null;
     ip ??= hostAsIp;
+  } else if (host && endsInNumber(host)) {
+    // "1.2.3.4.5", "999.1.1.1": URL parsers refuse these; they are no hostname a rule can name.
+    host = null;
   }
   const port = typeof f.port === "number" && Number.isInteger(f.port) && f.port >= 0 && f.port <= 65535 ? f.port : null;
   const proto = f.proto === "tcp" || f.proto === "udp" ? f.proto : null;

@@ -41,7 +41,7 @@ export function normalizeHostPattern(input: string): { pattern: string } | { err
   }
   const labels = input.split(".");
   if (labels.some((l) => l !== "*" && l.includes("*"))) {
-    return { error: `'${input}': '*' must be a whole label, as in '*.example.com' or 'bedrock-runtime.*.amazonaws.com'` };
+    return { error: `'${input}': '*' must be a whole label, as in '*.example.com' or 'api.*.example.com'` };
   }
   const last = labels[labels.length - 1] === "" ? labels[labels.length - 2] : labels[labels.length - 1];
   if (last === "*") {

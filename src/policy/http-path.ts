@@ -1,5 +1,6 @@
-// URL path normalization for path rules: no query, dot segments resolved, repeated slashes
-// collapsed and unreserved percent-escapes decoded, so /v1/./%75pload is /v1/upload.
+// URL path normalization for path rules: no query, matrix parameters (";jsessionid=x") cut from
+// each segment as servers do before routing, dot segments resolved, repeated slashes collapsed and
+// unreserved percent-escapes decoded, so /v1/./%75pload and /v1/upload;x are /v1/upload.
 const MAX_PATH = 8192;
 
 export function normalizePath(input: unknown): string | null {
@@ -13,7 +14,10 @@ export function normalizePath(input: unknown): string | null {
     return /[A-Za-z0-9\-._~]/.test(c) ? c : whole.toUpperCase();
   });
   const out: string[] = [];
-  for (const seg of path.split("/")) {
+  for (const raw of path.split("/")) {
+    // Servers (Tomcat, Spring, Jetty) route "/v1/upload;x" and "/v1/..;/admin" without the ";...".
+    const semi = raw.indexOf(";");
+    const seg = semi >= 0 ? raw.slice(0, semi) : raw;
     if (seg === "" || seg === ".") continue;
     if (seg === "..") out.pop();
     else out.push(seg);

@@ -1,5 +1,5 @@
 import { describe, expect, test } from "bun:test";
-import { ipInCidr, normalizeCidr, normalizeIp } from "./ip.ts";
+import { addressFromHost, endsInNumber, ipInCidr, ipv4FromInetAton, normalizeCidr, normalizeIp } from "./ip.ts";
 import { prng } from "../core/prng.test-helper.ts";
 
 const cidr = (c: string) => {
@@ -63,5 +63,40 @@ describe("ipInCidr", () => {
       expect(ipInCidr(text(ip), cidr(range))).toBe(((ip & mask) >>> 0) === ((net & mask) >>> 0));
       expect(ipInCidr(`::ffff:${text(ip)}`, cidr(range))).toBe(((ip & mask) >>> 0) === ((net & mask) >>> 0));
     }
+  });
+});
+
+describe("ipv4FromInetAton, addressFromHost", () => {
+  test.each([
+    ["169.254.169.254", "169.254.169.254"],
+    ["2852039166", "169.254.169.254"],
+    ["0xA9FEA9FE", "169.254.169.254"],
+    ["0xa9fea9fe", "169.254.169.254"],
+    ["0251.0376.0251.0376", "169.254.169.254"],
+    ["169.254.43518", "169.254.169.254"],
+    ["169.16689662", "169.254.169.254"],
+    ["0xa9.0xfe.0xa9.0xfe", "169.254.169.254"],
+    ["127.1", "127.0.0.1"],
+    ["10.0.0.1.", "10.0.0.1"],
+    ["0", "0.0.0.0"],
+    ["4294967295", "255.255.255.255"],
+  ])("%p → %p", (i, o) => {
+    expect(ipv4FromInetAton(i)).toBe(o);
+    expect(addressFromHost(i)).toBe(o);
+  });
+  test.each([["4294967296"], ["256.1.1.1"], ["1.2.3.4.5"], ["08.1.1.1"], ["0x1g"], ["1..2"], [".1.2.3"], ["a.b"], ["example.com"], [""], ["1.2.3.4.."], ["::1"], [null]])(
+    "rejects %p",
+    (i) => expect(ipv4FromInetAton(i)).toBeNull(),
+  );
+  test("addressFromHost also reads IPv6 literals, and nothing else", () => {
+    expect(addressFromHost("[::1]")).toBe("::1");
+    expect(addressFromHost("::ffff:169.254.169.254")).toBe("169.254.169.254");
+    expect(addressFromHost("FD00:EC2::254")).toBe("fd00:ec2::254");
+    expect(addressFromHost("api.example.com")).toBeNull();
+    expect(addressFromHost("1.2.3.4.5")).toBeNull();
+  });
+  test("endsInNumber: names URL parsers read as IPv4 (or refuse)", () => {
+    for (const n of ["1.2.3.4.5", "999.1.1.1", "a.123", "a.0x1f", "10.0.0.1."]) expect(endsInNumber(n)).toBe(true);
+    for (const n of ["example.com", "1.2.3.example", "a.0xg", "123.com"]) expect(endsInNumber(n)).toBe(false);
   });
 });

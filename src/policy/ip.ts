@@ -20,6 +20,60 @@ export function parseAddress(input: unknown): Addr | null {
   return null;
 }
 
+/**
+ * An IPv4 address written in any form inet_aton(3) and URL parsers accept, as a dotted quad:
+ * "2852039166", "0xA9FEA9FE", "0251.0376.0251.0376", "169.254.43518", "0xa9.0xfe.0xa9fe", with one
+ * trailing dot allowed ("10.0.0.1."). Parts are decimal, octal (leading 0) or hex (0x); the last part
+ * fills the remaining bytes. Null when `input` is not such a form (a hostname, an IPv6 address, a
+ * part out of range).
+ */
+export function ipv4FromInetAton(input: unknown): string | null {
+  if (typeof input !== "string" || input.length === 0 || input.length > 64) return null;
+  let text = input.endsWith(".") ? input.slice(0, -1) : input;
+  const parts = text.split(".");
+  if (parts.length > 4) return null;
+  const values: bigint[] = [];
+  for (const part of parts) {
+    let v: bigint;
+    if (/^0[xX][0-9a-fA-F]*$/.test(part)) v = part.length === 2 ? 0n : BigInt(`0x${part.slice(2)}`);
+    else if (/^0[0-7]+$/.test(part)) v = BigInt(`0o${part.slice(1)}`);
+    else if (/^(0|[1-9][0-9]*)$/.test(part)) v = BigInt(part);
+    else return null;
+    values.push(v);
+  }
+  const last = values.pop()!;
+  if (values.some((v) => v > 255n)) return null;
+  if (last >= 256n ** BigInt(5 - parts.length)) return null;
+  let n = last;
+  values.forEach((v, i) => (n += v << BigInt(8 * (3 - i))));
+  text = [24n, 16n, 8n, 0n].map((shift) => String((n >> shift) & 255n)).join(".");
+  return text;
+}
+
+/**
+ * Whether a name ends in a number the way URL parsers decide it is an IPv4 address (its last
+ * label, after one trailing dot, is decimal digits or 0x-hex). Such a name is an address or
+ * invalid, never a hostname: "1.2.3.4.5" and "999.1.1.1" are neither.
+ */
+export function endsInNumber(input: string): boolean {
+  const text = input.endsWith(".") ? input.slice(0, -1) : input;
+  const last = text.slice(text.lastIndexOf(".") + 1);
+  return /^[0-9]+$/.test(last) || /^0[xX][0-9a-fA-F]*$/.test(last);
+}
+
+/**
+ * The address a destination's host text stands for, canonical, or null when it is not an address
+ * literal: IPv6 with or without brackets (IPv4-mapped → IPv4), a dotted quad, any inet_aton form of
+ * IPv4 (see ipv4FromInetAton), each with one trailing dot allowed.
+ */
+export function addressFromHost(input: unknown): string | null {
+  if (typeof input !== "string" || input.length === 0 || input.length > 64) return null;
+  const direct = normalizeIp(input);
+  if (direct) return direct;
+  if (input.includes(":") || input.includes("[")) return null;
+  return ipv4FromInetAton(input);
+}
+
 /** Canonical text of an address ("::ffff:1.2.3.4" → "1.2.3.4"), or null. */
 export function normalizeIp(input: unknown): string | null {
   return parseAddress(input)?.toString() ?? null;

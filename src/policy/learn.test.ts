@@ -67,3 +67,48 @@ describe("proposePolicy", () => {
     expect(text).toContain("seen 4 times"); // foo.example.com: 3 + 1
   });
 });
+
+describe("proposePolicy: what raised an alert is never pinned", () => {
+  test("another tenant's resource that raised an alert is listed as a comment, not pinned", () => {
+    const text = proposePolicy([
+      { host: "contoso-east.openai.azure.com", port: 443, proto: "tcp", verdict: "allow" },
+      { host: "fabrikam.openai.azure.com", port: 443, proto: "tcp", verdict: "alert" },
+    ]);
+    expect(text).toContain("resources: [contoso-east]");
+    expect(text).toContain("# fabrikam: raised an alert (another tenant?) — add it here only if it is yours");
+    const p = load(text);
+    expect(evaluate({ host: "fabrikam.openai.azure.com", ip: null, port: 443, proto: "tcp" }, p).verdict).toBe("alert");
+    expect(evaluate({ host: "contoso-east.openai.azure.com", ip: null, port: 443, proto: "tcp" }, p).verdict).toBe("allow");
+  });
+  test("when only flagged names would pin a preset, the preset is not extended (its wildcard would allow them)", () => {
+    const text = proposePolicy([
+      { host: "fabrikam.openai.azure.com", port: 443, proto: "tcp", verdict: "alert" },
+      { host: "login.microsoftonline.com", port: 443, proto: "tcp", verdict: "allow" },
+    ]);
+    const p = load(text);
+    expect(p.sources).not.toContain("preset:azure-openai");
+    expect(text).toContain("fabrikam.openai.azure.com: raised an alert");
+    expect(evaluate({ host: "fabrikam.openai.azure.com", ip: null, port: 443, proto: "tcp" }, p).verdict).toBe("alert");
+    expect(evaluate({ host: "login.microsoftonline.com", ip: null, port: 443, proto: "tcp" }, p).verdict).toBe("allow");
+  });
+  test("a destination a rule denied is not learned; one that was only new (the default) is", () => {
+    const text = proposePolicy([
+      { host: "evil.example", port: 443, proto: "tcp", verdict: "block", rule: "deny[2]" },
+      { host: "new.example", port: 443, proto: "tcp", verdict: "alert", rule: null },
+    ]);
+    const p = load(text);
+    expect(text).toContain("evil.example:443 was blocked by rule deny[2]");
+    expect(evaluate({ host: "evil.example", ip: null, port: 443, proto: "tcp" }, p).verdict).toBe("alert");
+    expect(evaluate({ host: "new.example", ip: null, port: 443, proto: "tcp" }, p).verdict).toBe("allow");
+  });
+  test("a shared sign-in endpoint alone does not extend every preset that lists it", () => {
+    const p = load(proposePolicy([{ host: "login.microsoftonline.com", port: 443, proto: "tcp" }]));
+    expect(p.sources.filter((s) => s.startsWith("preset:"))).toEqual([]);
+  });
+  test("azure-health-data-services names are pinned per kind of service", () => {
+    const text = proposePolicy([{ host: "ws-fhir1.fhir.azurehealthcareapis.com", port: 443, proto: "tcp", verdict: "allow" }]);
+    expect(text).toContain("fhirServices: [ws-fhir1]");
+    expect(text).not.toContain("resources:");
+    expect(load(text).warnings).toEqual([]);
+  });
+});

@@ -97,12 +97,23 @@ export interface ObservedDestination {
   port?: number | null;
   proto?: string | null;
   count?: number;
+  /** The worst verdict the destination got in the session (allow, alert, block, kill); unknown when absent. */
+  verdict?: string | null;
+  /** The rule behind that verdict, if any. */
+  rule?: string | null;
 }
+
+const verdictWords: Record<string, string> = { alert: "raised an alert", block: "was blocked", kill: "was killed", prompt: "was asked about" };
 
 /**
  * A fresh policy proposal from observed destinations (`trustrun policy learn`): destinations an
  * allow preset covers become `extends: [preset:...]`, destinations on a deny preset become deny
  * rules, the rest become `learned:` entries; the default for anything new is alert.
+ *
+ * A destination that got anything but allow in the session is never pinned as a preset resource
+ * (it may be another tenant's) nor learned when a rule denied it: it is listed as a comment for a
+ * person to decide. A preset whose wildcard covers such a destination is only extended when
+ * something else pins it; otherwise what it covered is listed under `learned:` one by one.
  */
 export function proposePolicy(destinations: ObservedDestination[], opts: { name?: string } = {}): string {
   const presets = presetNames().flatMap((name) => {
@@ -110,12 +121,14 @@ export function proposePolicy(destinations: ObservedDestination[], opts: { name?
     if (!r?.ok) return [];
     const text = `extends: [preset:${name}]\ndefault: alert\n`;
     const loaded = loadPolicyText(text, "probe.yaml", { cwd: "/" });
-    return loaded.ok ? [{ name, policy: loaded.policy, deny: (r.preset.doc.deny?.length ?? 0) > 0 }] : [];
+    // Parameters a proposal may fill in: the current ones, not those kept for compatibility.
+    const params = Object.entries(r.preset.doc.parameters ?? {}).filter(([, d]) => d && !d.deprecated) as Array<[string, { pins: string[] }]>;
+    return loaded.ok ? [{ name, policy: loaded.policy, deny: (r.preset.doc.deny?.length ?? 0) > 0, params }] : [];
   });
-  const usedPresets = new Set<string>();
-  // Resource names seen under a preset's pinnable wildcard, so the proposal pins the tenant.
-  const resources = new Map<string, Set<string>>();
-  const groups = new Map<string, { host?: string; ip?: string; ports: Set<number>; proto?: Proto; count: number; deny?: string }>();
+  type Group = { host?: string; ip?: string; ports: Set<number>; proto?: Proto; count: number; deny?: string; refused?: string };
+  type Pin = { preset: string; param: string; name: string };
+  interface Seen { key: string; group: Group; host: string | null; verdict: string; rule: string | null; covering: string[]; pins: Pin[] }
+  const seen: Seen[] = [];
   for (const d of destinations.slice(0, 100_000)) {
     const host = d.host ? normalizeHost(d.host) : null;
     const ip = d.ip ? normalizeIp(d.ip) : null;
@@ -123,31 +136,68 @@ export function proposePolicy(destinations: ObservedDestination[], opts: { name?
     const port = typeof d.port === "number" && Number.isInteger(d.port) && d.port >= 0 && d.port <= 65535 ? d.port : null;
     const proto: Proto | undefined = d.proto === "tcp" || d.proto === "udp" ? d.proto : undefined;
     const facts = { host, ip, port, proto: proto ?? null };
-    let covered = false;
+    const covering: string[] = [];
+    const pins: Pin[] = [];
     let deniedBy: string | undefined;
     for (const p of presets) {
       const decision = evaluate(facts, p.policy as CompiledPolicy);
       if (decision.rule && decision.verdict === "allow") {
-        usedPresets.add(p.name);
-        covered = true;
-        const r = getPreset(p.name);
-        const pins = r?.ok ? (r.preset.doc.parameters?.resources?.pins ?? []) : [];
-        for (const pin of pins) {
-          const suffix = pin.slice(1);
-          if (host?.endsWith(suffix) && !host.slice(0, -suffix.length).includes(".")) {
-            const set = resources.get(p.name) ?? new Set<string>();
-            set.add(host.slice(0, -suffix.length));
-            resources.set(p.name, set);
+        const before = pins.length;
+        for (const [param, decl] of p.params) {
+          for (const pin of decl.pins) {
+            const suffix = pin.slice(1);
+            if (host?.endsWith(suffix) && !host.slice(0, -suffix.length).includes(".")) pins.push({ preset: p.name, param, name: host.slice(0, -suffix.length) });
           }
         }
+        if (pins.length === before) covering.push(p.name);
       } else if (decision.rule && p.deny) deniedBy ??= p.name;
     }
-    if (covered && !deniedBy) continue;
-    const key = `${host ?? ip}|${proto ?? ""}`;
-    const g = groups.get(key) ?? { ...(host ? { host } : { ip: ip! }), ports: new Set<number>(), proto, count: 0, deny: deniedBy };
-    if (port !== null) g.ports.add(port);
-    g.count += Math.max(1, Math.floor(d.count ?? 1));
-    groups.set(key, g);
+    const group: Group = { ...(host ? { host } : { ip: ip! }), ports: new Set(port !== null ? [port] : []), proto, count: Math.max(1, Math.floor(d.count ?? 1)), deny: deniedBy };
+    const verdict = typeof d.verdict === "string" && d.verdict ? d.verdict : "allow";
+    seen.push({ key: `${host ?? ip}|${proto ?? ""}`, group, host, verdict, rule: typeof d.rule === "string" && d.rule ? d.rule : null, covering, pins });
+  }
+
+  // Resource names seen under a preset's pinnable wildcard, so the proposal pins the tenant; only
+  // names whose connections were allowed. The others are listed, never pinned.
+  const resources = new Map<string, Map<string, Set<string>>>();
+  const flagged = new Map<string, Array<Pin & { host: string; verdict: string }>>();
+  const usedPresets = new Set<string>();
+  for (const s of seen) {
+    if (s.group.deny) continue;
+    for (const pin of s.pins) {
+      if (s.verdict !== "allow") {
+        const list = flagged.get(pin.preset) ?? [];
+        if (!list.some((f) => f.param === pin.param && f.name === pin.name)) list.push({ ...pin, host: s.host!, verdict: s.verdict });
+        flagged.set(pin.preset, list);
+        continue;
+      }
+      const byParam = resources.get(pin.preset) ?? new Map<string, Set<string>>();
+      byParam.set(pin.param, (byParam.get(pin.param) ?? new Set<string>()).add(pin.name));
+      resources.set(pin.preset, byParam);
+      usedPresets.add(pin.preset);
+    }
+  }
+  // A destination only one preset covers selects it (api.example → its preset). A shared endpoint
+  // (login.microsoftonline.com, oauth2.googleapis.com) selects none by itself.
+  for (const s of seen) if (!s.group.deny && !s.pins.length && s.covering.length === 1) usedPresets.add(s.covering[0]);
+  // A pinnable preset with nothing pinned would allow a flagged name through its wildcard: not extended.
+  for (const name of [...usedPresets]) {
+    const p = presets.find((x) => x.name === name);
+    if (p?.params.length && !resources.has(name) && flagged.has(name)) usedPresets.delete(name);
+  }
+
+  const groups = new Map<string, Group>();
+  for (const s of seen) {
+    if (!s.group.deny) {
+      if (s.pins.length) continue; // pinned, or listed as flagged
+      if (s.covering.some((name) => usedPresets.has(name))) continue;
+    }
+    const g = groups.get(s.key) ?? { ...s.group, ports: new Set<number>(), count: 0 };
+    for (const port of s.group.ports) g.ports.add(port);
+    g.count += s.group.count;
+    // Denied by a rule in the session (not merely new to it): not proposed as allowed.
+    if (!g.deny && s.verdict !== "allow" && s.rule) g.refused = `${verdictWords[s.verdict] ?? `got ${s.verdict}`} by rule ${oneLine(s.rule).slice(0, 100)}`;
+    groups.set(s.key, g);
   }
   const lines: string[] = [
     "# Proposed by trustrun from observed connections. Review before use:",
@@ -155,10 +205,26 @@ export function proposePolicy(destinations: ObservedDestination[], opts: { name?
     `name: ${JSON.stringify(opts.name ?? "proposed")}`,
   ];
   if (usedPresets.size) lines.push(`extends: [${[...usedPresets].sort().map((p) => `"preset:${p}"`).join(", ")}]`);
+  const flagLine = (f: { name: string; verdict: string }, indent: string) =>
+    `${indent}# ${f.name}: ${verdictWords[f.verdict] ?? `got ${f.verdict}`} (another tenant?) — add it here only if it is yours`;
   const pinned = [...resources].filter(([name]) => usedPresets.has(name)).sort(([a], [b]) => a.localeCompare(b));
   if (pinned.length) {
     lines.push("presets:");
-    for (const [name, set] of pinned) lines.push(`  ${name}:`, `    resources: [${[...set].sort().join(", ")}]`);
+    for (const [name, byParam] of pinned) {
+      lines.push(`  ${name}:`);
+      const flags = flagged.get(name) ?? [];
+      for (const [param, set] of [...byParam].sort(([a], [b]) => a.localeCompare(b))) {
+        lines.push(`    ${param}: [${[...set].sort().join(", ")}]`);
+        for (const f of flags.filter((x) => x.param === param)) lines.push(flagLine(f, "    "));
+      }
+      for (const f of flags.filter((x) => !byParam.has(x.param))) lines.push(flagLine(f, "    ").replace("add it here", `add it as ${f.param}`));
+    }
+  }
+  const unpinned = [...flagged].filter(([name]) => !usedPresets.has(name)).sort(([a], [b]) => a.localeCompare(b));
+  for (const [name, flags] of unpinned) {
+    lines.push(`# preset:${name} is not extended: its wildcard would also allow what follows. If one of these is yours,`);
+    lines.push(`# extend it and pin it ('presets: { ${name}: { ${flags[0].param}: [NAME] } }').`);
+    for (const f of flags) lines.push(`#   ${f.host}: ${verdictWords[f.verdict] ?? `got ${f.verdict}`} in the session`);
   }
   lines.push("default: alert", "capture: metadata");
   const sorted = [...groups.values()].sort((a, b) => (a.host ?? a.ip ?? "").localeCompare(b.host ?? b.ip ?? ""));
@@ -171,8 +237,13 @@ export function proposePolicy(destinations: ObservedDestination[], opts: { name?
     return out;
   };
   const denied = sorted.filter((g) => g.deny);
-  const learned = sorted.filter((g) => !g.deny);
+  const refused = sorted.filter((g) => !g.deny && g.refused);
+  const learned = sorted.filter((g) => !g.deny && !g.refused);
   if (denied.length) lines.push("deny:", ...denied.flatMap((g) => entry(g, true)));
   if (learned.length) lines.push("learned:", ...learned.flatMap((g) => entry(g, false)));
+  if (refused.length) {
+    lines.push("# Not proposed: a rule denied these in the session. Add one to learned: only if it is meant.");
+    for (const g of refused) lines.push(`#   ${g.host ?? g.ip}${g.ports.size ? `:${[...g.ports].sort((a, b) => a - b).join(",")}` : ""} ${g.refused}`);
+  }
   return lines.join("\n") + "\n";
 }

@@ -213,6 +213,93 @@ describe("preset parameters", () => {
   });
 });
 
+describe("preset parameters: case and per-service pins", () => {
+  const check = (policy: Parameters<typeof evaluate>[1], host: string) => evaluate({ host, ip: null, port: 443, proto: "tcp" }, policy).verdict;
+  test("resource names in a file are compared case-insensitively, as on the command line", () => {
+    const r = loadPolicyText(`extends: [preset:azure-openai]\npresets:\n  azure-openai: { resources: [Contoso-East] }\ndefault: block\n`, "t.yaml", { cwd: dir });
+    if (!r.ok) throw new Error(JSON.stringify(r.errors));
+    expect(check(r.policy, "contoso-east.openai.azure.com")).toBe("allow");
+    expect(check(r.policy, "CONTOSO-EAST.openai.azure.com")).toBe("allow");
+    expect(r.policy.presetParams).toEqual({ "azure-openai": { resources: ["contoso-east"] } });
+  });
+  test("azure-health-data-services: each kind of service has its own parameter", () => {
+    const r = loadPolicyText(
+      `extends: [preset:azure-health-data-services]\npresets:\n  azure-health-data-services: { fhirServices: [ws-fhir1], apiForFhirAccounts: [Contoso] }\ndefault: block\n`,
+      "t.yaml",
+      { cwd: dir },
+    );
+    if (!r.ok) throw new Error(JSON.stringify(r.errors));
+    expect(r.policy.warnings).toEqual([]);
+    expect(check(r.policy, "ws-fhir1.fhir.azurehealthcareapis.com")).toBe("allow");
+    expect(check(r.policy, "contoso.azurehealthcareapis.com")).toBe("allow");
+    // Not named as a FHIR service, a DICOM service or an API for FHIR account: not allowed.
+    expect(check(r.policy, "ws-fhir1.azurehealthcareapis.com")).toBe("block");
+    expect(check(r.policy, "ws-fhir1.dicom.azurehealthcareapis.com")).toBe("block");
+    expect(check(r.policy, "contoso.fhir.azurehealthcareapis.com")).toBe("block");
+    expect(check(r.policy, "login.microsoftonline.com")).toBe("allow");
+  });
+  test("azure-health-data-services=NAME (resources) is deprecated and never pins NAME.azurehealthcareapis.com", () => {
+    const r = loadPolicy({ files: [], presets: ["azure-health-data-services=ws-fhir1"], cwd: dir });
+    if (!r.ok) throw new Error(JSON.stringify(r.errors));
+    expect(r.policy.warnings.join("\n")).toContain("'resources' is deprecated");
+    expect(check(r.policy, "ws-fhir1.fhir.azurehealthcareapis.com")).toBe("allow");
+    expect(check(r.policy, "ws-fhir1.dicom.azurehealthcareapis.com")).toBe("allow");
+    expect(check(r.policy, "ws-fhir1.azurehealthcareapis.com")).toBe("alert");
+  });
+  test("--preset NAME.PARAM=RES gives one parameter; several add up; a parameter the preset does not take is an error", () => {
+    const r = loadPolicy({ files: [], presets: ["azure-health-data-services.dicomServices=WS-Dicom1", "azure-health-data-services.fhirServices=ws-fhir1"], cwd: dir });
+    if (!r.ok) throw new Error(JSON.stringify(r.errors));
+    expect(check(r.policy, "ws-dicom1.dicom.azurehealthcareapis.com")).toBe("allow");
+    expect(check(r.policy, "ws-fhir1.fhir.azurehealthcareapis.com")).toBe("allow");
+    const bad = loadPolicy({ files: [], presets: ["azure-openai.fhirServices=x"], cwd: dir });
+    expect(!bad.ok && bad.errors[0].message).toContain("takes no fhirServices (it takes resources)");
+    const [e] = errorsOf(`extends: [preset:aws-bedrock]\npresets:\n  aws-bedrock:\n    resources: [x]\n`);
+    expect(e).toMatchObject({ line: 4, column: 5 });
+    expect(e.message).toContain("takes no parameters");
+  });
+});
+
+describe("typos that must not pass", () => {
+  test("an unknown signal kind, with the kind it resembles", () => {
+    const [e, ...rest] = errorsOf(`signals:\n  child-proces-anomaly: kill\n`);
+    expect(rest).toEqual([]);
+    expect(e).toMatchObject({ line: 2, column: 3 });
+    expect(e.message).toContain("unknown signal kind 'child-proces-anomaly'; did you mean 'child-process-anomaly'?");
+  });
+  test("every kind with a default action is a known kind", async () => {
+    const { DEFAULT_SIGNAL_ACTIONS } = await import("../capture/signal-policy.ts");
+    const { signalKinds } = await import("./schema.ts");
+    for (const kind of Object.keys(DEFAULT_SIGNAL_ACTIONS)) expect(signalKinds as readonly string[]).toContain(kind);
+  });
+  test("action on an allow or learned rule", () => {
+    const errs = errorsOf(`allow:\n  - host: a.example.com\n    action: kill\nlearned:\n  - host: b.example.com\n    action: block\n`);
+    expect(errs.map((e) => [e.line, e.column])).toEqual([[3, 5], [6, 5]]);
+    expect(errs[0].message).toContain("allow rules have no action");
+    expect(errs[1].message).toContain("learned rules have no action");
+  });
+  test("an open port range is one error, not also a backwards range", () => {
+    const errs = errorsOf(`allow:\n  - host: a.example.com\n    ports: ["443-"]\n`);
+    expect(errs.length).toBe(1);
+    expect(errs[0].message).not.toContain("backwards");
+  });
+  test("an address as a host is matched as an ip, with a warning; next to hostnames or a cidr it is an error", () => {
+    const r = loadPolicyText(`deny:\n  - host: 169.254.169.254\n    action: kill\n`, "t.yaml", { cwd: dir });
+    if (!r.ok) throw new Error(JSON.stringify(r.errors));
+    expect(r.policy.rules[0].cidrs).toEqual(["169.254.169.254/32"]);
+    expect(r.policy.rules[0].hosts).toBeUndefined();
+    expect(r.policy.warnings.join("\n")).toContain("is an address, matched as ip: 169.254.169.254");
+    const [e] = errorsOf(`deny:\n  - hosts: [a.example.com, "::1"]\n`);
+    expect(e.message).toContain("'::1' is an address: use ip: or cidr:");
+    expect(errorsOf(`deny:\n  - host: 10.0.0.1\n    cidr: 10.0.0.0/8\n`)[0].line).toBe(2);
+    expect(errorsOf(`deny:\n  - host: 10.0.0.0/8\n`)[0].message).toContain("use cidr:");
+  });
+  test("a '*' under amazonaws.com in an allow rule warns that it also matches S3 bucket hosts", () => {
+    const r = loadPolicyText(`allow:\n  - host: bedrock-runtime.*.amazonaws.com\n`, "t.yaml", { cwd: dir });
+    if (!r.ok) throw new Error(JSON.stringify(r.errors));
+    expect(r.policy.warnings.join("\n")).toContain("also matches S3 bucket hosts (bedrock-runtime.s3.amazonaws.com)");
+  });
+});
+
 describe("default policy", () => {
   test("no files, no presets, no ./trustrun.yaml → observe-only, and it says so", () => {
     const empty = mkdtempSync(join(dir, "empty-"));

@@ -12,9 +12,10 @@ import type { CaptureLevel, DefaultAction } from "../core/types.ts";
 import { compileRules } from "./compile.ts";
 import { DEFAULT_POLICY_FILE, observeOnlyPolicy } from "./default-policy.ts";
 import { getPreset } from "./presets.ts";
-import { schemas, type PolicyDoc } from "./schema.ts";
+import { presetParamNames, schemas, signalKinds, RESOURCE_NAME, type PolicyDoc } from "./schema.ts";
+type PresetParamName = (typeof presetParamNames)[number];
 import type { CompiledPolicy, CompiledRule, PolicyError } from "./types.ts";
-import { MAX_POLICY_BYTES, parseYaml, pathText, zodErrors } from "./yaml-source.ts";
+import { MAX_POLICY_BYTES, parseYaml, pathText, unknownKeyMessage, zodErrors } from "./yaml-source.ts";
 
 export interface LoadOptions {
   files: string[];
@@ -34,6 +35,7 @@ export interface LoadOptions {
 export type LoadResult = { ok: true; policy: CompiledPolicy } | { ok: false; errors: PolicyError[] };
 
 type Pos = { file: string; line: number; column: number };
+type PresetParamValues = Partial<Record<PresetParamName, string[]>>;
 type Item = { kind: "rules"; rules: CompiledRule[] } | { kind: "preset"; name: string; at: Pos };
 
 interface State {
@@ -45,7 +47,8 @@ interface State {
   warnings: string[];
   sources: string[];
   items: Item[];
-  params: Map<string, { resources?: string[]; at: Pos }>;
+  /** Preset parameters by preset: the outermost setting of a preset wins (all its parameters together). */
+  params: Map<string, { values: PresetParamValues; at: Pos }>;
   seenFiles: Set<string>;
   defaultAction?: DefaultAction;
   capture?: CaptureLevel;
@@ -120,7 +123,17 @@ function load(opts: LoadOptions): LoadResult {
       st.errors.push({ ...at, message: `unknown preset '${parsed.name}' (see 'trustrun policy presets')` });
       continue;
     }
-    if (parsed.resources && !st.params.has(parsed.name)) st.params.set(parsed.name, { resources: parsed.resources, at });
+    if (parsed.param) {
+      const refused = paramRefusal(parsed.name, parsed.param);
+      if (refused) {
+        st.errors.push({ ...at, message: refused });
+        continue;
+      }
+      // Several --preset flags may give one preset's parameters (NAME.PARAM=...); they add up.
+      const entry = st.params.get(parsed.name) ?? { values: {}, at };
+      entry.values[parsed.param] = [...new Set([...(entry.values[parsed.param] ?? []), ...parsed.resources!])];
+      st.params.set(parsed.name, entry);
+    }
     cliPresets.push({ name: parsed.name, at });
   }
   const files = opts.files.length ? opts.files : [DEFAULT_POLICY_FILE];
@@ -142,7 +155,7 @@ function load(opts: LoadOptions): LoadResult {
     observeOnly: false,
   };
   if (Object.keys(st.signals).length) policy.signals = st.signals;
-  const params = Object.fromEntries([...st.params].filter(([, v]) => v.resources).map(([k, v]) => [k, { resources: v.resources }]));
+  const params = Object.fromEntries([...st.params].filter(([, v]) => Object.keys(v.values).length).map(([k, v]) => [k, { ...v.values }]));
   if (Object.keys(params).length) policy.presetParams = params;
   if (policy.defaultAction === "allow" && !rules.some((r) => r.kind === "deny")) {
     st.warnings.push("default is 'allow' and there are no deny rules: every connection is allowed");
@@ -162,15 +175,34 @@ function load(opts: LoadOptions): LoadResult {
   return { ok: true, policy };
 }
 
-function parsePresetArg(spec: string): { name: string; resources?: string[] } | { error: string } {
+/** NAME, NAME=RES[,RES...] (the `resources` parameter) or NAME.PARAM=RES[,RES...]. */
+function parsePresetArg(spec: string): { name: string; param?: PresetParamName; resources?: string[] } | { error: string } {
   const eq = spec.indexOf("=");
-  const name = (eq >= 0 ? spec.slice(0, eq) : spec).trim().replace(/^preset:/, "");
-  if (!/^[a-z0-9-]{1,100}$/.test(name)) return { error: `'${spec}' is not a preset name (expected NAME or NAME=RESOURCE,...)` };
+  const head = (eq >= 0 ? spec.slice(0, eq) : spec).trim().replace(/^preset:/, "");
+  const m = /^([a-z0-9-]{1,100})(?:\.([A-Za-z]{1,64}))?$/.exec(head);
+  if (!m || (m[2] !== undefined && eq < 0)) return { error: `'${spec}' is not a preset name (expected NAME, NAME=RESOURCE,... or NAME.PARAMETER=RESOURCE,...)` };
+  const name = m[1];
   if (eq < 0) return { name };
+  const param = m[2] ?? "resources";
+  if (!(presetParamNames as readonly string[]).includes(param)) {
+    return { error: `'${spec}': unknown preset parameter '${param}' (parameters: ${presetParamNames.join(", ")})` };
+  }
   const resources = spec.slice(eq + 1).split(",").map((r) => r.trim()).filter(Boolean);
-  const bad = resources.find((r) => !/^[a-z0-9][a-z0-9-]{0,62}$/i.test(r));
-  if (!resources.length || bad !== undefined) return { error: `'${spec}': expected NAME=RESOURCE[,RESOURCE...] with resource names made of letters, digits and '-'` };
-  return { name, resources: resources.map((r) => r.toLowerCase()) };
+  const bad = resources.find((r) => !RESOURCE_NAME.test(r));
+  if (!resources.length || bad !== undefined) return { error: `'${spec}': expected ${head}=RESOURCE[,RESOURCE...] with resource names made of letters, digits and '-'` };
+  // DNS names are case-insensitive; hostnames are compared in lower case.
+  return { name, param: param as PresetParamName, resources: resources.map((r) => r.toLowerCase()) };
+}
+
+/** Why preset `name` does not take parameter `param`, or null when it does. */
+function paramRefusal(name: string, param: string): string | null {
+  const loaded = getPreset(name);
+  if (!loaded?.ok) return null; // reported where the preset is expanded
+  const declared = Object.keys(loaded.preset.doc.parameters ?? {});
+  if (declared.includes(param)) return null;
+  return declared.length
+    ? `preset '${name}' takes no ${param} (it takes ${declared.join(", ")})`
+    : `preset '${name}' takes no parameters`;
 }
 
 function display(st: State, abs: string): string {
@@ -245,13 +277,22 @@ function loadFile(st: State, abs: string, isRoot: boolean, stack: string[], from
       st.errors.push({ ...at, message: `unknown preset '${name}' in presets (see 'trustrun policy presets')` });
       continue;
     }
-    if (!st.params.has(name)) st.params.set(name, { ...params, at });
+    let ok = true;
+    for (const param of Object.keys(params)) {
+      const refused = paramRefusal(name, param);
+      if (refused) {
+        st.errors.push({ file: shown, ...y.parsed.locate(["presets", name], param), message: refused });
+        ok = false;
+      }
+    }
+    if (ok && !st.params.has(name)) st.params.set(name, { values: params as PresetParamValues, at });
   }
   const ctx = {
     idPrefix: isRoot ? "" : `${shown}/`,
     origin: isRoot ? `policy ${shown}` : `file ${shown}`,
     file: shown,
     locate: y.parsed.locate,
+    warn: (message: string) => st.warnings.push(message),
   };
   const rules = [
     ...compileRules("deny", doc.deny, ctx),
@@ -323,47 +364,22 @@ function extendedFileErrors(error: Parameters<typeof zodErrors>[0], parsed: Para
       if (!(issue.code === "custom" && unknownAt.has(pathText(path)))) out.push(...zodErrors({ ...error, issues: [issue] } as typeof error, parsed, file, knownKeys));
       continue;
     }
-    const where = path.length ? ` in ${pathText(path)}` : "";
     const known = knownKeys(path);
-    for (const key of issue.keys) {
-      const hint = closest(key, known);
-      out.push({ file, ...parsed.locate(path, key), message: `unknown key${where}${hint ? `; did you mean '${hint}'?` : ""} (expected one of: ${known.join(", ")})` });
-    }
+    for (const key of issue.keys) out.push({ file, ...parsed.locate(path, key), message: unknownKeyMessage(path, key, known, false) });
   }
   return out;
 }
 
-/** The known key at most two edits from key (as the hints for a file named directly), or undefined. */
-function closest(key: string, known: string[]): string | undefined {
-  let best: string | undefined;
-  let bestDist = 3;
-  for (const k of known) {
-    const d = editDistance(key.toLowerCase(), k);
-    if (d < bestDist) [best, bestDist] = [k, d];
-  }
-  return best;
-}
-
-function editDistance(a: string, b: string): number {
-  if (a.length > 64 || Math.abs(a.length - b.length) > 2) return 99;
-  const row = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    let prev = row[0];
-    row[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const cur = row[j];
-      row[j] = Math.min(row[j] + 1, row[j - 1] + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
-      prev = cur;
-    }
-  }
-  return row[b.length];
-}
-
 function knownKeys(path: ReadonlyArray<PropertyKey>): string[] {
-  const { policySchema, ruleSchema } = schemas();
+  const { policySchema, ruleSchema, allowRuleSchema } = schemas();
   if (path.length === 0) return Object.keys(policySchema.shape);
-  if (path[0] === "presets") return ["resources"];
+  if (path[0] === "presets") {
+    const preset = typeof path[1] === "string" ? getPreset(path[1]) : null;
+    return preset?.ok ? Object.keys(preset.preset.doc.parameters ?? {}) : [...presetParamNames];
+  }
+  if (path[0] === "signals") return [...signalKinds];
   if (path[path.length - 1] === "tenant") return ["awsAccount", "azureTenant"];
+  if (path[0] === "allow" || path[0] === "learned") return Object.keys(allowRuleSchema.shape);
   return Object.keys(ruleSchema.shape);
 }
 
@@ -386,22 +402,39 @@ function expandItems(st: State): CompiledRule[] {
     const { doc, parsed, file } = loaded.preset;
     st.sources.push(`preset:${item.name}`);
     const params = st.params.get(item.name);
-    const pinsDecl = doc.parameters?.resources?.pins ?? [];
+    const declared = doc.parameters ?? {};
     let pins: Map<string, string[]> | undefined;
-    if (params?.resources) {
-      if (!pinsDecl.length) {
-        st.errors.push({ ...params.at, message: `preset '${item.name}' takes no resources` });
-        continue;
+    const given = Object.entries(params?.values ?? {}).filter(([, v]) => v?.length) as Array<[PresetParamName, string[]]>;
+    if (given.length) {
+      // Each parameter replaces its own wildcards by its names. A wildcard that no given parameter
+      // names is not allowed at all: once a preset is pinned, only what was named is.
+      pins = new Map(Object.values(declared).flatMap((d) => d?.pins ?? []).map((p) => [p, [] as string[]]));
+      for (const [param, names] of given) {
+        const d = declared[param];
+        if (!d) continue; // refused when read
+        for (const p of d.pins) pins.get(p)!.push(...names.map((r) => r + p.slice(1)));
+        if (d.deprecated) {
+          const where = params!.at.line > 0 ? `${params!.at.file}:${params!.at.line}: ` : `${params!.at.file}: `;
+          st.warnings.push(`${where}preset ${item.name}: '${param}' is deprecated: ${d.deprecated}`);
+        }
       }
-      pins = new Map(pinsDecl.map((p) => [p, params.resources!.map((r) => r + p.slice(1))]));
-    } else if (pinsDecl.length) {
-      st.warnings.push(
-        `preset ${item.name} allows ${pinsDecl.join(", ")}: that proves the provider, not your tenant. ` +
-          `Pin your resources with 'presets: { ${item.name}: { resources: [NAME] } }' or --preset ${item.name}=NAME`,
-      );
+    } else {
+      const wildcards = [...new Set(Object.values(declared).flatMap((d) => d?.pins ?? []))];
+      const usable = Object.entries(declared).filter(([, d]) => !d?.deprecated).map(([k]) => k);
+      if (wildcards.length) {
+        const example = usable[0] === "resources" || usable.length === 0 ? `resources: [NAME]` : `${usable[0]}: [NAME]`;
+        const cli = usable[0] === "resources" || usable.length === 0 ? `--preset ${item.name}=NAME` : `--preset ${item.name}.${usable[0]}=NAME`;
+        st.warnings.push(
+          `preset ${item.name} allows ${wildcards.join(", ")}: that proves the provider, not your tenant. ` +
+            `Pin your resources with 'presets: { ${item.name}: { ${example} } }' or ${cli}` +
+            (usable.length > 1 ? ` (parameters: ${usable.join(", ")})` : ""),
+        );
+      }
     }
     const ctx = { idPrefix: `preset:${item.name}/`, origin: `preset ${item.name}`, file, locate: parsed.locate, pins };
-    rules.push(...compileRules("deny", doc.deny, ctx), ...compileRules("allow", doc.allow, ctx));
+    // A rule whose every host was a wildcard no parameter named is gone, not left matching nothing.
+    const kept = (r: CompiledRule) => !(r.hosts && r.hosts.length === 0);
+    rules.push(...compileRules("deny", doc.deny, ctx).filter(kept), ...compileRules("allow", doc.allow, ctx).filter(kept));
   }
   for (const [name, p] of st.params) {
     if (!included.has(name) && p.at.line > 0) {

@@ -58,6 +58,10 @@ describe("presets", () => {
     ["gcp-vertex-ai", "generativelanguage.googleapis.com", 443, "alert"],
     ["gcp-healthcare-api", "healthcare.googleapis.com", 443, "allow"],
     ["azure-health-data-services", "ws-fhir1.fhir.azurehealthcareapis.com", 443, "allow"],
+    ["aws-bedrock", "bedrock.us-gov-west-1.amazonaws.com", 443, "allow"],
+    ["aws-sts", "sts.amazonaws.com", 443, "allow"],
+    ["aws-sts", "sts.eu-central-2.amazonaws.com", 443, "allow"],
+    ["aws-transcribe-medical", "fips.transcribe.us-east-1.amazonaws.com", 443, "allow"],
     ["azure-ai-services", "myres.cognitiveservices.azure.com", 443, "allow"],
     ["azure-openai", "contoso.openai.azure.com", 443, "allow"],
     ["azure-openai", "contoso.openai.azure.com", 80, "alert"],
@@ -77,5 +81,39 @@ describe("presets", () => {
     const d = evaluate({ host, ip: null, port, proto: "tcp" }, r.policy);
     expect(d.verdict).toBe(verdict);
     if (verdict !== "alert" || preset === "telemetry") expect(d.rule).toStartWith(`preset:${preset}/`);
+  });
+
+  // Anyone can create an S3 bucket called "bedrock" or "sts": its hosts must not pass an AWS preset.
+  const buckets = (prefix: string) => [
+    `${prefix}.s3.amazonaws.com`, `${prefix}.s3-website-us-east-1.amazonaws.com`, `${prefix}.s3-us-west-2.amazonaws.com`,
+    `${prefix}.s3-accelerate.amazonaws.com`, `${prefix}.s3-external-1.amazonaws.com`, `${prefix}.execute-api.amazonaws.com`,
+  ];
+  const awsPrefixes: Array<[string, string]> = [
+    ["aws-bedrock", "bedrock"], ["aws-bedrock", "bedrock-runtime"], ["aws-bedrock", "bedrock-agent-runtime-fips"], ["aws-bedrock", "bedrock-data-automation"],
+    ["aws-sts", "sts"], ["aws-sts", "sts-fips"], ["aws-healthlake", "healthlake"], ["aws-comprehend-medical", "comprehendmedical"],
+    ["aws-transcribe-medical", "transcribe"], ["aws-transcribe-medical", "fips.transcribe"], ["aws-transcribe-medical", "transcribestreaming"],
+  ];
+  test.each(awsPrefixes)("%s: S3 bucket and other non-region hosts under %s.* are not allowed", (preset, prefix) => {
+    const r = loadPolicy({ files: [], presets: [preset], cwd: "/nonexistent" });
+    if (!r.ok) throw new Error(JSON.stringify(r.errors));
+    for (const host of buckets(prefix)) expect(evaluate({ host, ip: null, port: 443, proto: "tcp" }, r.policy).verdict).toBe("alert");
+    expect(evaluate({ host: `${prefix}.us-east-1.amazonaws.com`, ip: null, port: 443, proto: "tcp" }, r.policy).verdict).toBe("allow");
+  });
+
+  test("no preset host has a '*' label after the first (it would match any label, such as an S3 bucket's)", () => {
+    for (const name of presetNames()) {
+      const r = loadPolicy({ files: [], presets: [name], cwd: "/nonexistent" });
+      if (!r.ok) throw new Error(JSON.stringify(r.errors));
+      for (const rule of r.policy.rules) for (const h of rule.hosts ?? []) expect(h.split(".").slice(1)).not.toContain("*");
+    }
+  });
+
+  test("{region} in a preset host stands for each listed region; without a regions list it is an error", () => {
+    const ok = parsePreset(`name: x\ndescription: d\nsources: [https://e.com]\nregions: [us-east-1, eu-west-1]\nallow:\n  - host: svc.{region}.amazonaws.com\n`, "presets/x.yaml");
+    if (!ok.ok) throw new Error(JSON.stringify(ok.errors));
+    expect(ok.preset.doc.allow?.[0].hosts).toEqual(["svc.us-east-1.amazonaws.com", "svc.eu-west-1.amazonaws.com"]);
+    const bad = parsePreset(`name: x\ndescription: d\nsources: [https://e.com]\nallow:\n  - hosts: [svc.{region}.amazonaws.com]\n`, "presets/x.yaml");
+    expect(bad.ok).toBe(false);
+    if (!bad.ok) expect(bad.errors[0]).toMatchObject({ line: 5 });
   });
 });

@@ -2,7 +2,8 @@
 // `hots:`) is an error, because silently ignoring it could widen a policy.
 import type { z as Z } from "zod";
 import { normalizeHostPattern } from "./hostname.ts";
-import { normalizeCidr } from "./ip.ts";
+import { addressFromHost, endsInNumber, normalizeCidr } from "./ip.ts";
+import { closest } from "./yaml-source.ts";
 
 export const ruleActions = ["alert", "block", "kill"] as const;
 export const defaultActions = ["alert", "block", "kill", "prompt", "allow"] as const;
@@ -10,6 +11,30 @@ export const captureLevels = ["metadata", "headers", "full"] as const;
 export const protos = ["tcp", "udp"] as const;
 export const signalActions = ["ignore", "alert", "kill"] as const;
 export const httpMethods = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "CONNECT", "TRACE"] as const;
+/**
+ * Sentinel signal kinds a policy can map to an action (docs/sentinel.md). A kind not listed here
+ * is a typo: `signals:` refuses it rather than ignore it.
+ */
+export const signalKinds = [
+  "runtime", "runtime-binary", "runtime-flags", "integrity", "event-loop", "event-loop-drift", "event-loop-stall",
+  "child-process", "child-process-anomaly", "request-shape", "artifact-drift", "sentinel-error",
+] as const;
+/** Preset parameters: lists of resource names a preset's wildcard hosts are replaced with. */
+export const presetParamNames = ["resources", "fhirServices", "dicomServices", "apiForFhirAccounts"] as const;
+export const RESOURCE_NAME = /^[A-Za-z0-9][A-Za-z0-9-]{0,62}$/;
+const PORT_TEXT = /^\d{1,5}(-\d{1,5})?$/;
+
+/** Why a host pattern is refused, or null. An address literal is accepted (it compiles to an ip matcher). */
+export function hostPatternError(value: string): string | null {
+  if (addressFromHost(value)) return null;
+  const r = normalizeHostPattern(value);
+  if (!("error" in r)) {
+    if (endsInNumber(r.pattern)) return `'${value}' ends in a number, so it is no hostname and not an IP address either: it would never match`;
+    return null;
+  }
+  if (value.includes("/") && "cidr" in normalizeCidr(value)) return `'${value}' is a CIDR, not a hostname: use cidr:`;
+  return r.error;
+}
 
 // Built on first use, not at import: constructing the schemas costs several milliseconds that a
 // command with no policy file (a scan on the built-in default, --help) never needs to pay.
@@ -21,10 +46,10 @@ function build() {
     .min(1)
     .max(253)
     .superRefine((value, ctx) => {
-      const r = normalizeHostPattern(value);
-      if ("error" in r) ctx.addIssue({ code: "custom", message: r.error });
+      const error = hostPatternError(value);
+      if (error) ctx.addIssue({ code: "custom", message: error });
     })
-    .describe("Hostname: exact, '*.example.com' (any subdomain) or with a '*' label (exactly one label)");
+    .describe("Hostname: exact, '*.example.com' (any subdomain) or with a '*' label (exactly one label); an IP address here is matched as ip:");
 
   const cidr = z
     .string()
@@ -39,7 +64,8 @@ function build() {
   const portRange = z
     .union([
       z.number().int().min(0).max(65535),
-      z.string().regex(/^\d{1,5}(-\d{1,5})?$/, "expected a port (443) or a range ('8000-8080')").superRefine((value, ctx) => {
+      z.string().regex(PORT_TEXT, "expected a port (443) or a range ('8000-8080')").superRefine((value, ctx) => {
+        if (!PORT_TEXT.test(value)) return; // reported by the regex; "443-" is not also a backwards range
         const [lo, hi = lo] = value.split("-").map(Number);
         if (lo > 65535 || hi > 65535) ctx.addIssue({ code: "custom", message: `'${value}': ports go up to 65535` });
         else if (lo > hi) ctx.addIssue({ code: "custom", message: `'${value}': the range runs backwards` });
@@ -77,40 +103,64 @@ function build() {
 
   const matcherKeys = ["host", "hosts", "ip", "cidr", "cidrs", "ports"] as const;
 
+  const ruleFields = {
+    host: hostPattern.optional(),
+    hosts: z.array(hostPattern).min(1).max(10_000).optional(),
+    ip: cidr.optional(),
+    cidr: cidr.optional(),
+    cidrs: z.array(cidr).min(1).max(10_000).optional(),
+    ports: z.array(portRange).min(1).max(1000).optional(),
+    proto: z.union([z.enum(protos), z.array(z.enum(protos)).min(1)]).optional(),
+    methods: z.array(method).min(1).max(16).optional(),
+    paths: z.array(path).min(1).max(1000).optional(),
+    tenant: tenant.optional(),
+    description: z.string().max(1000).optional(),
+  };
+  type RuleShape = { host?: string; hosts?: string[]; ip?: string; cidr?: string; cidrs?: string[]; ports?: unknown[] };
+  const checkRule = (rule: RuleShape, ctx: Z.RefinementCtx) => {
+    // A rule made only of an action or a description would match every connection.
+    if (!matcherKeys.some((k) => rule[k] !== undefined)) {
+      ctx.addIssue({ code: "custom", message: `a rule needs at least one of ${matcherKeys.join(", ")}` });
+    }
+    // An address given as a host is matched as an ip. Alongside hostnames (any of them may match)
+    // or ip/cidr keys (every matcher must match) that would change what the rule means: refused.
+    const hosts: Array<[PropertyKey[], string]> = [
+      ...(rule.host !== undefined ? [[["host"], rule.host] as [PropertyKey[], string]] : []),
+      ...(rule.hosts ?? []).map((h, i) => [["hosts", i], h] as [PropertyKey[], string]),
+    ];
+    const addresses = hosts.filter(([, h]) => addressFromHost(h));
+    if (addresses.length && (addresses.length < hosts.length || rule.ip !== undefined || rule.cidr !== undefined || rule.cidrs !== undefined)) {
+      for (const [path, h] of addresses) {
+        ctx.addIssue({ code: "custom", path, message: `'${h}' is an address: use ip: or cidr: (in a rule of its own when the rule also names hostnames)` });
+      }
+    }
+  };
+  // Allow and learned rules have no action (a match allows): `action:` there is an error, not ignored.
+  const allowRuleSchema = z
+    .strictObject(ruleFields)
+    .superRefine(checkRule)
+    .describe("One allow rule; it matches when every matcher it has matches");
   const ruleSchema = z
     .strictObject({
-      host: hostPattern.optional(),
-      hosts: z.array(hostPattern).min(1).max(10_000).optional(),
-      ip: cidr.optional(),
-      cidr: cidr.optional(),
-      cidrs: z.array(cidr).min(1).max(10_000).optional(),
-      ports: z.array(portRange).min(1).max(1000).optional(),
-      proto: z.union([z.enum(protos), z.array(z.enum(protos)).min(1)]).optional(),
-      methods: z.array(method).min(1).max(16).optional(),
-      paths: z.array(path).min(1).max(1000).optional(),
-      tenant: tenant.optional(),
-      action: z.enum(ruleActions).optional().describe("What a match does (deny rules): alert, block or kill; default block"),
-      description: z.string().max(1000).optional(),
+      ...ruleFields,
+      action: z.enum(ruleActions).optional().describe("What a match does: alert, block or kill; default block"),
     })
-    .superRefine((rule, ctx) => {
-      // A rule made only of an action or a description would match every connection.
-      if (!matcherKeys.some((k) => rule[k] !== undefined)) {
-        ctx.addIssue({ code: "custom", message: `a rule needs at least one of ${matcherKeys.join(", ")}` });
-      }
-    })
-    .describe("One rule; it matches when every matcher it has matches");
+    .superRefine(checkRule)
+    .describe("One deny rule; it matches when every matcher it has matches");
 
-
+  // DNS names are case-insensitive: resource names are kept in lower case, as --preset NAME=RES does.
+  const resourceList = z
+    .array(z.string().regex(RESOURCE_NAME, "expected a resource name (letters, digits, '-')").transform((r) => r.toLowerCase()))
+    .min(1)
+    .max(1000);
   const presetParams = z
     .strictObject({
-      resources: z
-        .array(z.string().regex(/^[a-z0-9](?:[a-z0-9-]{0,62})$/i, "expected a resource name (letters, digits, '-')"))
-        .min(1)
-        .max(1000)
-        .optional()
-        .describe("Resource (tenant) names that replace the preset's wildcard hosts"),
+      resources: resourceList.optional().describe("Resource (tenant) names that replace the preset's wildcard hosts"),
+      fhirServices: resourceList.optional().describe("azure-health-data-services: FHIR services (WORKSPACE-SERVICE → WORKSPACE-SERVICE.fhir.azurehealthcareapis.com)"),
+      dicomServices: resourceList.optional().describe("azure-health-data-services: DICOM services (WORKSPACE-SERVICE → WORKSPACE-SERVICE.dicom.azurehealthcareapis.com)"),
+      apiForFhirAccounts: resourceList.optional().describe("azure-health-data-services: Azure API for FHIR accounts (ACCOUNT → ACCOUNT.azurehealthcareapis.com)"),
     })
-    .describe("Parameters for a preset");
+    .describe("Parameters for a preset; 'trustrun policy presets' lists which preset takes which");
 
   const policySchema = z
     .strictObject({
@@ -124,11 +174,11 @@ function build() {
       presets: z.record(z.string().min(1).max(100), presetParams).optional().describe("Preset parameters by preset name"),
       default: z.enum(defaultActions).optional().describe("Verdict for a connection no rule matches"),
       capture: z.enum(captureLevels).optional().describe("How much of each connection to record"),
-      allow: z.array(ruleSchema).max(100_000).optional(),
+      allow: z.array(allowRuleSchema).max(100_000).optional(),
       deny: z.array(ruleSchema).max(100_000).optional(),
-      learned: z.array(ruleSchema).max(100_000).optional().describe("Destinations approved in learning mode (allow rules)"),
+      learned: z.array(allowRuleSchema).max(100_000).optional().describe("Destinations approved in learning mode (allow rules)"),
       signals: z
-        .record(z.string().regex(/^[a-z][a-z-]*$/, "a signal kind such as child-process-anomaly"), z.enum(signalActions))
+        .partialRecord(z.enum(signalKinds), z.enum(signalActions))
         .optional()
         .describe("What a sentinel signal kind does: ignore, alert or kill (the target tree)"),
     })
@@ -139,19 +189,24 @@ function build() {
     name: z.string().regex(/^[a-z0-9-]+$/),
     description: z.string().min(1),
     sources: z.array(z.url()).min(1),
+    /** What {region} in a host stands for (expanded when the preset is parsed). */
+    regions: z.array(z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d{1,2}$/, "expected a region name such as us-east-1")).min(1).optional(),
     parameters: z
-      .strictObject({
-        resources: z.strictObject({
+      .partialRecord(
+        z.enum(presetParamNames),
+        z.strictObject({
           description: z.string(),
           // The wildcard host patterns that a list of resource names replaces.
           pins: z.array(z.string()).min(1),
+          // Still accepted, with a warning saying what to use instead.
+          deprecated: z.string().optional(),
         }),
-      })
+      )
       .optional(),
-    allow: z.array(ruleSchema).optional(),
+    allow: z.array(allowRuleSchema).optional(),
     deny: z.array(ruleSchema).optional(),
   });
-  return { ruleSchema, policySchema, presetSchema, presetParams };
+  return { ruleSchema, allowRuleSchema, policySchema, presetSchema, presetParams };
 }
 
 type Schemas = ReturnType<typeof build>;

@@ -55,7 +55,7 @@ export interface CompiledPolicy {
   /** Sentinel signal kind → action; kinds not listed use DEFAULT_SIGNAL_ACTIONS. */
   signals?: Record<string, "ignore" | "alert" | "kill">;
   /** Preset parameters that were applied, by preset name (shown by `policy show`). */
-  presetParams?: Record<string, { resources?: string[] }>;
+  presetParams?: Record<string, Partial<Record<string, string[]>>>;
 }
 
 export interface PolicyError {

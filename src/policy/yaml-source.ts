@@ -109,14 +109,7 @@ export function zodErrors(error: z.ZodError, parsed: ParsedYaml, file: string, k
     const where = pathText(path);
     if (issue.code === "unrecognized_keys") {
       for (const key of issue.keys) {
-        const known = knownKeys(path);
-        const hint = closest(key, known);
-        const within = where ? ` in ${where}` : "";
-        out.push({
-          file,
-          ...parsed.locate(path, key),
-          message: `unknown key '${key}'${within}${hint ? `; did you mean '${hint}'?` : ""} (expected one of: ${known.join(", ")})`,
-        });
+        out.push({ file, ...parsed.locate(path, key), message: unknownKeyMessage(path, key, knownKeys(path), true) });
       }
       continue;
     }
@@ -129,10 +122,30 @@ export function zodErrors(error: z.ZodError, parsed: ParsedYaml, file: string, k
     }
     out.push({ file, ...parsed.locate(path), message: where ? `${where}: ${message}` : message });
   }
-  return out;
+  // In the order of the file, as an editor lists them.
+  return out.sort((a, b) => a.line - b.line || a.column - b.column);
 }
 
-function closest(word: string, candidates: string[]): string | null {
+/**
+ * The message for an unknown key at `path`. `quote` false leaves the key's name out (a file
+ * reached through extends may be anything: its keys are content).
+ */
+export function unknownKeyMessage(path: ReadonlyArray<PropertyKey>, key: string, known: readonly string[], quote: boolean): string {
+  const where = pathText(path);
+  if (key === "action" && (path[0] === "allow" || path[0] === "learned") && path.length === 2) {
+    return `${where}: ${path[0]} rules have no action (a match allows the connection); to alert, block or kill, put the rule under deny:`;
+  }
+  if (path.length === 1 && path[0] === "signals") {
+    const hint = closest(key, known);
+    return `unknown signal kind${quote ? ` '${key}'` : ""}${hint ? `; did you mean '${hint}'?` : ""} (kinds: ${known.join(", ")})`;
+  }
+  const hint = closest(key, known);
+  const within = where ? ` in ${where}` : "";
+  return `unknown key${quote ? ` '${key}'` : ""}${within}${hint ? `; did you mean '${hint}'?` : ""} (expected one of: ${known.join(", ")})`;
+}
+
+/** The candidate at most two edits from word, or null (did-you-mean hints). */
+export function closest(word: string, candidates: readonly string[]): string | null {
   let best: string | null = null;
   let bestDist = 3;
   for (const c of candidates) {

@@ -81,3 +81,29 @@ test("a proposal keeps the protocol of a destination reached over one protocol o
   expect(verdict("10.77.0.9", 443, "udp", "good.example")).toBe("allow");
   expect(verdict("10.77.0.9", 443, "tcp", "good.example")).toBe("allow");
 });
+
+test("a proposal from a session pins only the resources that were allowed (the demo's other tenant raised an alert)", () => {
+  const store = openStore(join(dir(), "t.db"));
+  const base = {
+    type: "connection" as const, session: "s2", pid: 42, ppid: 1, exe: "/usr/bin/python3", argv: ["python3"],
+    probe: "ebpf" as const, rule: null, reason: "r", proto: "tcp" as const, hostSource: "dns" as const,
+  };
+  store.startSession({
+    type: "session", phase: "start", session: "s2", ts: 1, target: { mode: "run", pid: 42, argv: ["python3"] },
+    policy: "p", probes: [{ name: "ebpf", complete: true }], complete: true,
+  });
+  store.appendEvents([
+    { ...base, ts: 2, dst: { ip: "10.77.0.2", port: 443 }, host: "contoso-east.openai.azure.com", verdict: "allow", rule: "preset:azure-openai/allow[0]" },
+    { ...base, ts: 3, dst: { ip: "10.77.0.3", port: 443 }, host: "fabrikam.openai.azure.com", verdict: "alert" },
+    { ...base, ts: 4, dst: { ip: "10.77.0.4", port: 443 }, host: "api.openai.com", verdict: "block", rule: "preset:public-ai-apis/deny[0]" },
+  ] as never);
+  const { text } = proposalFor(store, "s2");
+  store.close();
+  expect(text).toContain("resources: [contoso-east]");
+  expect(text).not.toMatch(/resources: \[[^\]]*fabrikam/);
+  expect(text).toContain("# fabrikam: raised an alert (another tenant?)");
+  const proposed = loadPolicyText(text, "p.yaml", { cwd: "/" });
+  if (!proposed.ok) throw new Error(JSON.stringify(proposed.errors));
+  expect(evaluate({ host: "fabrikam.openai.azure.com", ip: null, port: 443, proto: "tcp" }, proposed.policy).verdict).toBe("alert");
+  expect(evaluate({ host: "api.openai.com", ip: null, port: 443, proto: "tcp" }, proposed.policy).verdict).toBe("block");
+});

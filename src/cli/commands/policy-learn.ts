@@ -77,7 +77,7 @@ export function proposalFor(store: Store, sessionId: string): { text: string; de
   const text = proposePolicy(
     rows.map((r) => {
       const seen = protos.get(`${r.host ?? r.ip}|${r.port}`) ?? [];
-      return { host: r.host, ip: r.ip, port: r.port, count: r.count, proto: seen.length === 1 ? seen[0] : null };
+      return { host: r.host, ip: r.ip, port: r.port, count: r.count, proto: seen.length === 1 ? seen[0] : null, verdict: r.verdict, rule: r.rule };
     }),
     { name: `learned from session ${sessionId}` },
   );

@@ -93,7 +93,40 @@ describe("trustrun policy check", () => {
     expect((await run("policy", "check", "a.example.com", "--ip", "nope")).code).toBe(2);
     expect((await run("policy", "check", "a.example.com", "--proto", "icmp")).code).toBe(2);
   });
+  test("path rules: matrix parameters do not hide a path; bad --path and --method are usage errors", async () => {
+    const paths = join(dir, "paths.yaml");
+    writeFileSync(paths, "default: allow\ndeny:\n  - host: up.example\n    methods: [POST]\n    paths: [/v1/upload]\n");
+    for (const p of ["/v1/upload;x", "/v1/upload;jsessionid=1/part", "/v1/x/..;/upload"]) {
+      const r = await run("policy", "check", "up.example", "--method", "POST", "--path", p, "--policy", paths, "--json");
+      expect([p, JSON.parse(r.out).verdict]).toEqual([p, "block"]);
+    }
+    expect((await run("policy", "check", "https://up.example/v1/upload;x?y=1", "--method", "post", "--policy", paths)).code).toBe(1);
+    expect((await run("policy", "check", "https://up.example/v1/other", "--method", "POST", "--policy", paths)).code).toBe(0);
+    const noSlash = await run("policy", "check", "up.example", "--path", "v1/upload", "--policy", paths);
+    expect(noSlash.code).toBe(2);
+    expect(noSlash.err).toContain("must start with '/'");
+    const url = await run("policy", "check", "up.example", "--path", "https://up.example/v1/upload", "--policy", paths);
+    expect(url.code).toBe(2);
+    expect(url.err).toContain("not a URL");
+    const method = await run("policy", "check", "up.example", "--method", "BAD METHOD", "--policy", paths);
+    expect(method.code).toBe(2);
+    expect(method.err).toContain("is not an HTTP method");
+    expect(method.err).not.toContain("warning:"); // refused before the policy is loaded
+    expect((await run("policy", "check", "ftp://up.example/x", "--policy", paths)).code).toBe(2);
+  });
+  test("IPv4 in any form a URL parser reads is the address: cidr rules match", async () => {
+    const meta = join(dir, "meta.yaml");
+    writeFileSync(meta, "default: allow\ndeny:\n  - cidr: 169.254.0.0/16\n    action: kill\n  - host: 10.0.0.1\n");
+    for (const t of ["2852039166", "0xA9FEA9FE", "http://2852039166/", "http://0xA9FEA9FE/", "169.254.169.254.", "[::ffff:a9fe:a9fe]:443", "0251.0376.0251.0376:80"]) {
+      const r = await run("policy", "check", t, "--policy", meta, "--json");
+      expect([t, JSON.parse(r.out).verdict]).toEqual([t, "kill"]);
+    }
+    expect(JSON.parse((await run("policy", "check", "10.0.0.1.", "--policy", meta, "--json")).out)).toMatchObject({ verdict: "block", rule: "deny[1]" });
+  });
   test("parseTarget", () => {
+    expect(parseTarget("10.0.0.1.")).toEqual({ host: null, ip: "10.0.0.1", port: null });
+    expect(parseTarget("http://0xA9FEA9FE:8080/a;b")).toEqual({ host: null, ip: "169.254.169.254", port: 8080, path: "/a;b" });
+    expect(parseTarget("https://Example.COM")).toEqual({ host: "example.com", ip: null, port: 443, path: "/" });
     expect(parseTarget("a.b:80")).toEqual({ host: "a.b", ip: null, port: 80 });
     expect(parseTarget("2001:db8::1")).toEqual({ host: null, ip: "2001:db8::1", port: null });
     expect(parseTarget("[2001:db8::1]:8443")).toEqual({ host: null, ip: "2001:db8::1", port: 8443 });

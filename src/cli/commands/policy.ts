@@ -6,7 +6,8 @@ import { loadPolicy } from "../../policy/load.ts";
 import { listPresets } from "../../policy/presets.ts";
 import { policyToYaml } from "../../policy/show.ts";
 import type { CompiledPolicy, PolicyError } from "../../policy/types.ts";
-import { normalizeIp } from "../../policy/ip.ts";
+import { addressFromHost, normalizeIp } from "../../policy/ip.ts";
+import { normalizePath } from "../../policy/http-path.ts";
 
 /** The options every policy-taking command declares (`run`, `watch`, `scan`, `policy check`, ...). */
 export const policyOptionSpecs: Record<string, OptionSpec> = {
@@ -15,7 +16,7 @@ export const policyOptionSpecs: Record<string, OptionSpec> = {
     type: "string",
     multiple: true,
     arg: "NAME[=RES,...]",
-    description: "Add a built-in preset; azure presets take resource names after '='",
+    description: "Add a built-in preset; azure presets take resource names: NAME=RES,... or NAME.PARAMETER=RES,...",
   },
 };
 
@@ -68,8 +69,30 @@ const validate: Command = {
   },
 };
 
-/** HOST, HOST:PORT, IP, IP:PORT, [IPv6]:PORT or a bare IPv6 address. */
-export function parseTarget(text: string): { host: string | null; ip: string | null; port: number | null } {
+const schemePorts: Record<string, number> = { "http:": 80, "https:": 443, "ws:": 80, "wss:": 443 };
+
+/**
+ * HOST, HOST:PORT, IP, IP:PORT, [IPv6]:PORT, a bare IPv6 address, or an http(s)/ws(s) URL (its
+ * port defaults by scheme; its path is returned). An IP in any form a URL parser or inet_aton reads
+ * ("2852039166", "0xA9FEA9FE", "10.0.0.1.") is the address it stands for.
+ */
+export function parseTarget(text: string): { host: string | null; ip: string | null; port: number | null; path?: string } {
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(text)) {
+    let url: URL;
+    try {
+      url = new URL(text);
+    } catch {
+      throw new UsageError(`'${text}' is not a valid URL`);
+    }
+    const defaultPort = schemePorts[url.protocol];
+    if (defaultPort === undefined) throw new UsageError(`'${url.protocol}//' URLs are not supported: give HOST[:PORT], or an http, https, ws or wss URL`);
+    if (!url.hostname) throw new UsageError("missing host");
+    const host = url.hostname;
+    const ip = addressFromHost(host);
+    // The path as it was written (URL parsing already resolves dot segments; ';' and escapes stay).
+    const path = url.pathname || "/";
+    return { host: ip ? null : host, ip, port: url.port ? Number(url.port) : defaultPort, path };
+  }
   let hostPart = text;
   let portText: string | null = null;
   const bracket = text.match(/^\[([^\]]+)\](?::(.*))?$/);
@@ -85,21 +108,22 @@ export function parseTarget(text: string): { host: string | null; ip: string | n
     port = Number(portText);
   }
   if (!hostPart) throw new UsageError("missing host");
-  const ip = normalizeIp(hostPart);
+  const ip = addressFromHost(hostPart);
   return ip ? { host: null, ip, port } : { host: hostPart, ip: null, port };
 }
 
 const check: Command = {
   name: "policy check",
   summary: "Show the verdict a policy gives a destination",
-  usage: "trustrun policy check HOST[:PORT] [--ip IP] [--proto tcp|udp] [--method M] [--path P] [--aws-account ID] [--azure-tenant ID] [--policy FILE]... [--preset NAME]... [--json]",
-  description: "The port defaults to 443 and the protocol to tcp. Exit status 0 when the destination is allowed, 1 for any other verdict (alert, block, kill, prompt).",
+  usage: "trustrun policy check HOST[:PORT]|URL [--ip IP] [--proto tcp|udp] [--method M] [--path P] [--aws-account ID] [--azure-tenant ID] [--policy FILE]... [--preset NAME]... [--json]",
+  description:
+    "The port defaults to 443 (for a URL, to its scheme's port) and the protocol to tcp. A URL's path is checked against path rules unless --path is given. Exit status 0 when the destination is allowed, 1 for any other verdict (alert, block, kill, prompt).",
   options: {
     ...policyOptionSpecs,
     ip: { type: "string", arg: "IP", description: "The address the host resolved to (checks IP/CIDR rules too)" },
     proto: { type: "string", arg: "tcp|udp", description: "Protocol (default tcp)" },
     method: { type: "string", arg: "METHOD", description: "HTTP method, for method rules" },
-    path: { type: "string", arg: "PATH", description: "HTTP path, for path rules" },
+    path: { type: "string", arg: "PATH", description: "HTTP path starting with '/', for path rules" },
     "aws-account": { type: "string", arg: "ID", description: "AWS account the request is for (12 digits), for tenant rules" },
     "azure-tenant": { type: "string", arg: "ID", description: "Entra ID tenant of the request's token (a GUID), for tenant rules" },
     json: { type: "boolean", description: "Print {verdict, rule, reason} as JSON" },
@@ -109,6 +133,7 @@ const check: Command = {
     "trustrun policy check api.openai.com --preset public-ai-apis",
     "trustrun policy check contoso.openai.azure.com:443 --preset azure-openai=contoso",
     "trustrun policy check 10.1.2.3:5432 --policy trustrun.yaml --json",
+    "trustrun policy check https://upload.example.org/v1/upload --method POST --policy trustrun.yaml",
     "trustrun policy check bedrock-runtime.us-east-1.amazonaws.com --aws-account 123456789012 --policy trustrun.yaml",
   ],
   run(args, io) {
@@ -121,15 +146,25 @@ const check: Command = {
     }
     const proto = oneOf(args.values, "proto", ["tcp", "udp"] as const, "tcp")!;
     const json = flag(args.values, "json");
-    const policy = policyFromArgs(args.values, process.cwd(), io);
+    // Every argument is checked before the policy is loaded (and its warnings printed).
     const method = str(args.values, "method");
-    const path = str(args.values, "path");
+    if (method !== undefined && !/^[A-Za-z]{1,16}$/.test(method)) throw new UsageError(`--method: '${method}' is not an HTTP method (letters only, such as GET or POST)`);
+    const pathArg = str(args.values, "path");
+    if (pathArg !== undefined) {
+      if (/^[a-z][a-z0-9+.-]*:\/\//i.test(pathArg)) {
+        throw new UsageError(`--path takes a path such as /v1/upload, not a URL; to check a URL, give it as the destination: trustrun policy check '${pathArg}'`);
+      }
+      if (!pathArg.startsWith("/")) throw new UsageError(`--path: '${pathArg}' is not a URL path: it must start with '/' (/${pathArg.replace(/^\/*/, "")})`);
+      if (normalizePath(pathArg) === null) throw new UsageError(`--path: '${pathArg.slice(0, 80)}' is not a URL path (too long)`);
+    }
+    const path = pathArg ?? target.path;
     const awsAccount = str(args.values, "aws-account");
     if (awsAccount !== undefined && !/^\d{12}$/.test(awsAccount)) throw new UsageError(`--aws-account: '${awsAccount}' is not an AWS account id (12 digits)`);
     const azureTenant = str(args.values, "azure-tenant");
     if (azureTenant !== undefined && !/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(azureTenant)) {
       throw new UsageError(`--azure-tenant: '${azureTenant}' is not an Entra ID tenant id (a GUID)`);
     }
+    const policy = policyFromArgs(args.values, process.cwd(), io);
     const tenant = awsAccount || azureTenant ? { ...(awsAccount ? { awsAccount } : {}), ...(azureTenant ? { azureTenant } : {}) } : undefined;
     const http = method || path || tenant ? { method, path, ...(tenant ? { tenant } : {}) } : undefined;
     const decision = evaluate({ host: target.host, ip, port: target.port ?? 443, proto, http }, policy);
@@ -164,7 +199,7 @@ const presets: Command = {
 const show: Command = {
   name: "policy show",
   summary: "Print the merged effective policy as YAML",
-  usage: "trustrun policy show [--policy FILE]... [--preset NAME]...",
+  usage: "trustrun policy show [--policy FILE]... [--preset NAME]... [--json]",
   description: "Every file and preset is inlined; each rule carries a comment with its id and origin.",
   options: { ...policyOptionSpecs, json: { type: "boolean", description: "Print the compiled policy as JSON" } },
   examples: ["trustrun policy show", "trustrun policy show --policy trustrun.yaml --preset public-ai-apis"],
