@@ -1,5 +1,6 @@
 import type { Database } from "bun:sqlite";
 import type { ConnectionEvent, TrustRunEvent } from "../core/types.ts";
+import { likeEscape } from "./sessions.ts";
 
 export interface StoredEvent {
   id: number;
@@ -73,7 +74,10 @@ export function createEventStore(db: Database) {
       if (q.beforeId !== undefined) { where.push("id < $before"); params.before = q.beforeId; }
       if (q.type) { where.push("type = $type"); params.type = q.type; }
       if (q.verdict) { where.push("verdict = $verdict"); params.verdict = q.verdict; }
-      if (q.search) { where.push("(host LIKE $s OR ip LIKE $s OR body LIKE $s)"); params.s = `%${q.search}%`; }
+      if (q.search) {
+        where.push("(host LIKE $s ESCAPE '\\' OR ip LIKE $s ESCAPE '\\' OR body LIKE $s ESCAPE '\\')");
+        params.s = `%${likeEscape(q.search)}%`;
+      }
       const order = q.afterId !== undefined ? "ASC" : "DESC";
       const sql = `SELECT id, body FROM events ${where.length ? "WHERE " + where.join(" AND ") : ""} ORDER BY id ${order} LIMIT $limit`;
       return db

@@ -42,6 +42,11 @@ export interface SessionQuery {
   withViolations?: boolean;
 }
 
+/** Text to find literally inside a LIKE pattern (with ESCAPE '\'): %, _ and \ lose their meaning. */
+export function likeEscape(text: string): string {
+  return text.replace(/[\\%_]/g, "\\$&");
+}
+
 export function createSessionStore(db: Database) {
   const insert = db.query(
     `INSERT INTO sessions (id, mode, target_pid, argv, policy, probes, complete, started_at)
@@ -52,7 +57,8 @@ export function createSessionStore(db: Database) {
        connections = $connections, violations = $violations, destinations = $destinations WHERE id = $id`,
   );
   const byId = db.query<RawSession, [string]>("SELECT * FROM sessions WHERE id = ?");
-  const byPrefix = db.query<RawSession, [string]>("SELECT * FROM sessions WHERE id LIKE ? || '%' ORDER BY started_at DESC LIMIT 2");
+  // An exact comparison of the first characters, not LIKE: '_' and '%' in what the user typed are not wildcards.
+  const byPrefix = db.query<RawSession, [string, string]>("SELECT * FROM sessions WHERE substr(id, 1, length(?)) = ? ORDER BY started_at DESC LIMIT 2");
 
   return {
     startSession(ev: SessionEvent): void {
@@ -69,21 +75,22 @@ export function createSessionStore(db: Database) {
         violations: ev.counts?.violations ?? 0, destinations: ev.counts?.destinations ?? 0,
       });
     },
-    /** Full id or a unique prefix (as git does with commits). */
+    /** Full id or a unique prefix of at least 4 hex digits (as git does with commits). */
     getSession(idOrPrefix: string): SessionRow | null {
       const exact = byId.get(idOrPrefix);
       if (exact) return toRow(exact);
-      if (idOrPrefix.length < 4) return null;
-      const rows = byPrefix.all(idOrPrefix);
+      const prefix = idOrPrefix.toLowerCase();
+      if (!/^[0-9a-f]{4,64}$/.test(prefix)) return null;
+      const rows = byPrefix.all(prefix, prefix);
       return rows.length === 1 ? toRow(rows[0]) : null;
     },
     listSessions(q: SessionQuery = {}): { rows: SessionRow[]; total: number } {
       const where: string[] = [];
       const params: Record<string, string | number> = {};
       if (q.search) {
-        where.push(`(argv LIKE $s OR policy LIKE $s OR id LIKE $s OR EXISTS
-          (SELECT 1 FROM events e WHERE e.session = sessions.id AND (e.host LIKE $s OR e.ip LIKE $s)))`);
-        params.s = `%${q.search}%`;
+        where.push(`(argv LIKE $s ESCAPE '\\' OR policy LIKE $s ESCAPE '\\' OR id LIKE $s ESCAPE '\\' OR EXISTS
+          (SELECT 1 FROM events e WHERE e.session = sessions.id AND (e.host LIKE $s ESCAPE '\\' OR e.ip LIKE $s ESCAPE '\\')))`);
+        params.s = `%${likeEscape(q.search)}%`;
       }
       if (q.since) { where.push("started_at >= $since"); params.since = q.since; }
       if (q.until) { where.push("started_at <= $until"); params.until = q.until; }

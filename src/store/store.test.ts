@@ -79,6 +79,25 @@ test("sessions round-trip and resolve by unique prefix", () => {
   store.close();
 });
 
+test("session ids and searches are literal: '%', '_' and '\\' are not wildcards", () => {
+  const store = openStore(tempDb());
+  store.startSession(session("abcd1234"));
+  store.startSession(session("a_b%c\\d9"));
+  for (const pattern of ["____", "%%%%", "abc_", "ab%", "____1234", "%"]) expect([pattern, store.getSession(pattern)]).toEqual([pattern, null]);
+  expect(store.getSession("ABCD")!.id).toBe("abcd1234"); // hex in either case
+  expect(store.getSession("a_b%c\\d9")!.id).toBe("a_b%c\\d9"); // an exact id is always found
+  expect(store.listSessions({ search: "_" }).rows.map((s) => s.id)).toEqual(["a_b%c\\d9"]);
+  expect(store.listSessions({ search: "%" }).total).toBe(1);
+  expect(store.listSessions({ search: "\\" }).total).toBe(1);
+  expect(store.listSessions({ search: "b%c" }).total).toBe(1);
+  expect(store.listSessions({ search: "a%d" }).total).toBe(0);
+  store.appendEvents([conn("abcd1234", "api.openai.com", "10.0.0.1", "allow")]);
+  expect(store.listEvents({ search: "api_openai" })).toHaveLength(0);
+  expect(store.listEvents({ search: "api.openai" })).toHaveLength(1);
+  expect(store.listEvents({ search: "%" })).toHaveLength(0);
+  store.close();
+});
+
 test("events, destinations and search", () => {
   const store = openStore(tempDb());
   store.startSession(session("s1"));

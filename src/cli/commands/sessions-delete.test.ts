@@ -96,3 +96,18 @@ test("an unknown session stops everything and deletes nothing; bad input is a us
   expect((await run("sessions", "delete", "--older-than", "soon", "--db", db)).code).toBe(2);
   expect((await run("sessions", "delete", "x", "--older-than", "1d", "--db", db)).code).toBe(2);
 });
+
+test("a pattern is not a session: '%%%%' and '____' delete nothing", async () => {
+  const db = join(home, "c.db");
+  seed(db);
+  for (const pattern of ["%%%%", "____", "new%", "ne_0"]) {
+    const r = await run("sessions", "delete", pattern, "--db", db);
+    expect([pattern, r.code]).toEqual([pattern, 1]);
+    expect(r.err).toContain(`no session '${pattern}'`);
+  }
+  const store = openStore(db);
+  expect(store.listSessions({}).total).toBe(3);
+  store.close();
+  expect((await run("show", "____", "--db", db)).code).toBe(1);
+  expect((await run("sessions", "--search", "_", "--db", db)).out).toContain("no sessions");
+});
