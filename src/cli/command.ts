@@ -14,6 +14,24 @@ export class CliError extends Error {
   }
 }
 
+const ioReasons: Record<string, string> = {
+  ENOENT: "no such file or directory",
+  ENOTDIR: "a part of the path is not a directory",
+  EISDIR: "it is a directory",
+  EACCES: "permission denied",
+  EPERM: "operation not permitted",
+  EROFS: "read-only file system",
+  ENOSPC: "no space left on the device",
+  EEXIST: "it already exists",
+};
+
+/** A file-system failure as one plain line: "cannot write /x/y.pem: no such file or directory". */
+export function ioError(what: string, err: unknown): CliError {
+  const e = err as NodeJS.ErrnoException;
+  const reason = (e?.code && ioReasons[e.code]) || (e?.message ?? String(err)).replace(/^[A-Z]+: /, "");
+  return new CliError(`${what}: ${reason}`);
+}
+
 export interface OptionSpec {
   type: "string" | "boolean";
   short?: string;

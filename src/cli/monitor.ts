@@ -90,7 +90,7 @@ export async function createMonitor(opts: MonitorOptions): Promise<Monitor> {
   let ui: LiveUi | null = opts.ui ?? null;
   // While the live screen is up the terminal belongs to it: text lines wait, notes go to the screen.
   const screen = { isTTY: opts.stream.isTTY, write: (s: string) => (ui ? true : opts.stream.write(s)) } as unknown as NodeJS.WriteStream;
-  const sink = createOutput({ mode: opts.output, stream: screen, logFile: opts.logFile });
+  const sink = createOutput({ mode: opts.output, stream: screen, logFile: opts.logFile, dbPath: opts.dbPath });
   const output: Output = { ...sink, note: (m: string) => (ui ? ui.note(m) : sink.note(m)) };
   for (const lost of choice.lost) output.note(`probe ${lost.name} not used: ${lost.reason}`);
   if (!choice.complete) {

@@ -1,5 +1,5 @@
 import { expect, test } from "bun:test";
-import { mkdtempSync, readFileSync, statSync } from "node:fs";
+import { mkdtempSync, readFileSync, realpathSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { X509Certificate } from "node:crypto";
@@ -51,4 +51,36 @@ test("run rejects an unknown --level", async () => {
   const r = await run(["run", "--level", "everything", "--", "true"]);
   expect(r.code).toBe(2);
   expect(r.err).toContain("--level");
+});
+
+test("files that cannot be written are one clear line and exit 1, not an internal error", async () => {
+  const base = mkdtempSync(join(tmpdir(), "trustrun-ca-io-"));
+  const dir = join(base, "ca");
+  expect((await run(["ca", "init", "--dir", dir])).code).toBe(0);
+  const cases: Array<[string[], string]> = [
+    [["ca", "export", "--dir", dir, "--out", join(base, "missing", "x.pem")], "no such file or directory"],
+    [["ca", "export", "--dir", dir, "--out", base], "it is a directory"],
+    [["ca", "export", "--bundle", "--dir", dir, "--out", base], "it is a directory"],
+    [["ca", "init", "--dir", join(base, "ca", "trustrun-ca.pem", "sub")], "not a directory"],
+  ];
+  for (const [args, reason] of cases) {
+    const r = await run(args);
+    expect([args.join(" "), r.code]).toEqual([args.join(" "), 1]);
+    expect(r.err).toContain(reason);
+    expect(r.err).not.toContain("internal error");
+    expect(r.err.trim().split("\n")).toHaveLength(1);
+  }
+});
+
+test("trust-env prints absolute paths for a relative --dir", async () => {
+  const base = mkdtempSync(join(tmpdir(), "trustrun-ca-rel-"));
+  const cwd = process.cwd();
+  process.chdir(base);
+  try {
+    expect((await run(["ca", "init", "--dir", "relca"])).code).toBe(0);
+    const env = (await run(["ca", "trust-env", "--dir", "relca"])).out;
+    expect(env).toContain(`export SSL_CERT_FILE='${join(realpathSync(base), "relca", "ca-bundle.pem")}'`);
+  } finally {
+    process.chdir(cwd);
+  }
 });

@@ -1,8 +1,9 @@
 import type { Command, OptionSpec, ParsedArgs } from "../command.ts";
-import { CliError, flag, list, oneOf, str, UsageError } from "../command.ts";
+import { CliError, flag, ioError, list, oneOf, str, UsageError } from "../command.ts";
 import type { CompiledPolicy } from "../../policy/types.ts";
 import type { Interception } from "../../capture/proxy/intercept.ts";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { resolve } from "node:path";
 // The CA and proxy code loads when a ca command or an intercepting run needs it: the x509 and TLS
 // modules are a noticeable part of the start-up of every other command.
 const caStore = () => import("../../capture/proxy/ca-store.ts");
@@ -11,7 +12,8 @@ const dirOption = { type: "string" as const, arg: "DIR", description: "CA direct
 
 async function pathsFrom(values: Record<string, unknown>) {
   const { caPaths, defaultCaDir } = await caStore();
-  return caPaths(str(values as never, "dir") ?? defaultCaDir());
+  // Absolute: the paths are printed for use elsewhere (trust-env's export lines).
+  return caPaths(resolve(str(values as never, "dir") ?? defaultCaDir()));
 }
 
 async function load(values: Record<string, unknown>) {
@@ -39,7 +41,14 @@ ahead of time or, with --force, to replace it (programs that trusted the old one
   async run(args, io) {
     const paths = await pathsFrom(args.values);
     const existed = existsSync(paths.cert);
-    const { created } = (await caStore()).ensureCa(paths, { force: flag(args.values, "force") });
+    const { ensureCa, CaError } = await caStore();
+    let created: boolean;
+    try {
+      ({ created } = ensureCa(paths, { force: flag(args.values, "force") }));
+    } catch (err) {
+      if (err instanceof CaError) throw new CliError(err.message, 1);
+      throw ioError(`cannot create the CA in ${paths.dir}`, err);
+    }
     io.stdout(created ? `created ${paths.cert}\n  key: ${paths.key} (mode 0600)\n  bundle: ${paths.bundle}\n` : `the CA already exists: ${paths.cert} (use --force to replace it)\n`);
     if (created && existed) io.stderr("trustrun: the previous CA was replaced; anything that trusted it must be given the new one\n");
     return 0;
@@ -82,12 +91,21 @@ export const caExportCommand: Command = {
     const { paths, ca } = await load(args.values);
     let text = ca.certPem;
     if (flag(args.values, "bundle")) {
-      (await caStore()).writeBundle(paths.bundle, ca.certPem); // refreshed: the system store may have changed
-      text = readFileSync(paths.bundle, "utf8");
+      try {
+        (await caStore()).writeBundle(paths.bundle, ca.certPem); // refreshed: the system store may have changed
+        text = readFileSync(paths.bundle, "utf8");
+      } catch (err) {
+        throw ioError(`cannot write the bundle ${paths.bundle}`, err);
+      }
     }
     const out = str(args.values, "out");
-    if (out) writeFileSync(out, text);
-    else io.stdout(text);
+    if (out) {
+      try {
+        writeFileSync(out, text);
+      } catch (err) {
+        throw ioError(`cannot write ${out}`, err);
+      }
+    } else io.stdout(text);
     return 0;
   },
 };
@@ -106,7 +124,11 @@ sets these for its command already.`,
   async run(args, io) {
     const { paths, ca } = await load(args.values);
     const { writeBundle, trustEnv } = await caStore();
-    writeBundle(paths.bundle, ca.certPem);
+    try {
+      writeBundle(paths.bundle, ca.certPem);
+    } catch (err) {
+      throw ioError(`cannot write the bundle ${paths.bundle}`, err);
+    }
     const quote = (s: string) => `'${s.replace(/'/g, "'\\''")}'`;
     io.stdout(Object.entries(trustEnv(paths.bundle)).map(([k, v]) => `export ${k}=${quote(v)}\n`).join(""));
     return 0;

@@ -1,5 +1,5 @@
 import { expect, test } from "bun:test";
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { CliError } from "../command.ts";
@@ -7,7 +7,8 @@ import { loadPolicy, loadPolicyText } from "../../policy/load.ts";
 import { openStore } from "../../store/index.ts";
 import { evaluate } from "../../policy/evaluate.ts";
 import { observeOnlyPolicy } from "../../policy/default-policy.ts";
-import { learnedFile, learningPolicy, proposalFor, writeLearnedEntries } from "./policy-learn.ts";
+import { learnedFile, learningPolicy, proposalFor, writeAtomically, writeLearnedEntries } from "./policy-learn.ts";
+import { main } from "../main.ts";
 
 const dir = () => mkdtempSync(join(tmpdir(), "trustrun-learnfile-"));
 
@@ -106,4 +107,32 @@ test("a proposal from a session pins only the resources that were allowed (the d
   if (!proposed.ok) throw new Error(JSON.stringify(proposed.errors));
   expect(evaluate({ host: "fabrikam.openai.azure.com", ip: null, port: 443, proto: "tcp" }, proposed.policy).verdict).toBe("alert");
   expect(evaluate({ host: "api.openai.com", ip: null, port: 443, proto: "tcp" }, proposed.policy).verdict).toBe("block");
+});
+
+test("writing over a directory or into a missing one fails cleanly and leaves no temporary file", () => {
+  const d = dir();
+  const target = join(d, "sub");
+  mkdirSync(target);
+  expect(() => writeAtomically(target, "x: 1\n")).toThrow();
+  expect(readdirSync(d)).toEqual(["sub"]);
+  expect(() => writeAtomically(join(d, "missing", "p.yaml"), "x: 1\n")).toThrow();
+  expect(readdirSync(d)).toEqual(["sub"]);
+});
+
+test("policy learn -o DIR is a one-line error (exit 1), with no temporary file left", async () => {
+  const d = dir();
+  const db = join(d, "t.db");
+  const store = openStore(db);
+  store.startSession({
+    type: "session", phase: "start", session: "abcdef012345", ts: 1, target: { mode: "run", pid: 42, argv: ["true"] },
+    policy: "p", probes: [{ name: "ebpf", complete: true }], complete: true,
+  });
+  store.close();
+  const out = join(d, "out");
+  mkdirSync(out);
+  let err = "";
+  const code = await main(["policy", "learn", "abcdef012345", "-o", out, "--db", db], { stdout: () => {}, stderr: (t) => void (err += t) });
+  expect(code).toBe(1);
+  expect(err).toContain(`cannot write ${out}: it is a directory`);
+  expect(readdirSync(d).some((f) => f.includes("trustrun-tmp"))).toBe(false);
 });

@@ -1,9 +1,9 @@
 // Learning mode's outputs: `trustrun policy learn SESSION` (a proposed policy from a stored
 // session) and the helpers `run`/`watch --learn` use to write what was learned.
-import { existsSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync, renameSync, unlinkSync, writeFileSync } from "node:fs";
 import { resolve } from "node:path";
 import type { Command } from "../command.ts";
-import { CliError, list, str } from "../command.ts";
+import { CliError, ioError, list, str } from "../command.ts";
 import { addLearnedEntries, proposePolicy, type LearnedEntry } from "../../policy/learn.ts";
 import { loadPolicy } from "../../policy/load.ts";
 import { DEFAULT_POLICY_FILE } from "../../policy/default-policy.ts";
@@ -30,10 +30,20 @@ export function learnedFile(values: Record<string, unknown>, learnOutput: string
   return resolve(cwd, files[0] ?? DEFAULT_POLICY_FILE);
 }
 
-function writeAtomically(file: string, text: string): void {
+/** Writes through a temporary file next to `file` and a rename; on failure the temporary file is removed. */
+export function writeAtomically(file: string, text: string): void {
   const tmp = `${file}.trustrun-tmp-${process.pid}`;
-  writeFileSync(tmp, text, { mode: 0o644 });
-  renameSync(tmp, file);
+  try {
+    writeFileSync(tmp, text, { mode: 0o644 });
+    renameSync(tmp, file);
+  } catch (err) {
+    try {
+      unlinkSync(tmp);
+    } catch {
+      /* never created */
+    }
+    throw err;
+  }
 }
 
 /**
@@ -58,7 +68,7 @@ export function writeLearnedEntries(file: string, entries: LearnedEntry[]): numb
   try {
     writeAtomically(file, after);
   } catch (err) {
-    throw new CliError(`cannot write ${file}: ${(err as Error).message}`);
+    throw ioError(`cannot write ${file}`, err);
   }
   const check = loadPolicy({ files: [file], presets: [], cwd: process.cwd() });
   if (!check.ok) {
@@ -93,7 +103,8 @@ export function writeProposal(dbPath: string | undefined, sessionId: string, fil
     writeAtomically(out, text);
     return { file: out, destinations };
   } catch (err) {
-    throw new CliError(`cannot write the proposed policy ${out}: ${(err as Error).message}`);
+    if (err instanceof CliError) throw err;
+    throw ioError(`cannot write the proposed policy ${out}`, err);
   } finally {
     store.close();
   }
@@ -130,7 +141,7 @@ Without -o the policy goes to stdout. The result is checked to load before it is
       try {
         writeAtomically(resolve(out), text);
       } catch (err) {
-        throw new CliError(`cannot write ${out}: ${(err as Error).message}`);
+        throw ioError(`cannot write ${out}`, err);
       }
       io.stderr(`wrote ${out}: ${destinations} destination${destinations === 1 ? "" : "s"} from session ${session.id}; review it before use\n`);
       return 0;

@@ -45,19 +45,24 @@ export function formatSessionStart(ev: SessionEvent, s: Style): string {
   return `${s.bold("trustrun")} session ${ev.session} · policy ${ev.policy} · probes ${probes} (${completeness})`;
 }
 
-export function formatSessionEnd(ev: SessionEvent, s: Style): string {
+/** A shell word: as is when it is plain, else in double quotes (the hint around it is in single quotes). */
+function shellWord(text: string): string {
+  return /^[A-Za-z0-9_./:=@%+-]+$/.test(text) ? text : `"${text.replace(/["\\$`]/g, "\\$&")}"`;
+}
+
+export function formatSessionEnd(ev: SessionEvent, s: Style, opts: { dbPath?: string } = {}): string {
   const c = ev.counts ?? { connections: 0, violations: 0, destinations: 0 };
   const v = c.violations ? s.verdict("block", `${c.violations} violation${c.violations === 1 ? "" : "s"}`) : s.verdict("allow", "no violations");
   const exit = ev.exitCode === undefined || ev.exitCode === null ? "" : ` · exit ${ev.exitCode}`;
-  return `${s.bold("trustrun")} session ${ev.session} ended · ${c.connections} connection${c.connections === 1 ? "" : "s"} to ${c.destinations} destination${c.destinations === 1 ? "" : "s"} · ${v}${exit} · 'trustrun show ${ev.session}' for details`;
+  return `${s.bold("trustrun")} session ${ev.session} ended · ${c.connections} connection${c.connections === 1 ? "" : "s"} to ${c.destinations} destination${c.destinations === 1 ? "" : "s"} · ${v}${exit} · 'trustrun show ${ev.session}${opts.dbPath ? ` --db ${shellWord(opts.dbPath)}` : ""}' for details`;
 }
 
-export function formatEvent(ev: TrustRunEvent, s: Style): string | null {
+export function formatEvent(ev: TrustRunEvent, s: Style, opts: { dbPath?: string } = {}): string | null {
   switch (ev.type) {
     case "connection":
       return formatConnection(ev, s);
     case "session":
-      return ev.phase === "start" ? formatSessionStart(ev, s) : formatSessionEnd(ev, s);
+      return ev.phase === "start" ? formatSessionStart(ev, s) : formatSessionEnd(ev, s, opts);
     case "dns":
       return null; // shown through the hostnames of connections; kept in NDJSON and the store
     case "alert":

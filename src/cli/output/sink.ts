@@ -1,5 +1,6 @@
 import { appendFileSync, openSync, closeSync } from "node:fs";
 import type { TrustRunEvent } from "../../core/types.ts";
+import { ioError } from "../command.ts";
 import { ansiStyle, formatEvent, plainStyle, toNdjson } from "./format.ts";
 
 export type OutputMode = "tui" | "text" | "ndjson";
@@ -10,6 +11,8 @@ export interface OutputOptions {
   stream: NodeJS.WriteStream;
   logFile?: string;
   color?: boolean;
+  /** The --db the session is stored in, for the "trustrun show ID" hint; unset for the default. */
+  dbPath?: string;
 }
 
 /** Renders stored events to the terminal and the NDJSON log. */
@@ -20,7 +23,7 @@ export function createOutput(opts: OutputOptions) {
     try {
       closeSync(openSync(opts.logFile, "a", 0o600));
     } catch (err) {
-      throw new Error(`cannot write the log file ${opts.logFile}: ${(err as Error).message}`);
+      throw ioError(`cannot write the log file ${opts.logFile}`, err);
     }
   }
   let logFailed = false;
@@ -38,7 +41,7 @@ export function createOutput(opts: OutputOptions) {
       for (const ev of events) {
         if (opts.mode === "ndjson") out += toNdjson(ev) + "\n";
         else {
-          const line = formatEvent(ev, style);
+          const line = formatEvent(ev, style, { dbPath: opts.dbPath });
           if (line) out += line + "\n";
         }
       }
