@@ -8,6 +8,10 @@ const defaultIO: CommandIO = {
   stderr: (t) => process.stderr.write(t),
 };
 
+function groupHelp(word: string, group: Command[]): string {
+  return `Usage: trustrun ${word} <subcommand>\n\n${group.map((c) => `  ${c.name.padEnd(22)}${c.summary}`).join("\n")}\n`;
+}
+
 /** Finds the longest command name that prefixes argv ("policy check" before "policy"). */
 export function findCommand(argv: string[]): { command: Command; rest: string[] } | null {
   let best: { command: Command; rest: string[] } | null = null;
@@ -22,9 +26,23 @@ export function findCommand(argv: string[]): { command: Command; rest: string[] 
 
 export async function main(argv: string[], io: CommandIO = defaultIO): Promise<number> {
   if (argv.length === 0 || argv[0] === "--help" || argv[0] === "-h" || argv[0] === "help") {
-    const topic = argv[0] === "help" ? findCommand(argv.slice(1)) : null;
-    io.stdout(topic ? commandHelp(topic.command) : mainHelp(commands, version));
-    return 0;
+    const words = argv[0] === "help" ? argv.slice(1) : [];
+    if (!words.length) {
+      io.stdout(mainHelp(commands, version));
+      return 0;
+    }
+    const topic = findCommand(words);
+    if (topic && topic.rest.length === 0) {
+      io.stdout(commandHelp(topic.command));
+      return 0;
+    }
+    const group = commands.filter((c) => c.name.startsWith(words[0] + " "));
+    if (!topic && words.length === 1 && group.length) {
+      io.stdout(groupHelp(words[0], group));
+      return 0;
+    }
+    io.stderr(`trustrun: unknown command '${words.join(" ")}'\nRun 'trustrun --help' for the commands.\n`);
+    return 2;
   }
   if (argv[0] === "--version" || argv[0] === "-V") {
     io.stdout(`trustrun ${version} (${buildInfo})\n`);
@@ -36,7 +54,7 @@ export async function main(argv: string[], io: CommandIO = defaultIO): Promise<n
     if (group.length && !argv[0].startsWith("-")) {
       const sub = argv[1];
       if (sub === undefined || sub === "--help" || sub === "-h") {
-        io.stdout(`Usage: trustrun ${argv[0]} <subcommand>\n\n${group.map((c) => `  ${c.name.padEnd(22)}${c.summary}`).join("\n")}\n`);
+        io.stdout(groupHelp(argv[0], group));
         return sub === undefined ? 2 : 0;
       }
       io.stderr(`trustrun: unknown subcommand '${argv[0]} ${sub}'\nRun 'trustrun ${argv[0]} --help' for its subcommands.\n`);

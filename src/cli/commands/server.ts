@@ -56,7 +56,7 @@ async function openBrowser(url: string): Promise<string | null> {
 export const serverCommand: Command = {
   name: "server",
   summary: "Serve the local web view: live connections, sessions, policies, scans, alerts",
-  usage: "trustrun server [--port N] [--host ADDR] [--db PATH] [--open]",
+  usage: "trustrun server [--port N] [--host ADDR [--allow-remote]] [--token TOKEN] [--db PATH] [--open]",
   description: `
 Serves a web view over the same database that 'run', 'watch' and 'scan' write: a 'run' started
 while the server runs shows up live. It listens on 127.0.0.1 only unless --host and

@@ -26,7 +26,7 @@ function when(ts: number): string {
 export const sessionsCommand: Command = {
   name: "sessions",
   summary: "List past and running monitoring sessions",
-  usage: "trustrun sessions [--search TEXT] [--limit N] [--json]",
+  usage: "trustrun sessions [--search TEXT] [--violations] [--limit N] [--db PATH] [--json]",
   options: {
     search: { type: "string", arg: "TEXT", description: "Only sessions whose command, policy or destinations contain TEXT" },
     limit: { type: "string", arg: "N", description: "How many, newest first (default 20)" },
@@ -67,7 +67,7 @@ export const sessionsCommand: Command = {
 export const showCommand: Command = {
   name: "show",
   summary: "Print one session: its destinations, violations and connections",
-  usage: "trustrun show SESSION [--json] [--events N]",
+  usage: "trustrun show SESSION [--events N] [--db PATH] [--json]",
   options: {
     events: { type: "string", arg: "N", description: "How many connection events to list (default 50; 0 for none)" },
     db: dbOption,
