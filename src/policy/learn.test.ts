@@ -112,3 +112,11 @@ describe("proposePolicy: what raised an alert is never pinned", () => {
     expect(load(text).warnings).toEqual([]);
   });
 });
+
+test("a host that is an address (any form) is learned and proposed as that address", () => {
+  const p = load(addLearnedEntries("", [{ host: "0xA9FEA9FE", port: 80, comment: "c", kind: "allow" }]));
+  expect(p.rules[0].cidrs).toEqual(["169.254.169.254/32"]);
+  expect(p.warnings).toEqual([]);
+  const proposed = proposePolicy([{ host: "2852039166", port: 80, proto: "tcp" }]);
+  expect(proposed).toContain(`- ip: "169.254.169.254"`);
+});

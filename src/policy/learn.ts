@@ -5,7 +5,7 @@ import { Document, isMap, isSeq, parseDocument, YAMLMap, YAMLSeq } from "yaml";
 import type { Proto } from "../core/types.ts";
 import { evaluate } from "./evaluate.ts";
 import { normalizeHost } from "./hostname.ts";
-import { normalizeIp } from "./ip.ts";
+import { addressFromHost, normalizeIp } from "./ip.ts";
 import { loadPolicyText } from "./load.ts";
 import { getPreset, presetNames } from "./presets.ts";
 import type { CompiledPolicy } from "./types.ts";
@@ -23,8 +23,10 @@ interface CleanEntry {
 }
 
 function clean(e: LearnedEntry): CleanEntry | null {
-  const host = e.host ? normalizeHost(e.host) : null;
-  const ip = e.ip ? normalizeIp(e.ip) : null;
+  // A "host" that is an address (any form) is learned as that address.
+  const hostIp = addressFromHost(e.host);
+  const host = e.host && !hostIp ? normalizeHost(e.host) : null;
+  const ip = (e.ip ? normalizeIp(e.ip) : null) ?? hostIp;
   if (!host && !ip) return null;
   const out: CleanEntry = { comment: oneLine(e.comment), kind: e.kind === "deny" ? "deny" : "allow" };
   if (host) out.host = host;
@@ -130,8 +132,9 @@ export function proposePolicy(destinations: ObservedDestination[], opts: { name?
   interface Seen { key: string; group: Group; host: string | null; verdict: string; rule: string | null; covering: string[]; pins: Pin[] }
   const seen: Seen[] = [];
   for (const d of destinations.slice(0, 100_000)) {
-    const host = d.host ? normalizeHost(d.host) : null;
-    const ip = d.ip ? normalizeIp(d.ip) : null;
+    const hostIp = addressFromHost(d.host);
+    const host = d.host && !hostIp ? normalizeHost(d.host) : null;
+    const ip = (d.ip ? normalizeIp(d.ip) : null) ?? hostIp;
     if (!host && !ip) continue;
     const port = typeof d.port === "number" && Number.isInteger(d.port) && d.port >= 0 && d.port <= 65535 ? d.port : null;
     const proto: Proto | undefined = d.proto === "tcp" || d.proto === "udp" ? d.proto : undefined;
