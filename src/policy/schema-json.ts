@@ -3,8 +3,8 @@
 // are the known ones in any case, a tenant names an account or tenant, ports stop at 65535, host
 // wildcards are whole labels, presets and their parameters are the built-in ones.
 // What stays the loader's alone (a JSON Schema cannot check it): CIDR host bits, backwards port
-// ranges, an address next to hostnames in one rule, and what other files hold (extends cycles,
-// missing files). test/policy/json-schema.test.ts keeps that list honest.
+// ranges, an address next to hostnames in one rule, a host that ends in a number, and what other
+// files hold (extends cycles, missing files). test/policy/json-schema.test.ts keeps that list honest.
 import { z } from "zod";
 import { getPreset, presetNames } from "./presets.ts";
 import { httpMethods, schemas } from "./schema.ts";
