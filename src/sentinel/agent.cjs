@@ -21,7 +21,10 @@ const arrayIsArray = Array.isArray;
 const ObjectProto = Object.prototype;
 const objectKeys = Object.keys;
 const hasOwnProperty = Object.prototype.hasOwnProperty;
-function hasOwn(o, k) { return hasOwnProperty.call(o, k); }
+// Bound once: later replacements of Function.prototype.call or Object.hasOwn do not reach it.
+const hasOwn = typeof Object.hasOwn === 'function' ? Object.hasOwn : Function.prototype.call.bind(hasOwnProperty);
+/** An own property of o, never one inherited from a (possibly polluted) prototype. */
+function own(o, k) { return o !== null && typeof o === 'object' && hasOwn(o, k) ? o[k] : undefined; }
 function nullProtoCopy(o) {
   const out = Object.create(null);
   const keys = objectKeys(o);
@@ -82,20 +85,89 @@ function ipv4ToInt(text) {
   return n;
 }
 
-/** Canonical IP text for an address literal, or null when the host is a name. */
-function ipLiteral(host) {
-  if (typeof host !== 'string') return null;
-  let t = host;
-  if (t.charCodeAt(0) === 91 && t.charCodeAt(t.length - 1) === 93) t = t.slice(1, -1);
-  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(t);
-  if (mapped) t = mapped[1];
-  if (ipv4ToInt(t) !== null) return t;
-  if (t.indexOf(':') >= 0 && /^[0-9a-f:.]+$/i.test(t)) return expandV6(t);
-  return null;
+/**
+ * The IPv4 address getaddrinfo makes of a host written the inet_aton way, as a dotted quad, or
+ * null: 1 to 4 parts, each decimal, octal (leading 0) or hex (0x), the last one filling the
+ * bytes left ("127.1", "0x7f000001", "2130706433", "0177.0.0.1" are all 127.0.0.1).
+ */
+function inetAton(t) {
+  const n = t.length;
+  if (n === 0 || n > 64) return null;
+  const parts = [];
+  let i = 0;
+  for (;;) {
+    let c = t.charCodeAt(i);
+    if (!(c >= 48 && c <= 57)) return null;
+    let base = 10;
+    let digits = 0;
+    let val = 0;
+    if (c === 48) {
+      c = t.charCodeAt(++i);
+      if (c === 120 || c === 88) { base = 16; i++; } else { base = 8; digits = 1; }
+    }
+    for (; i < n; i++) {
+      c = t.charCodeAt(i);
+      let d;
+      if (c >= 48 && c <= 57) d = c - 48;
+      else if (base === 16 && (c | 32) >= 97 && (c | 32) <= 102) d = (c | 32) - 87;
+      else break;
+      if (d >= base) return null;
+      val = val * base + d;
+      digits++;
+      if (val > 0xffffffff) return null;
+    }
+    if (digits === 0) return null;
+    parts.push(val);
+    if (i === n) break;
+    if (t.charCodeAt(i) !== 46 || parts.length === 4) return null;
+    i++;
+  }
+  const last = parts.length - 1;
+  if (parts[last] >= Math.pow(2, 8 * (4 - last))) return null;
+  let v = 0;
+  for (let k = 0; k < last; k++) {
+    if (parts[k] > 255) return null;
+    v = v * 256 + parts[k];
+  }
+  v = v * Math.pow(2, 8 * (4 - last)) + parts[last];
+  return (Math.floor(v / 16777216) & 255) + '.' + (Math.floor(v / 65536) & 255) + '.' + (Math.floor(v / 256) & 255) + '.' + (v & 255);
 }
 
-function expandV6(t) {
-  const halves = t.toLowerCase().split('::');
+/**
+ * Canonical IP text for the address a host names literally, or null when the host is a name:
+ * IPv4 in any form getaddrinfo accepts (see inetAton), IPv6 with or without brackets, a zone id
+ * or an embedded IPv4 tail; an IPv4-mapped IPv6 address is the IPv4 address it reaches.
+ */
+function ipLiteral(host) {
+  if (typeof host !== 'string' || host.length === 0) return null;
+  let t = host;
+  if (t.charCodeAt(0) === 91 && t.charCodeAt(t.length - 1) === 93) t = t.slice(1, -1);
+  if (t.indexOf(':') < 0) return inetAton(t);
+  const zone = t.indexOf('%');
+  if (zone >= 0) t = t.slice(0, zone);
+  const v6 = expandV6(t);
+  if (v6 === null) return null;
+  const m = /^0:0:0:0:0:ffff:([0-9a-f]{1,4}):([0-9a-f]{1,4})$/.exec(v6);
+  if (m) {
+    const hi = parseInt(m[1], 16);
+    const lo = parseInt(m[2], 16);
+    return (hi >> 8) + '.' + (hi & 255) + '.' + (lo >> 8) + '.' + (lo & 255);
+  }
+  return v6;
+}
+
+/** Eight lower-case groups without leading zeros ("0:0:0:0:0:0:0:1"), or null. */
+function expandV6(text) {
+  if (!/^[0-9a-f:.]+$/i.test(text)) return null;
+  let t = text.toLowerCase();
+  // A dotted IPv4 tail ("::ffff:1.2.3.4", "64:ff9b::10.0.0.1") is two groups.
+  const colon = t.lastIndexOf(':');
+  if (t.indexOf('.', colon) >= 0) {
+    const m = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(t.slice(colon + 1));
+    if (!m || +m[1] > 255 || +m[2] > 255 || +m[3] > 255 || +m[4] > 255) return null;
+    t = t.slice(0, colon + 1) + (+m[1] * 256 + +m[2]).toString(16) + ':' + (+m[3] * 256 + +m[4]).toString(16);
+  }
+  const halves = t.split('::');
   if (halves.length > 2) return null;
   const head = halves[0] ? halves[0].split(':') : [];
   const tail = halves.length === 2 && halves[1] ? halves[1].split(':') : [];
@@ -140,19 +212,85 @@ function cidrContains(cidr, ip) {
 /**
  * The compact policy the agent evaluates itself (see src/sentinel/policy.ts):
  * { rules: [{id, kind, action, hosts?, cidrs?, ports?}], defaultAction: "allow"|"deny"|"ask", enforce }
- * Returns { verdict: "allow"|"deny"|"ask"|"alert", rule, reason }.
+ * copied into null-prototype records from own properties only, so that keys added to
+ * Object.prototype (before or after start) can neither add nor change a rule.
  */
+function compilePolicy(raw) {
+  const out = Object.create(null);
+  out.enforce = own(raw, 'enforce') === true;
+  const d = own(raw, 'defaultAction');
+  out.defaultAction = d === 'deny' || d === 'ask' ? d : 'allow';
+  out.askFallback = own(raw, 'askFallback') === 'deny' ? 'deny' : 'allow';
+  out.rules = [];
+  const rules = own(raw, 'rules');
+  if (!arrayIsArray(rules)) return out;
+  for (let i = 0; i < rules.length; i++) {
+    const r = hasOwn(rules, i) ? rules[i] : null;
+    const kind = own(r, 'kind');
+    if (kind !== 'allow' && kind !== 'deny') continue;
+    const c = Object.create(null);
+    c.id = String(own(r, 'id'));
+    c.kind = kind;
+    c.action = String(own(r, 'action'));
+    c.hosts = stringList(own(r, 'hosts'), null);
+    c.cidrs = stringList(own(r, 'cidrs'), canonicalCidr);
+    c.ports = null;
+    const ports = own(r, 'ports');
+    if (arrayIsArray(ports)) {
+      c.ports = [];
+      for (let k = 0; k < ports.length; k++) {
+        const pr = hasOwn(ports, k) ? ports[k] : null;
+        if (arrayIsArray(pr) && hasOwn(pr, 0) && hasOwn(pr, 1) && typeof pr[0] === 'number' && typeof pr[1] === 'number') c.ports.push([pr[0], pr[1]]);
+      }
+    }
+    out.rules.push(c);
+  }
+  return out;
+}
+function stringList(v, map) {
+  if (!arrayIsArray(v)) return null;
+  const out = [];
+  for (let i = 0; i < v.length; i++) {
+    const x = hasOwn(v, i) ? v[i] : null;
+    if (typeof x === 'string') out.push(map === null ? x : map(x));
+  }
+  return out;
+}
+/** An IPv4-mapped IPv6 CIDR (::ffff:a.b.c.d/96 and longer) is the IPv4 CIDR it covers. */
+function canonicalCidr(cidr) {
+  const slash = cidr.indexOf('/');
+  if (slash < 0 || cidr.indexOf(':') < 0) return cidr;
+  const bits = +cidr.slice(slash + 1);
+  const ip = ipLiteral(cidr.slice(0, slash));
+  if (ip === null || ip.indexOf(':') >= 0 || !(bits >= 96 && bits <= 128)) return cidr;
+  return ip + '/' + (bits - 96);
+}
+
+/** Returns { verdict: "allow"|"deny"|"ask"|"alert", rule, reason } for a policy as written or compiled. */
 function decide(policy, host, port) {
-  if (!policy || !policy.enforce) return { verdict: 'allow', rule: null, reason: 'observe only' };
-  const ip = ipLiteral(host);
-  const name = ip ? null : normalizeHost(host);
-  const rules = arrayIsArray(policy.rules) ? policy.rules : [];
+  return decideCompiled(compilePolicy(policy), host, port);
+}
+function decideCompiled(policy, host, port) {
+  if (!policy.enforce) return { verdict: 'allow', rule: null, reason: 'observe only' };
+  // An address in any form the resolver accepts is judged as that address; a name as the
+  // runtime sends it to the resolver (IDNA, lower case, no trailing dot), which may itself turn
+  // out to be an address ("１２７.0.0.1").
+  let ip = ipLiteral(host);
+  let name = null;
+  if (ip === null) {
+    name = normalizeHost(host);
+    if (name !== null) {
+      ip = ipLiteral(name);
+      if (ip !== null) name = null;
+    }
+  }
+  const rules = policy.rules;
   let allowed = null;
   for (let pass = 0; pass < 2; pass++) {
     const kind = pass === 0 ? 'deny' : 'allow';
     for (let i = 0; i < rules.length; i++) {
       const r = rules[i];
-      if (!r || r.kind !== kind || !ruleMatches(r, name, ip, port)) continue;
+      if (r.kind !== kind || !ruleMatches(r, name, ip, port)) continue;
       if (kind === 'deny') {
         if (r.action === 'alert') return { verdict: 'alert', rule: r.id, reason: 'rule ' + r.id };
         return { verdict: 'deny', rule: r.id, reason: 'rule ' + r.id };
@@ -170,26 +308,23 @@ function decide(policy, host, port) {
 
 function ruleMatches(r, name, ip, port) {
   let any = false;
-  if (arrayIsArray(r.hosts)) {
+  if (r.hosts !== null) {
     if (!name) return false;
     let hit = false;
     for (let i = 0; i < r.hosts.length && !hit; i++) hit = hostMatches(r.hosts[i], name);
     if (!hit) return false;
     any = true;
   }
-  if (arrayIsArray(r.cidrs)) {
+  if (r.cidrs !== null) {
     if (!ip) return false;
     let hit = false;
     for (let i = 0; i < r.cidrs.length && !hit; i++) hit = cidrContains(r.cidrs[i], ip);
     if (!hit) return false;
     any = true;
   }
-  if (arrayIsArray(r.ports)) {
+  if (r.ports !== null) {
     let hit = false;
-    for (let i = 0; i < r.ports.length && !hit; i++) {
-      const pr = r.ports[i];
-      hit = arrayIsArray(pr) && port >= pr[0] && port <= pr[1];
-    }
+    for (let i = 0; i < r.ports.length && !hit; i++) hit = port >= r.ports[i][0] && port <= r.ports[i][1];
     if (!hit) return false;
     any = true;
   }
@@ -290,7 +425,7 @@ function flagAnomalies(flags) {
   return out;
 }
 
-/** Splits a NODE_OPTIONS string the way Node does (double quotes group, backslash escapes inside them). */
+/** Splits a NODE_OPTIONS string the way Node does: spaces separate, double quotes group, backslash escapes inside them. */
 function splitNodeOptions(text) {
   const out = [];
   if (typeof text !== 'string') return out;
@@ -301,15 +436,16 @@ function splitNodeOptions(text) {
     const c = text[i];
     if (inQ && c === '\\' && i + 1 < text.length) { cur += text[++i]; continue; }
     if (c === '"') { inQ = !inQ; has = true; continue; }
-    if (!inQ && (c === ' ' || c === '\t' || c === '\n')) {
-      if (has || cur) out.push(cur);
+    if (!inQ && c === ' ') {
+      if (has) out.push(cur);
       cur = '';
       has = false;
       continue;
     }
     cur += c;
+    has = true;
   }
-  if (has || cur) out.push(cur);
+  if (has) out.push(cur);
   return out;
 }
 
@@ -321,7 +457,7 @@ function baseName(file) {
 }
 
 module.exports = {
-  normalizeHost, hostMatches, ipLiteral, cidrContains, decide, packageFromPath,
+  normalizeHost, hostMatches, ipLiteral, cidrContains, decide, compilePolicy, packageFromPath,
   templatePath, urlOriginEnd, urlPlainPath, flagAnomalies, splitNodeOptions,
 };
 
@@ -336,7 +472,8 @@ function mayBeWorker() {
 
 function start() {
   const env = process.env;
-  const dir = env.TRUSTRUN_SENTINEL_DIR;
+  // Own variables only: a missing one would otherwise be read from a polluted Object.prototype.
+  const dir = own(env, 'TRUSTRUN_SENTINEL_DIR');
   if (typeof dir !== 'string' || dir.length === 0) return;
   const MARK = Symbol.for('trustrun.sentinel');
   if (globalThis[MARK]) return; // loaded twice (NODE_OPTIONS and Bun preload)
@@ -467,11 +604,12 @@ function start() {
   // so a polluted prototype cannot add fields, and a polluted toJSON is stepped around in send().
 
   // ---- policy: decided once per destination ----
-  let policy = null;
-  try { policy = jsonParse(fs.readFileSync(dir + '/policy.json', 'utf8')); } catch (_) { policy = null; }
+  // Compiled from own properties into null-prototype records (see compilePolicy).
+  let policy;
+  try { policy = compilePolicy(jsonParse(fs.readFileSync(dir + '/policy.json', 'utf8'))); } catch (_) { policy = compilePolicy(null); }
   function decisionFor(r, pkg) {
     if (r.d === null) {
-      let d = decide(policy, r.host, r.port);
+      let d = decideCompiled(policy, r.host, r.port);
       if (d.verdict === 'ask') d = ask(r.host, r.port, pkg);
       r.d = d;
     }
@@ -484,7 +622,7 @@ function start() {
   let askId = 0;
   const sleeper = typeof SharedArrayBuffer === 'function' ? new Int32Array(new SharedArrayBuffer(4)) : null;
   function ask(host, port, pkg) {
-    const fallback = policy && policy.askFallback === 'deny'
+    const fallback = policy.askFallback === 'deny'
       ? { verdict: 'deny', rule: 'default', reason: 'no answer from TrustRun' }
       : { verdict: 'allow', rule: null, reason: 'no answer from TrustRun' };
     if (dead || !sleeper) return fallback;
@@ -515,9 +653,10 @@ function start() {
           text = text.slice(nl + 1);
           let msg = null;
           try { msg = jsonParse(line); } catch (_) { msg = null; }
-          if (msg && msg.id === id) {
-            if (msg.answer === 'deny') return { verdict: 'deny', rule: typeof msg.rule === 'string' ? msg.rule : 'prompt', reason: 'denied at the prompt' };
-            return { verdict: 'allow', rule: typeof msg.rule === 'string' ? msg.rule : null, reason: 'allowed at the prompt' };
+          if (own(msg, 'id') === id) {
+            const rule = own(msg, 'rule');
+            if (own(msg, 'answer') === 'deny') return { verdict: 'deny', rule: typeof rule === 'string' ? rule : 'prompt', reason: 'denied at the prompt' };
+            return { verdict: 'allow', rule: typeof rule === 'string' ? rule : null, reason: 'allowed at the prompt' };
           }
         }
         if (text.length > 65536) text = '';
@@ -674,22 +813,45 @@ function start() {
     let r = dests.get(key);
     if (r === undefined) {
       if (dests.size >= CACHE_MAX) { dests.clear(); origins.clear(); }
-      r = { host: host, port: port, d: null, calls: 0, tick: -1, attr: null, carried: null, pkg: null, n: 0, counts: new SafeMap(), fact: null };
+      r = { host: host, port: port, d: null, calls: 0, attrAt: 0, attr: null, carried: null, pkg: null, n: 0, counts: new SafeMap(), fact: null };
       dests.set(key, r);
     }
     lastDest = r;
     return r;
   }
-  // A stack capture costs 20–70 µs in a running program (2–4 µs only in a tight loop), so calls to
-  // a destination are sampled: the first 8 are attributed, then one in 64 but at most one per
-  // 100 ms tick; the calls between reuse the last answer.
+  // A stack capture costs 10–70 µs in a running program (2–4 µs only in a tight loop), so calls to
+  // a destination are sampled: the first 8 are attributed, then the last answer is reused for at
+  // most REUSE_MS after it was computed; the next call after that is attributed again. A request
+  // fact, a refusal or one of the first connection facts of a destination and package is never
+  // built from a reused answer (see factAttribution, noteRequest).
+  // attrFresh tells the caller whether the answer just returned was computed for this call.
+  const REUSE_MS = 100;
+  let attrFresh = false;
   function sampledAttribute(r, above) {
     const n = ++r.calls;
-    if (r.attr === null || n <= 8 || ((n & 63) === 0 && r.tick !== ticks)) {
+    const now = dateNow();
+    const age = now - r.attrAt;
+    if (r.attr === null || n <= 8 || age >= REUSE_MS || age < 0) {
       r.attr = quickAttribute(above);
-      r.tick = ticks;
-    }
+      r.attrAt = now;
+      attrFresh = true;
+    } else attrFresh = false;
     return r.attr;
+  }
+  function freshAttribute(r, above) {
+    r.attr = quickAttribute(above);
+    r.attrAt = dateNow();
+    attrFresh = true;
+    return r.attr;
+  }
+  // The attribution a connection fact is built from: a reused one is computed again when the
+  // fact is one of the first 16 for its destination and package, or a refusal. The later one-in-16
+  // facts only carry a running count, and attributing them again would cost every Bun fetch ~1 µs.
+  function factAttribution(r, a, d, above) {
+    if (attrFresh || above === null) return a;
+    const pkg = a[0] || 'unknown';
+    const n = (r.pkg === pkg ? r.n : (r.counts.get(pkg) || 0)) + 1;
+    return n <= 16 || d.verdict !== 'allow' ? freshAttribute(r, above) : a;
   }
   // Connections per (destination, package): the first 16 are sent, then one in 16 with the count;
   // refusals always. The latest package is counted on the record itself, the others in a Map.
@@ -759,6 +921,7 @@ function start() {
   // caller's frames) and the attribution its connect found, if any.
   let httpAbove = null;
   let httpAttr = null;
+  let httpFresh = false;
 
   // ---- outbound: net.Socket.prototype.connect covers http, https, fetch (undici), net, tls, http2, ws ----
   function connectDest(args) {
@@ -790,10 +953,13 @@ function start() {
       if (r !== null) {
         // Inside http.request the call is attributed from the caller of the wrapper (sampled per
         // destination); inside fetch's pool the caller's package was left on the record.
-        let a = httpAbove !== null ? sampledAttribute(r, httpAbove) : attribute();
-        if (!a[0] && r.carried !== null) a = r.carried;
-        if (httpAbove !== null) httpAttr = a;
+        let a;
+        if (httpAbove !== null) a = sampledAttribute(r, httpAbove);
+        else { a = attribute(); attrFresh = true; }
+        if (!a[0] && r.carried !== null) { a = r.carried; attrFresh = true; }
         d = decisionFor(r, a[0]);
+        a = factAttribution(r, a, d, httpAbove);
+        if (httpAbove !== null) { httpAttr = a; httpFresh = attrFresh; }
         const n = countFor(r, a[0] || 'unknown');
         if (shouldReport(d, n)) {
           const secure = !!this.encrypted;
@@ -815,13 +981,16 @@ function start() {
   }
 
   // ---- HTTP request shape: method, templated path, header names (never values) ----
-  // Shapes are counted: the first 4 of each are sent, then one in 64 with the count. A repeated
-  // request is recognised by comparing it with the last few seen on the same raw path, without
-  // building its key; only a new combination is templated, sorted and keyed.
-  const byPath = new SafeMap(); // raw path → { tpl, seen: [{ host, port, method, names, shape }] }
+  // Shapes are counted per package: the first 4 of each are sent, then one in 64 with the count.
+  // A repeated request is recognised by comparing it with the last few seen on the same raw path,
+  // without building its key; only a new combination is templated, sorted and keyed. The package
+  // of each call is the destination's sampled attribution (see sampledAttribute); a fact about to
+  // be sent from a reused one is attributed again first, so a sent fact always names the package
+  // that made that very call.
+  const byPath = new SafeMap(); // raw path → { tpl, seen: [{ host, port, method, pkg, names, shape }] }
   const shapes = new SafeMap(); // shape key → { n, names, fact }
   let lastPath = null; // [raw path, its entry in byPath]
-  function noteRequest(via, host, port, method, rawPath, headerNames, attr, above) {
+  function noteRequest(via, host, port, method, rawPath, headerNames, attr, fresh, above) {
     try {
       const raw = typeof rawPath === 'string' && rawPath ? rawPath : '/';
       let p;
@@ -835,33 +1004,46 @@ function start() {
         }
         lastPath = [raw, p];
       }
-      const seen = p.seen;
-      let shape = null;
-      for (let i = 0; i < seen.length && shape === null; i++) {
-        const s = seen[i];
-        if (s.port === port && s.host === host && s.method === method && sameNames(s.names, headerNames)) shape = s.shape;
-      }
-      if (shape === null) {
-        const names = canonicalNames(headerNames);
-        const key = host + ':' + port + ' ' + method + ' ' + p.tpl + ' ' + names.join(',');
-        shape = shapes.get(key);
-        if (shape === undefined) {
-          if (shapes.size >= CACHE_MAX) shapes.clear();
-          shape = { n: 0, names: names, fact: null };
-          shapes.set(key, shape);
+      let a = attr;
+      if (a === null) { a = sampledAttribute(destOf(host, port), above); fresh = attrFresh; }
+      for (;;) {
+        const pkg = a[0] || 'unknown';
+        const seen = p.seen;
+        let shape = null;
+        for (let i = 0; i < seen.length && shape === null; i++) {
+          const s = seen[i];
+          if (s.port === port && s.host === host && s.method === method && s.pkg === pkg && sameNames(s.names, headerNames)) shape = s.shape;
         }
-        if (seen.length >= 8) seen.length = 0;
-        seen.push({ host: host, port: port, method: method, names: headerNames, shape: shape });
-      }
-      const n = shape.n++;
-      if (n < 4 || (n & 63) === 0) {
-        const a = attr !== null ? attr : sampledAttribute(destOf(host, port), above);
-        let f = shape.fact;
-        if (f === null || f.pkg !== a[0] || f.via !== via) {
-          f = { pkg: a[0], via: via, head: factHead({ t: 'request', pid: pid, via: via, host: host, port: port, method: method, path: p.tpl, headerNames: shape.names, pkg: a[0] || 'unknown' }) };
-          shape.fact = f;
+        if (shape === null) {
+          const names = canonicalNames(headerNames);
+          const key = host + ':' + port + ' ' + method + ' ' + p.tpl + ' ' + names.join(',') + ' ' + pkg;
+          shape = shapes.get(key);
+          if (shape === undefined) {
+            if (shapes.size >= CACHE_MAX) shapes.clear();
+            shape = { n: 0, names: names, fact: null };
+            shapes.set(key, shape);
+          }
+          if (seen.length >= 8) seen.length = 0;
+          seen.push({ host: host, port: port, method: method, pkg: pkg, names: headerNames, shape: shape });
         }
-        sendCounted(f.head, n + 1, false, n >= 4);
+        const n = shape.n;
+        const due = n < 4 || (n & 63) === 0;
+        if (due && !fresh && above !== null) {
+          const x = freshAttribute(destOf(host, port), above);
+          fresh = true;
+          a = x;
+          if ((x[0] || 'unknown') !== pkg) continue; // counted under the package that made the call
+        }
+        shape.n = n + 1;
+        if (due) {
+          let f = shape.fact;
+          if (f === null || f.via !== via) {
+            f = { via: via, head: factHead({ t: 'request', pid: pid, via: via, host: host, port: port, method: method, path: p.tpl, headerNames: shape.names, pkg: pkg }) };
+            shape.fact = f;
+          }
+          sendCounted(f.head, n + 1, false, n >= 4);
+        }
+        return;
       }
     } catch (e) { internalError('request', e); }
   }
@@ -922,20 +1104,25 @@ function start() {
       depth++;
       const outerAbove = httpAbove;
       const outerAttr = httpAttr;
+      const outerFresh = httpFresh;
       httpAbove = wrapped;
       httpAttr = null;
+      httpFresh = false;
       let req;
       let attr = null;
+      let fresh = false;
       try { req = orig.apply(this, arguments); } finally {
         depth--;
         attr = httpAttr;
+        fresh = httpFresh;
         httpAbove = outerAbove;
         httpAttr = outerAttr;
+        httpFresh = outerFresh;
       }
       try {
         if (req && typeof req.getHeaderNames === 'function') {
           const hp = hostPortFromHeader(req.getHeader('host'), secure || req.protocol === 'https:') || [req.host || 'localhost', secure ? 443 : 80];
-          noteRequest('http', hp[0], hp[1], String(req.method || 'GET'), req.path, req.getHeaderNames(), attr, wrapped);
+          noteRequest('http', hp[0], hp[1], String(req.method || 'GET'), req.path, req.getHeaderNames(), attr, fresh, wrapped);
         }
       } catch (e) { internalError('http', e); }
       return req;
@@ -990,6 +1177,7 @@ function start() {
     ['https', () => { patchHttp(); patchHttps(require('https')); }],
     ['dns', patchDns], ['child_process', patchChildProcess],
   ]);
+  if (isBun) onFirstLoad.set('undici', patchUndici);
   function onBuiltin(id) {
     const name = id.slice(0, 5) === 'node:' ? id.slice(5) : id;
     const action = onFirstLoad.get(name);
@@ -1040,48 +1228,181 @@ function start() {
   }
 
   // ---- fetch: on Node undici connects through net; on Bun fetch is native, so decide here ----
+  // The target is computed the way the runtime does: a string as is; a Request by its url (Bun
+  // reads the `url` property, undici its own record); anything else by String(input) once, and
+  // that string is what the runtime then receives (a toString that answers differently on a
+  // second call changes nothing). On Bun the proxy it will contact (init.proxy, or
+  // http(s)_proxy / HTTP(S)_PROXY from the environment as it is at the call) is judged too.
   let sentinelFetch = null;
   let origFetchSeen = null;
   const NO_NAMES = [];
-  function wrapFetch(origFetch) {
-    origFetchSeen = origFetch;
-    sentinelFetch = function fetch(input, init) {
-      if (wsPending) wrapWebSocketNow();
-      let d = null;
-      let r = null;
+  const URLCtor = typeof URL === 'function' ? URL : null;
+  const StringCtor = String;
+  let reqUrlGet; // the url getter of Request.prototype (brand-checked: throws for anything else); null when unknown
+  function requestUrlGetter() {
+    if (reqUrlGet === undefined) {
+      reqUrlGet = null;
       try {
-        let href = null;
-        let method = 'GET';
-        let headerNames = NO_NAMES;
-        if (typeof input === 'string') href = input;
-        else if (input && typeof input.href === 'string') href = input.href;
-        else if (input && typeof input.url === 'string') { href = input.url; method = String(input.method || 'GET'); headerNames = headerKeys(input.headers); }
-        if (init && typeof init === 'object') {
-          if (typeof init.method === 'string') method = init.method.toUpperCase();
-          if (init.headers) headerNames = headerNames.length ? headerNames.concat(headerKeys(init.headers)) : headerKeys(init.headers);
-        }
-        const target = href === null ? null : httpTarget(href);
-        if (target !== null) {
-          r = target.r;
-          const a = sampledAttribute(r, sentinelFetch);
-          if (isBun) {
-            d = decisionFor(r, a[0]);
-            const n = countFor(r, a[0] || 'unknown');
-            if (shouldReport(d, n)) sendConnect(r, a, d, n, 'fetch', target.secure ? r.host : null);
-          } else if (a[0]) r.carried = a;
-          noteRequest('fetch', r.host, r.port, method, urlPath, headerNames, a, sentinelFetch);
+        const R = globalThis.Request;
+        const desc = typeof R === 'function' && R.prototype ? getOwnPropertyDescriptor(R.prototype, 'url') : undefined;
+        if (desc && typeof desc.get === 'function') reqUrlGet = desc.get;
+      } catch (_) { reqUrlGet = null; }
+    }
+    return reqUrlGet;
+  }
+  // What fetch(input) reaches when input is not a string: [href, request or null, input to pass on], or null.
+  function fetchInput(input) {
+    if (input === null || input === undefined || (typeof input !== 'object' && typeof input !== 'function')) return null;
+    if (URLCtor === null || !(input instanceof URLCtor)) {
+      const get = requestUrlGetter();
+      if (get !== null) {
+        let inner = null;
+        try { inner = get.call(input); } catch (_) { inner = null; }
+        if (typeof inner === 'string') return [isBun ? StringCtor(input.url) : inner, input, input];
+      }
+    }
+    const href = StringCtor(input);
+    return [href, null, href];
+  }
+  function proxyOf(init, secure) {
+    let px;
+    if (init !== null && (typeof init === 'object' || typeof init === 'function')) px = init.proxy;
+    if (px === undefined || px === null) {
+      const lower = own(env, secure ? 'https_proxy' : 'http_proxy');
+      const upper = own(env, secure ? 'HTTPS_PROXY' : 'HTTP_PROXY');
+      const hasLower = typeof lower === 'string' && lower !== '';
+      const hasUpper = typeof upper === 'string' && upper !== '' && upper !== lower;
+      if (!hasLower && !hasUpper) return NO_NAMES;
+      return hasLower && hasUpper ? [lower, upper] : [hasLower ? lower : upper];
+    }
+    if (typeof px === 'string') return px ? [px] : NO_NAMES;
+    if (typeof px !== 'object') return NO_NAMES;
+    if ((URLCtor !== null && px instanceof URLCtor) || px instanceof StringCtor) return [StringCtor(px)];
+    const u = px.url;
+    return u === undefined || u === null ? NO_NAMES : [StringCtor(u)];
+  }
+  // One fetch-like call on Bun: decided, counted and reported here (no connect hook sees it).
+  function judgeFetch(r, a, secure, above) {
+    const d = decisionFor(r, a[0]);
+    a = factAttribution(r, a, d, above);
+    const n = countFor(r, a[0] || 'unknown');
+    if (shouldReport(d, n)) sendConnect(r, a, d, n, 'fetch', secure ? r.host : null);
+    return d;
+  }
+  /**
+   * Checks one outbound fetch-like call: attribution, request fact, and on Bun the decision for
+   * the target and any proxy. Returns the refusal to throw, or null.
+   */
+  function checkFetch(href, req, init, above) {
+    let method = 'GET';
+    let headerNames = NO_NAMES;
+    if (req !== null) { method = StringCtor(req.method || 'GET'); headerNames = headerKeys(req.headers); }
+    if (init !== null && typeof init === 'object') {
+      if (typeof init.method === 'string') method = init.method.toUpperCase();
+      if (init.headers) headerNames = headerNames.length ? headerNames.concat(headerKeys(init.headers)) : headerKeys(init.headers);
+    }
+    const target = httpTarget(href);
+    if (target === null) return null;
+    const path = urlPath;
+    const r = target.r;
+    let a = sampledAttribute(r, above);
+    let fresh = attrFresh;
+    let refused = null;
+    if (isBun) {
+      const d = judgeFetch(r, a, target.secure, above);
+      if (attrFresh) { a = r.attr; fresh = true; }
+      if (d.verdict === 'deny') refused = blockedError(d, r.host, r.port);
+      const proxies = proxyOf(init === undefined ? null : init, target.secure);
+      for (let i = 0; i < proxies.length && refused === null; i++) {
+        const px = proxies[i].indexOf('://') < 0 ? 'http://' + proxies[i] : proxies[i];
+        let pt = null;
+        try { pt = httpTarget(px); } catch (_) { pt = null; }
+        if (pt === null) continue;
+        const pd = judgeFetch(pt.r, sampledAttribute(pt.r, above), pt.secure, above);
+        if (pd.verdict === 'deny') refused = blockedError(pd, pt.r.host, pt.r.port);
+      }
+    } else if (a[0]) r.carried = a;
+    noteRequest('fetch', r.host, r.port, method, path, headerNames, a, fresh, above);
+    return refused;
+  }
+  function fetchRefusal(cause) {
+    const err = new TypeError('fetch failed');
+    try { err.cause = cause; } catch (_) { /* frozen */ }
+    return err;
+  }
+  function makeFetch(origFetch) {
+    const wrapped = function fetch(input, init) {
+      if (wsPending) wrapWebSocketNow();
+      let refused = null;
+      let args = arguments;
+      try {
+        if (typeof input === 'string') refused = checkFetch(input, null, init === undefined ? null : init, wrapped);
+        else {
+          const f = fetchInput(input);
+          if (f !== null) {
+            if (f[2] !== input) { args = Array.prototype.slice.call(arguments); args[0] = f[2]; }
+            refused = checkFetch(f[0], f[1], init === undefined ? null : init, wrapped);
+          }
         }
       } catch (e) { internalError('fetch', e); }
-      if (d !== null && d.verdict === 'deny') {
-        const err = new TypeError('fetch failed');
-        try { err.cause = blockedError(d, r.host, r.port); } catch (_) { /* frozen */ }
-        return Promise.reject(err);
-      }
-      return origFetch.apply(this, arguments);
+      if (refused !== null) return Promise.reject(fetchRefusal(refused));
+      return origFetch.apply(this, args);
     };
+    // Bun's fetch.preconnect(url) opens a connection ahead of time: judged like a fetch.
+    const pre = origFetch.preconnect;
+    if (typeof pre === 'function') {
+      const preconnect = function preconnect(url) {
+        let refused = null;
+        try {
+          const f = typeof url === 'string' ? null : fetchInput(url);
+          const href = f === null ? url : f[0];
+          if (typeof href === 'string') refused = checkFetch(href, null, null, preconnect);
+        } catch (e) { internalError('fetch', e); }
+        if (refused !== null) return undefined; // nothing is opened; the later fetch is refused too
+        return pre.apply(origFetch, arguments);
+      };
+      try { defineProperty(wrapped, 'preconnect', { value: preconnect, writable: true, configurable: true, enumerable: false }); } catch (_) { /* non-extensible */ }
+    }
+    return wrapped;
+  }
+  function wrapFetch(origFetch) {
+    origFetchSeen = origFetch;
+    sentinelFetch = makeFetch(origFetch);
     return sentinelFetch;
   }
   installGlobal('fetch', wrapFetch);
+  // Bun's built-in `undici` module calls Bun.fetch itself (a read-only property of the read-only
+  // Bun global, which the agent cannot wrap): its fetch, request and stream are wrapped on the
+  // module when the program first asks for it.
+  function patchUndici() {
+    try {
+      const u = require('undici');
+      if (!u || typeof u !== 'object') return;
+      if (typeof u.fetch === 'function') u.fetch = makeFetch(u.fetch);
+      const wrapCall = (name, targetOf) => {
+        const orig = u[name];
+        if (typeof orig !== 'function') return;
+        const wrapped = function () {
+          let refused = null;
+          try {
+            const href = targetOf(arguments[0], arguments[1]);
+            if (href !== null) refused = checkFetch(href, null, arguments[1] === undefined ? null : arguments[1], wrapped);
+          } catch (e) { internalError('undici', e); }
+          if (refused !== null) return Promise.reject(refused);
+          return orig.apply(this, arguments);
+        };
+        u[name] = wrapped;
+      };
+      const urlText = (url) => typeof url === 'string' ? url : URLCtor !== null && url instanceof URLCtor ? StringCtor(url) : null;
+      wrapCall('request', (url) => urlText(url));
+      wrapCall('stream', (url, opts) => {
+        const base = urlText(url);
+        const path = opts !== null && typeof opts === 'object' ? opts.path : undefined;
+        if (base === null || !path) return base;
+        return typeof url === 'string' ? url.replace(/\/$/, '') + path : StringCtor(new URL(path, url));
+      });
+    } catch (e) { internalError('patch-undici', e); }
+  }
   // ---- WebSocket: on Node (22+) it connects through net later, so the caller's package is left
   // on the destination; on Bun it is native and only reported here (not refused).
   function wrapWebSocket(OrigWS) {
@@ -1093,13 +1414,14 @@ function start() {
         const secure = u.protocol === 'wss:' || u.protocol === 'https:';
         const host = u.hostname.charCodeAt(0) === 91 ? u.hostname.slice(1, -1) : u.hostname;
         const r = destOf(host, +u.port || (secure ? 443 : 80));
-        const a = sampledAttribute(r, SentinelWebSocket);
+        let a = sampledAttribute(r, SentinelWebSocket);
         if (!isBun && a[0]) r.carried = a;
         if (isBun) {
+          a = factAttribution(r, a, ALLOWED, SentinelWebSocket);
           const n = countFor(r, a[0] || 'unknown');
           if (shouldReport(ALLOWED, n)) sendConnect(r, a, ALLOWED, n, 'websocket', secure ? host : null);
         }
-        noteRequest('websocket', host, r.port, 'GET', u.pathname + u.search, NO_NAMES, a, SentinelWebSocket);
+        noteRequest('websocket', host, r.port, 'GET', u.pathname + u.search, NO_NAMES, a, attrFresh, SentinelWebSocket);
       } catch (e) { internalError('websocket', e); }
       const target = new.target === SentinelWebSocket ? OrigWS : new.target;
       return Reflect.construct(OrigWS, args, target);
@@ -1186,6 +1508,42 @@ function start() {
       if (typeof origServe === 'function') globalThis.Bun.serve = function () { serving = true; return origServe.apply(this, arguments); };
     } catch (e) { internalError('patch-serve', e); }
   }
+  // A child that runs under Node's permission model cannot load the agent (Node 20 exits with
+  // ERR_ACCESS_DENIED, 22+ denies it its files): it is started without the agent's --require, and
+  // its child fact says so. Seen in its arguments (also inside a shell command such as npm's
+  // `sh -c "node --permission app.js"`), fork's execArgv, or the NODE_OPTIONS it is given.
+  const PERMISSION_RE = /(?:^|[\s'"])(--(?:experimental-)?permission)(?=[\s'"=]|$)/;
+  function childPermission(file, args, opts) {
+    let m = PERMISSION_RE.exec(file);
+    for (let i = 0; m === null && i < args.length && i < 256; i++) m = PERMISSION_RE.exec(String(args[i]));
+    if (m !== null) return m[1];
+    if (opts === null) return null;
+    const execArgv = opts.execArgv;
+    if (arrayIsArray(execArgv)) for (let i = 0; i < execArgv.length; i++) { m = PERMISSION_RE.exec(String(execArgv[i])); if (m !== null) return m[1]; }
+    const e = opts.env;
+    if (e && typeof e === 'object' && typeof e.NODE_OPTIONS === 'string') {
+      const words = splitNodeOptions(e.NODE_OPTIONS);
+      for (let i = 0; i < words.length; i++) { m = PERMISSION_RE.exec(words[i]); if (m !== null) return m[1]; }
+    }
+    return null;
+  }
+  const ownOption = '--require "' + agentFile.replace(/\\/g, '\\\\').replace(/"/g, '\\"') + '"';
+  /** The call's arguments with an env whose NODE_OPTIONS no longer loads the agent. */
+  function withoutAgent(args, optsAt, opts) {
+    const base = opts !== null && opts.env && typeof opts.env === 'object' ? opts.env : process.env;
+    const childEnv = Object.assign({}, base);
+    const no = typeof childEnv.NODE_OPTIONS === 'string' ? childEnv.NODE_OPTIONS : '';
+    const at = no.indexOf(ownOption);
+    if (at < 0) return null;
+    const rest = (no.slice(0, at) + no.slice(at + ownOption.length)).trim();
+    if (rest) childEnv.NODE_OPTIONS = rest; else delete childEnv.NODE_OPTIONS;
+    const o = opts !== null ? Object.assign({}, opts) : {};
+    o.env = childEnv;
+    const out = Array.prototype.slice.call(args);
+    if (opts !== null || out[optsAt] === undefined || out[optsAt] === null) out[optsAt] = o;
+    else out.splice(optsAt, 0, o);
+    return out;
+  }
   let childDone = false;
   function patchChildProcess() {
     if (childDone) return;
@@ -1200,19 +1558,31 @@ function start() {
           if (depth > 0) return orig.apply(this, arguments);
           depth++;
           try {
+            let call = arguments;
             try {
               const file = String(arguments[0]);
-              let args = arrayIsArray(arguments[1]) ? arguments[1] : [];
-              const opts = arrayIsArray(arguments[1]) ? arguments[2] : (arguments[1] && typeof arguments[1] === 'object' ? arguments[1] : null);
-              const shell = shellByDefault || !!(opts && typeof opts === 'object' && Object.prototype.hasOwnProperty.call(opts, 'shell') && opts.shell);
+              const hasArgs = !shellByDefault && arrayIsArray(arguments[1]);
+              let args = hasArgs ? arguments[1] : [];
+              const optsAt = hasArgs ? 2 : 1;
+              let opts = arguments[optsAt];
+              if ((opts === undefined || opts === null) && arguments[optsAt + 1] && typeof arguments[optsAt + 1] === 'object' && !arrayIsArray(arguments[optsAt + 1])) opts = arguments[optsAt + 1];
+              else if (!opts || typeof opts !== 'object' || arrayIsArray(opts)) opts = null;
+              const shell = shellByDefault || !!(opts && hasOwn(opts, 'shell') && opts.shell);
               const argv = [file];
               for (let i = 0; i < args.length && argv.length < 32; i++) argv.push(String(args[i]).slice(0, 200));
               const anomalies = [];
               const bin = baseName(shellByDefault ? 'sh' : file);
               if ((shell || SHELLS.has(bin)) && serving) anomalies.push('shell spawned by a process serving network requests');
-              send({ t: 'child', pid: pid, ts: dateNow(), api: name, file: file.slice(0, 300), argv: argv, shell: shell || SHELLS.has(bin), pkg: currentPackage(), serving: serving, anomalies: anomalies });
+              const fact = { t: 'child', pid: pid, ts: dateNow(), api: name, file: file.slice(0, 300), argv: argv, shell: shell || SHELLS.has(bin), pkg: currentPackage(), serving: serving, anomalies: anomalies };
+              const perm = childPermission(file, args, opts);
+              if (perm !== null) {
+                const changed = withoutAgent(arguments, opts !== null && arguments[optsAt] !== opts ? optsAt + 1 : optsAt, opts);
+                if (changed !== null) call = changed;
+                fact.uninstrumented = 'Node permission model (' + perm + '): Node started without the sentinel';
+              }
+              send(fact);
             } catch (e) { internalError('child', e); }
-            return orig.apply(this, arguments);
+            return orig.apply(this, call);
           } finally { depth--; }
         };
       };
@@ -1247,7 +1617,7 @@ function start() {
       globalThis.Bun.plugin({
         name: 'trustrun-sentinel',
         setup(build) {
-          build.onResolve({ filter: /^(?:node:)?(?:net|tls|https?|http2|dns|child_process|_http_agent|_http_client|_tls_wrap)$/, namespace: 'node' }, (args) => {
+          build.onResolve({ filter: /^(?:node:)?(?:net|tls|https?|http2|dns|child_process|_http_agent|_http_client|_tls_wrap|undici)$/, namespace: 'node' }, (args) => {
             try { onBuiltin(String(args.path)); } catch (e) { internalError('plugin', e); }
             return undefined;
           });
@@ -1286,7 +1656,7 @@ function start() {
   } catch (e) { internalError('patch-builtin', e); }
 
   // ---- runtime integrity ----
-  const nodeOptions = splitNodeOptions(env.NODE_OPTIONS || '');
+  const nodeOptions = splitNodeOptions(own(env, 'NODE_OPTIONS') || '');
   // Our own --require/--preload is not an anomaly; anything else in the flags may be.
   function withoutOwn(list) {
     const out = [];
@@ -1378,7 +1748,7 @@ function start() {
 
   // ---- event loop: delay percentiles and stalls, from one unref'd timer ----
   const TICK = 100;
-  const every = Math.max(1000, +env.TRUSTRUN_SENTINEL_INTERVAL_MS || 10000);
+  const every = Math.max(1000, +own(env, 'TRUSTRUN_SENTINEL_INTERVAL_MS') || 10000);
   const lags = [];
   let stalls = 0;
   let maxLag = 0;

@@ -70,11 +70,120 @@ export function isJsRuntimeCommand(argv: string[]): JsRuntime | null {
   return text ? runtimeFromShebang(text) : null;
 }
 
-/** Appends one option to an existing NODE_OPTIONS value, quoting the path the way Node parses it. */
-export function appendNodeOption(existing: string | undefined, flag: string, path: string): string {
-  const quoted = `"${path.replace(/\\/g, "\\\\").replace(/"/g, '\\"')}"`;
-  const add = `${flag} ${quoted}`;
-  return existing && existing.trim() ? `${existing.trim()} ${add}` : add;
+/** One NODE_OPTIONS word quoted the way Node parses it (inside double quotes, \\ and \" escape). */
+export function quoteNodeOption(word: string): string {
+  return `"${word.replace(/\\/g, "\\\\").replace(/"/g, '\\"')}"`;
+}
+
+/**
+ * Puts one option with a path value in front of an existing NODE_OPTIONS value. First, because
+ * Node stops at the first word that is not an option (a stray word, a trailing backslash) and
+ * drops the rest silently, and an unbalanced quote in the user's part would swallow ours.
+ */
+export function prependNodeOption(existing: string | undefined, flag: string, path: string): string {
+  const add = `${flag} ${quoteNodeOption(path)}`;
+  return existing && existing.trim() ? `${add} ${existing}` : add;
+}
+
+/** NODE_OPTIONS split as Node does: spaces separate words, double quotes group, backslash escapes inside quotes. */
+export function splitNodeOptions(text: string): string[] {
+  const out: string[] = [];
+  let cur = "";
+  let word = false;
+  let quoted = false;
+  for (let i = 0; i < text.length; i++) {
+    let c = text[i];
+    if (c === "\\" && quoted && i + 1 < text.length) c = text[++i];
+    else if (c === " " && !quoted) {
+      if (word) out.push(cur);
+      cur = "";
+      word = false;
+      continue;
+    } else if (c === '"') {
+      quoted = !quoted;
+      word = true;
+      continue;
+    }
+    cur += c;
+    word = true;
+  }
+  if (word) out.push(cur);
+  return out;
+}
+
+const PERMISSION_FLAG = /^--(?:experimental-)?permission(?:=|$)/;
+// Node options whose value may follow as the next word (`--require x`): skipped while looking
+// for the script.
+const NODE_VALUE_OPTIONS = new Set([
+  "-r", "--require", "-e", "--eval", "-p", "--print", "--import", "--loader", "--experimental-loader", "-C", "--conditions",
+  "--title", "--env-file", "--env-file-if-exists", "--input-type", "--allow-fs-read", "--allow-fs-write", "--disable-warning",
+  "--watch-path", "--inspect-port", "--debug-port", "--redirect-warnings", "--unhandled-rejections", "--dns-result-order",
+  "--experimental-default-type", "--experimental-config-file", "--localstorage-file", "--diagnostic-dir", "--cpu-prof-dir",
+  "--cpu-prof-name", "--heap-prof-dir", "--heap-prof-name", "--heapsnapshot-signal", "--icu-data-dir", "--openssl-config",
+  "--tls-cipher-list", "--tls-keylog", "--secure-heap", "--secure-heap-min", "--stack-trace-limit", "--max-http-header-size",
+  "--run", "--test-name-pattern", "--test-reporter", "--test-reporter-destination", "--test-concurrency",
+]);
+
+function permissionReason(flag: string): string {
+  return `the target runs under Node's permission model (${flag}), which does not let a preloaded agent read its files or talk to TrustRun; it runs without the sentinel (the other probes still see its connections)`;
+}
+
+function permissionIn(words: string[]): string | null {
+  const hit = words.find((w) => PERMISSION_FLAG.test(w));
+  return hit ? hit.replace(/=.*$/, "") : null;
+}
+
+/** Node options before the script (or -e code) in `node [options] script args`. */
+function nodeOptionsBeforeScript(args: string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i];
+    if (a === "--" || !a.startsWith("-") || a === "-") break;
+    out.push(a);
+    if (NODE_VALUE_OPTIONS.has(a)) i++;
+  }
+  return out;
+}
+
+/**
+ * Why the agent must not be loaded into this command, or null when it can be. Today: Node's
+ * permission model, in the command's own options (`node --permission app.js`, also after
+ * `env VAR=x`, or on a script's `#!` line) or in NODE_OPTIONS (the base environment's, or one
+ * set by `env NODE_OPTIONS=...`). Node 20 refuses to start when the preloaded agent lies outside
+ * --allow-fs-read; Node 22+ loads it but denies it its policy file and TrustRun's pipe.
+ */
+export function sentinelBlockedReason(argv: string[], baseEnv: Record<string, string | undefined> = process.env): string | null {
+  let nodeOptions = baseEnv.NODE_OPTIONS ?? "";
+  let i = 0;
+  if (argv[0] && basename(argv[0]) === "env") {
+    i = 1;
+    while (i < argv.length && (argv[i].includes("=") || argv[i].startsWith("-"))) {
+      if (argv[i].startsWith("NODE_OPTIONS=")) nodeOptions = argv[i].slice("NODE_OPTIONS=".length);
+      i++;
+    }
+  }
+  let flag = permissionIn(splitNodeOptions(nodeOptions));
+  const cmd = argv[i];
+  if (!flag && cmd) {
+    const name = basename(cmd);
+    if (/^node(?:js|\d*)(?:\.exe)?$/.test(name)) flag = permissionIn(nodeOptionsBeforeScript(argv.slice(i + 1)));
+    else if (!NODE_LAUNCHERS.has(name) && !BUN_LAUNCHERS.has(name)) {
+      const path = resolveOnPath(cmd);
+      const text = path ? head(path) : null;
+      if (text && runtimeFromShebang(text) === "node") flag = permissionIn(text.slice(2).split("\n")[0].trim().split(/\s+/));
+    }
+  }
+  return flag ? permissionReason(flag) : null;
+}
+
+/** Thrown by prepareSentinel when the agent must not be loaded; `reason` says why, for a note to the user. */
+export class SentinelNotInjected extends Error {
+  readonly reason: string;
+  constructor(reason: string) {
+    super(reason);
+    this.name = "SentinelNotInjected";
+    this.reason = reason;
+  }
 }
 
 export interface PrepareOptions {
@@ -91,6 +200,12 @@ export interface PrepareOptions {
   reportEverySeconds?: number;
   /** Base environment whose NODE_OPTIONS/BUN_OPTIONS are extended (default process.env). */
   baseEnv?: Record<string, string | undefined>;
+  /**
+   * The target's command line. With it, a command the agent must not be loaded into (see
+   * sentinelBlockedReason) makes prepareSentinel throw SentinelNotInjected; NODE_OPTIONS in
+   * baseEnv is checked either way.
+   */
+  argv?: string[];
 }
 
 export interface PreparedSentinel {
@@ -105,6 +220,9 @@ export interface PreparedSentinel {
 }
 
 export async function prepareSentinel(opts: PrepareOptions): Promise<PreparedSentinel> {
+  const baseEnv = opts.baseEnv ?? process.env;
+  const blocked = sentinelBlockedReason(opts.argv ?? [], baseEnv);
+  if (blocked) throw new SentinelNotInjected(blocked);
   // BUN_OPTIONS has no quoting: keep the agent's path free of whitespace and quotes.
   const base = /[\s"'\\]/.test(tmpdir()) ? "/tmp" : tmpdir();
   const dir = await mkdtemp(join(base, "trustrun-sentinel-"));
@@ -119,12 +237,13 @@ export async function prepareSentinel(opts: PrepareOptions): Promise<PreparedSen
       dir, session: opts.session, stateDir: opts.stateDir, commandKey: opts.commandKey,
       askFallback: policy.askFallback,
     });
-    const baseEnv = opts.baseEnv ?? process.env;
     // Both variables are set whatever the runtime: a Node script may start Bun and the reverse.
+    // The agent's option goes first in each (see prependNodeOption; Bun has no quoting, hence a
+    // path without whitespace or quotes).
     const env: Record<string, string> = {
       TRUSTRUN_SENTINEL_DIR: dir,
-      NODE_OPTIONS: appendNodeOption(baseEnv.NODE_OPTIONS, "--require", agentPath),
-      BUN_OPTIONS: [(baseEnv.BUN_OPTIONS ?? "").trim(), `--preload=${agentPath}`].filter(Boolean).join(" "),
+      NODE_OPTIONS: prependNodeOption(baseEnv.NODE_OPTIONS, "--require", agentPath),
+      BUN_OPTIONS: [`--preload=${agentPath}`, baseEnv.BUN_OPTIONS ?? ""].filter((x) => x.trim()).join(" "),
     };
     if (opts.reportEverySeconds) env.TRUSTRUN_SENTINEL_INTERVAL_MS = String(Math.round(opts.reportEverySeconds * 1000));
     let cleaned = false;

@@ -76,6 +76,65 @@ describe("agent decide", () => {
   });
 });
 
+describe("addresses in every form the resolver accepts", () => {
+  test("ipLiteral gives the address getaddrinfo reaches", () => {
+    const v4: Array<[string, string]> = [
+      ["10.77.0.30", "10.77.0.30"], ["10.77.30", "10.77.0.30"], ["10.5046302", "10.77.0.30"], ["0x0a4d001e", "10.77.0.30"],
+      ["0X0A4D001E", "10.77.0.30"], ["172818462", "10.77.0.30"], ["167595038", "9.253.76.30"], ["012.0115.0.036", "10.77.0.30"], ["0xa.0x4d.0.0x1e", "10.77.0.30"],
+      ["010.077.0.036", "8.63.0.30"], ["00000000127.0.0.1", "87.0.0.1"], ["127.1", "127.0.0.1"], ["0177.0.0.1", "127.0.0.1"],
+      ["0", "0.0.0.0"], ["4294967295", "255.255.255.255"], ["127.256", "127.0.1.0"],
+      ["::ffff:10.77.0.30", "10.77.0.30"], ["::ffff:a4d:1e", "10.77.0.30"], ["[::ffff:a4d:1e]", "10.77.0.30"], ["0:0:0:0:0:ffff:a4d:1e", "10.77.0.30"],
+    ];
+    for (const [host, ip] of v4) expect([host, agent.ipLiteral(host)]).toEqual([host, ip]);
+    for (const host of ["4294967296", "0x100000000", "08", "127.0.0.08", "0x", "1.2.3.4.5", "1.2.3.256", "1..2", "127.0.0.1.", "127.0.0.1 ", " 127.0.0.1", "1.2.3.4x", "api.example.com", "1password.com", ""]) {
+      expect([host, agent.ipLiteral(host)]).toEqual([host, null]);
+    }
+    expect(agent.ipLiteral("::1%lo")).toBe("0:0:0:0:0:0:0:1");
+    expect(agent.ipLiteral("[fe80::1%25eth0]")).toBe("fe80:0:0:0:0:0:0:1");
+    expect(agent.ipLiteral("64:ff9b::10.0.0.1")).toBe("64:ff9b:0:0:0:0:a00:1");
+  });
+  test("IP and CIDR rules hold whatever form the program writes the address in", () => {
+    const policy: SentinelPolicy = {
+      enforce: true, defaultAction: "allow", askFallback: "allow",
+      rules: [
+        { id: "deny[0]", kind: "deny", action: "block", cidrs: ["10.77.0.30/32"] },
+        { id: "deny[1]", kind: "deny", action: "block", cidrs: ["::ffff:192.168.0.0/112"] },
+        { id: "deny[2]", kind: "deny", action: "block", cidrs: ["::1/128"] },
+      ],
+    };
+    for (const host of ["10.77.30", "0x0a4d001e", "172818462", "012.0115.0.036", "::ffff:a4d:1e", "１０.77.0.30"]) {
+      expect([host, agent.decide(policy, host, 80).rule]).toEqual([host, "deny[0]"]);
+    }
+    expect(agent.decide(policy, "192.168.7.9", 80).rule).toBe("deny[1]");
+    expect(agent.decide(policy, "::1%lo", 80).rule).toBe("deny[2]");
+    expect(agent.decide(policy, "010.077.0.036", 80).verdict).toBe("allow"); // 8.63.0.30
+  });
+});
+
+describe("a polluted Object.prototype", () => {
+  const keys = ["cidrs", "ports", "hosts", "enforce", "defaultAction", "rules", "kind", "action"] as const;
+  const values: Record<(typeof keys)[number], unknown> = {
+    cidrs: ["192.0.2.1/32"], ports: [[1, 1]], hosts: ["nothing.example"], enforce: false, defaultAction: "allow", rules: [], kind: "allow", action: "alert",
+  };
+  test("neither adds conditions to a rule nor changes the policy", () => {
+    const policy = JSON.parse(JSON.stringify({
+      enforce: true, defaultAction: "deny", askFallback: "deny",
+      rules: [{ id: "deny[0]", kind: "deny", action: "block", hosts: ["localhost"] }, { id: "allow[0]", kind: "allow", action: "alert", hosts: ["api.example.com"] }],
+    }));
+    const proto = Object.prototype as Record<string, unknown>;
+    for (const k of keys) {
+      proto[k] = values[k];
+      try {
+        expect([k, agent.decide(policy, "localhost", 80).rule]).toEqual([k, "deny[0]"]);
+        expect([k, agent.decide(policy, "api.example.com", 443).rule]).toEqual([k, "allow[0]"]);
+        expect([k, agent.decide(policy, "other.example", 443).rule]).toEqual([k, "default"]);
+      } finally {
+        delete proto[k];
+      }
+    }
+  });
+});
+
 function rule(r: Partial<CompiledRule> & Pick<CompiledRule, "id" | "kind">): CompiledRule {
   return { action: "block", source: null, ...r };
 }

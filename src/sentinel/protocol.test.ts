@@ -22,6 +22,13 @@ describe("decodeLine", () => {
     }
   });
 
+  test("a child started without the agent says why", () => {
+    const d = decodeLine(JSON.stringify({ ...good[4], uninstrumented: "Node permission model (--permission)" }));
+    expect(d?.t === "child" && d.uninstrumented).toBe("Node permission model (--permission)");
+    const plain = decodeLine(JSON.stringify(good[4]));
+    expect(plain?.t === "child" && "uninstrumented" in plain).toBe(false);
+  });
+
   test("rejects missing or wrong-typed required fields", () => {
     expect(decodeLine(JSON.stringify({ ...good[1], port: 0 }))).toBeNull();
     expect(decodeLine(JSON.stringify({ ...good[1], port: 70000 }))).toBeNull();

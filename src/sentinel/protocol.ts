@@ -68,6 +68,8 @@ export interface ChildMsg extends Base {
   pkg: string;
   serving: boolean;
   anomalies: string[];
+  /** Set when the child was started without the agent, and why (e.g. Node's permission model). */
+  uninstrumented?: string;
 }
 export interface IntegrityMsg extends Base {
   t: "integrity";
@@ -185,10 +187,13 @@ export function decodeLine(line: string): AgentMessage | null {
     case "child": {
       const file = str(o, "file", 300);
       if (!file) return null;
-      return {
+      const child: ChildMsg = {
         t: "child", ...base, api: str(o, "api", 32) ?? "spawn", file, argv: strList(o, "argv", 32, 200), shell: o.shell === true,
         pkg: str(o, "pkg", 214) ?? "unknown", serving: o.serving === true, anomalies: strList(o, "anomalies", 8, 200),
       };
+      const uninstrumented = str(o, "uninstrumented", 200);
+      if (uninstrumented) child.uninstrumented = uninstrumented;
+      return child;
     }
     case "integrity": {
       if (!Array.isArray(o.changes)) return null;

@@ -130,7 +130,8 @@ export function toOutputs(
     case "dns":
       return [{ kind: "dns", name: m.name, answers: m.answers, pid: m.pid, ts: m.ts }];
     case "child": {
-      const detail = { api: m.api, file: m.file, argv: m.argv, shell: m.shell, package: m.pkg, serving: m.serving, anomalies: m.anomalies };
+      const detail: Record<string, unknown> = { api: m.api, file: m.file, argv: m.argv, shell: m.shell, package: m.pkg, serving: m.serving, anomalies: m.anomalies };
+      if (m.uninstrumented) detail.uninstrumented = m.uninstrumented;
       const out: SentinelOutput[] = [signal(session, m.pid, m.ts, "child-process", detail)];
       if (m.anomalies.length) out.push(signal(session, m.pid, m.ts, "child-process-anomaly", detail));
       return out;

@@ -138,6 +138,10 @@ export interface RunOptions {
   timeoutMs?: number;
   /** false runs the program without the agent (control runs). */
   sentinel?: boolean;
+  /** Target command line passed to prepareSentinel (it refuses commands the agent must not enter). */
+  argv?: string[];
+  /** Last word on the target's environment, after the agent's variables are added. */
+  editEnv?: (env: Record<string, string>) => void;
 }
 
 export async function runWithSentinel(opts: RunOptions): Promise<RunResult> {
@@ -145,7 +149,7 @@ export async function runWithSentinel(opts: RunOptions): Promise<RunResult> {
   const asks: DecisionRequest[] = [];
   const prepared = opts.sentinel === false ? null : await prepareSentinel({
     runtime: opts.runtime.kind, policy: opts.policy, holdDecisions: opts.holdDecisions, session: "test",
-    stateDir: opts.stateDir, commandKey: opts.commandKey, baseEnv: opts.env ?? {},
+    stateDir: opts.stateDir, commandKey: opts.commandKey, baseEnv: opts.env ?? {}, argv: opts.argv,
   });
   prepared?.channel.onSignal((o) => outputs.push(o));
   prepared?.channel.onDecisionRequest(async (req) => {
@@ -154,6 +158,7 @@ export async function runWithSentinel(opts: RunOptions): Promise<RunResult> {
   });
   const started = performance.now();
   const env: Record<string, string> = { PATH: process.env.PATH ?? "/usr/bin:/bin", HOME: process.env.HOME ?? "/root", ...opts.env, ...(prepared?.env ?? {}) };
+  opts.editEnv?.(env);
   const proc = Bun.spawn([opts.runtime.exe, ...opts.args], { cwd: opts.cwd ?? appDir, env, stdout: "pipe", stderr: "pipe" });
   const timer = setTimeout(() => proc.kill("SIGKILL"), opts.timeoutMs ?? 20_000);
   const [stdout, stderr, exitCode] = await Promise.all([new Response(proc.stdout).text(), new Response(proc.stderr).text(), proc.exited]);

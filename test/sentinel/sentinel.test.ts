@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { SentinelPolicy } from "../../src/sentinel/policy.ts";
-import { appResult, availableRuntimes, countingServer, countingTlsServer, runWithSentinel, selfSignedCert, type CountingServer } from "./harness.ts";
+import { appDir, appResult, availableRuntimes, countingServer, countingTlsServer, runWithSentinel, selfSignedCert, type CountingServer } from "./harness.ts";
 
 const runtimes = availableRuntimes();
 console.log(`sentinel end-to-end runtimes: ${runtimes.map((r) => `${r.name} (${r.exe})`).join(", ")}`);
@@ -150,9 +150,14 @@ for (const rt of runtimes) {
 
     test("survives a polluted Object.prototype, before and after it loads", async () => {
       const pre = join(import.meta.dir, "pollute.cjs");
+      // The agent's option comes first in NODE_OPTIONS/BUN_OPTIONS; the polluting preload is put
+      // ahead of it here so that it really runs before the agent.
       const r = await runWithSentinel({
-        runtime: rt, args: ["main.js"], policy: denyLocalhost,
-        env: { ...appEnv(), POLLUTE: "1", ...(rt.kind === "node" ? { NODE_OPTIONS: `--require ${pre}` } : { BUN_OPTIONS: `--preload=${pre}` }) },
+        runtime: rt, args: ["main.js"], policy: denyLocalhost, env: { ...appEnv(), POLLUTE: "1" },
+        editEnv: (e) => {
+          if (rt.kind === "node") e.NODE_OPTIONS = `--require ${pre} ${e.NODE_OPTIONS}`;
+          else e.BUN_OPTIONS = `--preload=${pre} ${e.BUN_OPTIONS}`;
+        },
       });
       expect(r.exitCode).toBe(0);
       const app = appResult(r);
@@ -162,6 +167,171 @@ for (const rt of runtimes) {
       const integrity = r.signals.filter((s) => s.kind === "integrity").flatMap((s) => (s.detail.changes as Array<{ what: string }>).map((c) => c.what));
       expect(integrity).toContain("Object.prototype.polluted");
     });
+
+    test("a polluted Object.prototype cannot add conditions to a rule or switch refusal off", async () => {
+      const code = [
+        "const http = require('http');",
+        "const key = process.env.POLLUTE_KEY;",
+        "Object.prototype[key] = key === 'ports' ? [[1, 1]] : key === 'hosts' ? ['nothing.example'] : ['192.0.2.1/32'];",
+        "const r = http.request({ host: 'localhost', port: +process.env.BLOCKED_PORT, path: '/polluted/' + key, agent: false }, (res) => { res.resume(); res.on('end', () => done({ status: res.statusCode })); });",
+        "r.on('error', (e) => done({ error: e.message }));",
+        "r.end();",
+        "function done(x) { console.log(JSON.stringify({ results: x, errors: {} })); }",
+      ].join("\n");
+      const before = blocked.connections;
+      for (const key of ["cidrs", "ports", "hosts"]) {
+        const r = await runWithSentinel({ runtime: rt, args: ["-e", code], env: { ...appEnv(), POLLUTE_KEY: key }, policy: denyLocalhost });
+        expect(r.exitCode).toBe(0);
+        expect([key, String(appResult(r).results.error)]).toEqual([key, expect.stringContaining("blocked by TrustRun policy: rule deny[0]")]);
+      }
+      expect(blocked.connections).toBe(before);
+    });
+
+    test("IPv4 written the short, octal, hex or decimal way is judged as the address it reaches", async () => {
+      const forms = ["127.1", "0x7f000001", "2130706433", "0177.0.0.1", "127.0.1", "0x7F.0.0.1", "::ffff:7f00:1", "::ffff:127.0.0.1"];
+      const code = [
+        "const net = require('net');",
+        "const forms = JSON.parse(process.env.FORMS);",
+        "const out = { results: {}, errors: {} };",
+        "(async () => {",
+        "  for (const h of forms) await new Promise((res) => { const s = net.connect({ host: h, port: +process.env.TARGET_PORT }, () => { out.results[h] = 'connected'; s.destroy(); res(); }); s.on('error', (e) => { out.errors[h] = e.message; res(); }); });",
+        "  console.log(JSON.stringify(out));",
+        "})();",
+      ].join("\n");
+      const denyLoopbackIp: SentinelPolicy = { enforce: true, defaultAction: "allow", askFallback: "allow", rules: [{ id: "deny[0]", kind: "deny", action: "block", cidrs: ["127.0.0.1/32"] }] };
+      const before = target.connections;
+      const r = await runWithSentinel({ runtime: rt, args: ["-e", code], env: { TARGET_PORT: String(target.port), FORMS: JSON.stringify(forms) }, policy: denyLoopbackIp });
+      expect(r.exitCode).toBe(0);
+      const app = appResult(r);
+      expect(app.results).toEqual({});
+      for (const h of forms) expect([h, app.errors[h]]).toEqual([h, expect.stringContaining("blocked by TrustRun policy: rule deny[0]")]);
+      expect(target.connections).toBe(before);
+      expect(new Set(r.connects.filter((c) => c.verdict === "block").map((c) => c.ip))).toEqual(new Set(["127.0.0.1"]));
+      // Control: without the policy these forms do reach the server.
+      const control = await runWithSentinel({ runtime: rt, args: ["-e", code], env: { TARGET_PORT: String(target.port), FORMS: JSON.stringify(["127.1", "0x7f000001", "2130706433", "0177.0.0.1"]) } });
+      expect(Object.keys(appResult(control).results).length).toBe(4);
+    });
+
+    for (const via of ["http", "fetch"]) {
+      test(`attribution is never reused across packages for long, and facts name the package of the very call (${via})`, async () => {
+        const r = await runWithSentinel({ runtime: rt, args: ["attribution.js"], env: { TARGET_PORT: String(target.port), VIA: via } });
+        expect(r.exitCode).toBe(0);
+        expect(appResult(r).results).toEqual({ newPath: 200, sharedPath: 200 });
+        const first = via === "http" ? "fake-axios" : "app";
+        // A new path right after 20 calls from another package: the fact names second-client.
+        expect(r.requests.filter((q) => q.path === "/second/new").map((q) => q.package)).toEqual(["second-client"]);
+        // A shape the other package made 20 times, 150 ms later: counted and reported for second-client.
+        const shared = r.requests.filter((q) => q.path === "/shared/:id");
+        expect(new Set(shared.map((q) => q.package))).toEqual(new Set([first, "second-client"]));
+        expect(shared.find((q) => q.package === "second-client")?.count).toBe(1);
+        if (via === "http" || rt.kind === "bun") {
+          // The connection 150 ms later is second-client's (the one right after the 20 calls may be
+          // counted under the other package: the documented 100 ms window).
+          const mine = r.connects.filter((c) => c.port === target.port && c.package === "second-client");
+          expect(mine.length).toBeGreaterThanOrEqual(1);
+          expect(r.connects.filter((c) => c.port === target.port && c.package !== "second-client").every((c) => c.package === first)).toBe(true);
+        }
+      });
+    }
+
+    test("fetch: the target is what the runtime fetches, whatever object stands for the URL", async () => {
+      const code = [
+        "const B = 'http://localhost:' + process.env.BLOCKED_PORT + '/blocked/';",
+        "const A = 'http://127.0.0.1:' + process.env.TARGET_PORT + '/allowed/';",
+        "const out = { results: {}, errors: {} };",
+        "const cases = {",
+        "  string: () => fetch(B + 'string'),",
+        "  stringObject: () => fetch(new String(B + 'stringObject')),",
+        "  toStringObject: () => fetch({ toString: () => B + 'toStringObject' }),",
+        "  hrefAndToString: () => fetch({ href: A + 'href', toString: () => B + 'hrefAndToString' }),",
+        "  urlOwnToString: () => { const u = new URL(A + 'url'); u.toString = () => B + 'urlOwnToString'; return fetch(u); },",
+        "  toStringChangesOnSecondCall: () => { let n = 0; return fetch({ toString: () => (n++ === 0 ? B + 'flip' : A + 'flip') }); },",
+        "  request: () => fetch(new Request(B + 'request')),",
+        "};",
+        "(async () => {",
+        "  for (const [k, f] of Object.entries(cases)) { try { const r = await f(); await r.text(); out.results[k] = r.status; } catch (e) { out.errors[k] = String((e.cause && e.cause.message) || e.message); } }",
+        "  console.log(JSON.stringify(out));",
+        "})();",
+      ].join("\n");
+      const before = blocked.connections;
+      const r = await runWithSentinel({ runtime: rt, args: ["-e", code], env: appEnv(), policy: denyLocalhost });
+      expect(r.exitCode).toBe(0);
+      const app = appResult(r);
+      expect(app.results).toEqual({});
+      for (const k of ["string", "stringObject", "toStringObject", "hrefAndToString", "urlOwnToString", "toStringChangesOnSecondCall", "request"]) {
+        expect([k, app.errors[k]]).toEqual([k, expect.stringContaining("blocked by TrustRun policy: rule deny[0]")]);
+      }
+      expect(blocked.connections).toBe(before);
+    });
+
+    if (rt.kind === "bun") {
+      test("Bun: the proxy fetch contacts is judged, and undici's fetch and request, and fetch.preconnect", async () => {
+        const code = [
+          "const B = 'http://localhost:' + process.env.BLOCKED_PORT;",
+          "const A = 'http://127.0.0.1:' + process.env.TARGET_PORT + '/allowed/';",
+          "const out = { results: {}, errors: {} };",
+          "const undici = require('undici');",
+          "const cases = {",
+          "  proxyString: () => fetch(A + 'p1', { proxy: B }),",
+          "  proxyObject: () => fetch(A + 'p2', { proxy: { url: B } }),",
+          "  proxyURL: () => fetch(A + 'p3', { proxy: new URL(B) }),",
+          "  proxyWithoutScheme: () => fetch(A + 'p4', { proxy: B.slice(7) }),",
+          "  envProxy: async () => { process.env.HTTP_PROXY = B; try { return await fetch(A + 'p5'); } finally { delete process.env.HTTP_PROXY; } },",
+          "  undiciFetch: () => undici.fetch(B + '/undici/fetch'),",
+          "  undiciRequest: async () => ({ status: (await undici.request(B + '/undici/request')).statusCode, text: async () => '' }),",
+          "  allowed: () => fetch(A + 'ok'),",
+          "};",
+          "(async () => {",
+          "  for (const [k, f] of Object.entries(cases)) { try { const r = await f(); await r.text(); out.results[k] = r.status; } catch (e) { out.errors[k] = String((e.cause && e.cause.message) || e.message); } }",
+          "  out.results.preconnect = typeof fetch.preconnect;",
+          "  fetch.preconnect(B + '/pre');",
+          "  await new Promise((r) => setTimeout(r, 200));",
+          "  console.log(JSON.stringify(out));",
+          "})();",
+        ].join("\n");
+        const before = blocked.connections;
+        const r = await runWithSentinel({ runtime: rt, args: ["-e", code], env: appEnv(), policy: denyLocalhost });
+        expect(r.exitCode).toBe(0);
+        const app = appResult(r);
+        expect(app.results).toEqual({ allowed: 200, preconnect: "function" });
+        for (const k of ["proxyString", "proxyObject", "proxyURL", "proxyWithoutScheme", "envProxy", "undiciFetch", "undiciRequest"]) {
+          expect([k, app.errors[k]]).toEqual([k, expect.stringContaining("blocked by TrustRun policy: rule deny[0]")]);
+        }
+        expect(blocked.connections).toBe(before);
+      });
+    }
+
+    if (rt.kind === "node") {
+      test("Node's permission model: the command is left alone with a reason, and a child under it starts without the agent", async () => {
+        const flag = rt.name === "node20" ? "--experimental-permission" : "--permission";
+        const argv = [rt.exe, flag, `--allow-fs-read=${appDir}`, "main.js"];
+        await expect(runWithSentinel({ runtime: rt, args: argv.slice(1), argv, env: appEnv() })).rejects.toThrow("permission model");
+        // A child started with the flag (directly, or through a shell as npm scripts do) runs, without the agent.
+        const code = [
+          "const cp = require('child_process');",
+          "const child = `process.stdout.write(typeof globalThis[Symbol.for('trustrun.sentinel')])`;",
+          `const args = ['${flag}', '--allow-fs-read=*', '-e', child];`,
+          "const direct = cp.execFileSync(process.execPath, args).toString();",
+          "const shell = cp.execSync(`\"${process.execPath}\" ${args.slice(0, 3).join(' ')} \"${child}\"`).toString();",
+          "const plain = cp.execFileSync(process.execPath, ['-e', child]).toString();",
+          "console.log(JSON.stringify({ results: { direct, shell, plain }, errors: {} }));",
+        ].join("\n");
+        const r = await runWithSentinel({ runtime: rt, args: ["-e", code] });
+        expect(r.exitCode).toBe(0);
+        expect(appResult(r).results).toEqual({ direct: "undefined", shell: "undefined", plain: "boolean" });
+        const children = r.signals.filter((s) => s.kind === "child-process");
+        expect(children.map((s) => String(s.detail.uninstrumented ?? "-"))).toEqual([expect.stringContaining(flag), expect.stringContaining(flag), "-"]);
+      });
+
+      test("a user NODE_OPTIONS ending in a backslash or holding a stray word still loads the agent", async () => {
+        for (const user of ["--max-old-space-size=200 \\", "--no-deprecation stray"]) {
+          const r = await runWithSentinel({ runtime: rt, args: ["main.js"], env: { ...appEnv(), BLOCKED_PORT: "", NODE_OPTIONS: user } });
+          expect([user, r.exitCode]).toEqual([user, 0]);
+          expect([user, r.signals.filter((s) => s.kind === "runtime").length]).toEqual([user, 1]);
+          expect(r.requests.find((q) => q.path === "/axios/get")?.package).toBe("fake-axios");
+        }
+      });
+    }
 
     test("worker threads are not instrumented a second time", async () => {
       const r = await runWithSentinel({ runtime: rt, args: ["main.js"], env: { ...appEnv(), BLOCKED_PORT: "", WORKER: "1" } });
