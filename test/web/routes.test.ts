@@ -117,7 +117,7 @@ describe("pages", () => {
   });
 
   test("session page: destinations, alerts, probes, completeness, and nothing secret", async () => {
-    const res = await req("/sessions/sess-0001");
+    const res = await req("/sessions/sess-0001aaaa");
     expect(res.status).toBe(200);
     const html = await res.text();
     expect(html).toContain("bedrock-runtime.us-east-1.amazonaws.com:443");
@@ -310,7 +310,7 @@ describe("scans", () => {
 
 describe("API", () => {
   test("sessions, events tail, series, alerts, presets, policies, scans", async () => {
-    const one = await (await req("/api/sessions/sess-0001")).json();
+    const one = await (await req("/api/sessions/sess-0001aaaa")).json();
     expect(one.session.id).toBe("sess-0001aaaa");
     expect(one.destinations.length).toBe(3);
     const tail = await (await req("/api/events?after=0&limit=2")).json();
