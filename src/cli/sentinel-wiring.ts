@@ -38,8 +38,10 @@ export async function openSentinel(values: ParsedArgs["values"], argv: string[],
       policy: sentinelPolicyFromCompiled(policy),
       stateDir: join(trustrunHome(), "sentinel"),
       commandKey: argv.join(" "),
+      argv,
     });
   } catch (err) {
+    // Also when the program runs under Node's permission model: loading the agent would break it.
     process.stderr.write(`trustrun: sentinel not injected: ${(err as Error).message}\n`);
     return null;
   }
@@ -47,7 +49,7 @@ export async function openSentinel(values: ParsedArgs["values"], argv: string[],
   return {
     runtime,
     env(base) {
-      // prepareSentinel appended to the base NODE_OPTIONS/BUN_OPTIONS it saw; keep the rest of base.
+      // prepareSentinel put the agent first in the NODE_OPTIONS/BUN_OPTIONS it saw; keep the rest of base.
       return { ...(base as Record<string, string>), ...prepared.env };
     },
     bind(session, sessionId) {

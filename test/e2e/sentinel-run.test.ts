@@ -68,3 +68,18 @@ describe.skipIf(why !== null)("trustrun run with the sentinel (node)", () => {
     for (const secret of ["CLIARGSECRET1", "DBPASSSECRET1", "CHILDSECRET1234567890", "CMDLINESECRET1"]) expect(text).not.toContain(secret);
   });
 });
+
+describe.skipIf(why !== null)("the sentinel and Node's permission model", () => {
+  test("a program run under --experimental-permission runs, without the agent, and TrustRun says so", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "trustrun-sentinel-perm-"));
+    const script = join(dir, "app.cjs");
+    writeFileSync(script, 'console.log("ran")\n');
+    const proc = Bun.spawn([BIN, "run", "--output", "text", "--", "node", "--experimental-permission", `--allow-fs-read=${script}`, script], {
+      env: { PATH: process.env.PATH!, TRUSTRUN_HOME: dir }, stdout: "pipe", stderr: "pipe",
+    });
+    const [stdout, stderr, code] = await Promise.all([new Response(proc.stdout).text(), new Response(proc.stderr).text(), proc.exited]);
+    expect(code).toBe(0);
+    expect(stdout).toContain("ran");
+    expect(stderr).toContain("sentinel not injected");
+  });
+});
