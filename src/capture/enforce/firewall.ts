@@ -1,4 +1,3 @@
-import { isIPv6 } from "node:net";
 import type { Proto } from "../../core/types.ts";
 
 export interface FirewallRunner {
@@ -19,13 +18,27 @@ const defaultRunner: FirewallRunner = (argv) => {
  * the session's own so that cleanup is one flush. REJECT also cuts established connections on
  * their next packet.
  */
+type Tool = "iptables" | "ip6tables";
+
+const toolFor = (address: string): Tool => (address.includes(":") ? "ip6tables" : "iptables");
+
+/**
+ * The argv that appends (-A) or deletes (-D) one REJECT rule of `chain`: to `dest` (an address or
+ * a CIDR), for a protocol and port range when given. TCP is answered with a reset, so a connection
+ * already open is cut on its next packet.
+ */
+function rejectRule(tool: Tool, op: "-A" | "-D", chain: string, dest: string, proto: Proto | null, ports: [number, number] | null): string[] {
+  const match = proto ? ["-p", proto, ...(ports ? ["--dport", ports[0] === ports[1] ? String(ports[0]) : `${ports[0]}:${ports[1]}`] : [])] : [];
+  return [tool, "-w", op, chain, "-d", dest, ...match, "-j", "REJECT", ...(proto === "tcp" ? ["--reject-with", "tcp-reset"] : [])];
+}
+
 export function createCgroupFirewall(sessionId: string, cgroupRelPath: string, run: FirewallRunner = defaultRunner) {
   const chain = `TRUSTRUN-${sessionId.slice(0, 12)}`;
-  const ready = new Set<"iptables" | "ip6tables">();
+  const ready = new Set<Tool>();
   const rules = new Set<string>();
   const failures: string[] = [];
 
-  function ensureChain(tool: "iptables" | "ip6tables"): boolean {
+  function ensureChain(tool: Tool): boolean {
     if (ready.has(tool)) return true;
     run([tool, "-w", "-N", chain]); // may already exist from a crashed run; the flush below resets it
     run([tool, "-w", "-F", chain]);
@@ -38,20 +51,21 @@ export function createCgroupFirewall(sessionId: string, cgroupRelPath: string, r
     return true;
   }
 
+  /** Runs one rule change; a failure is kept for the session's report. */
+  function apply(tool: Tool, argv: string[]): boolean {
+    const res = run(argv);
+    if (!res.ok) failures.push(`${tool}: ${res.stderr}`);
+    return res.ok;
+  }
+
   return {
     chain,
     /** Reject traffic from the cgroup to ip:port. Returns false when the rule could not be added. */
     block(ip: string, port: number, proto: Proto): boolean {
-      const tool = isIPv6(ip) ? "ip6tables" : "iptables";
+      const tool = toolFor(ip);
       const key = `${tool} ${ip} ${port} ${proto}`;
       if (rules.has(key)) return true;
-      if (!ensureChain(tool)) return false;
-      const reject = proto === "tcp" ? ["--reject-with", "tcp-reset"] : [];
-      const res = run([tool, "-w", "-A", chain, "-d", ip, "-p", proto, "--dport", String(port), "-j", "REJECT", ...reject]);
-      if (!res.ok) {
-        failures.push(`${tool}: ${res.stderr}`);
-        return false;
-      }
+      if (!ensureChain(tool) || !apply(tool, rejectRule(tool, "-A", chain, ip, proto, [port, port]))) return false;
       rules.add(key);
       return true;
     },
@@ -60,31 +74,18 @@ export function createCgroupFirewall(sessionId: string, cgroupRelPath: string, r
      * range and protocol. Then even traffic no probe can hold (io_uring, TCP Fast Open) is refused.
      */
     blockStatic(cidr: string, ports: [number, number] | null, proto: Proto | null): boolean {
-      const tool = cidr.includes(":") ? "ip6tables" : "iptables";
+      const tool = toolFor(cidr);
       if (!ensureChain(tool)) return false;
+      // A port needs a protocol in iptables: a rule with ports and no proto is one rule per protocol.
       const protos: Array<Proto | null> = proto ? [proto] : ports ? ["tcp", "udp"] : [null];
-      for (const p of protos) {
-        const match = p ? ["-p", p, ...(ports ? ["--dport", ports[0] === ports[1] ? String(ports[0]) : `${ports[0]}:${ports[1]}`] : [])] : [];
-        const reject = p === "tcp" ? ["--reject-with", "tcp-reset"] : [];
-        const res = run([tool, "-w", "-A", chain, "-d", cidr, ...match, "-j", "REJECT", ...reject]);
-        if (!res.ok) {
-          failures.push(`${tool}: ${res.stderr}`);
-          return false;
-        }
-      }
-      return true;
+      return protos.every((p) => apply(tool, rejectRule(tool, "-A", chain, cidr, p, ports)));
     },
     /** Removes the rule block() added (a later answer allowed the destination). */
     unblock(ip: string, port: number, proto: Proto): boolean {
-      const tool = isIPv6(ip) ? "ip6tables" : "iptables";
+      const tool = toolFor(ip);
       const key = `${tool} ${ip} ${port} ${proto}`;
       if (!rules.has(key)) return true;
-      const reject = proto === "tcp" ? ["--reject-with", "tcp-reset"] : [];
-      const res = run([tool, "-w", "-D", chain, "-d", ip, "-p", proto, "--dport", String(port), "-j", "REJECT", ...reject]);
-      if (!res.ok) {
-        failures.push(`${tool}: ${res.stderr}`);
-        return false;
-      }
+      if (!apply(tool, rejectRule(tool, "-D", chain, ip, proto, [port, port]))) return false;
       rules.delete(key);
       return true;
     },
@@ -124,16 +125,12 @@ export function removeCgroupFirewall(sessionId: string, cgroupRelPath: string, r
  */
 export function appendCgroupReject(sessionId: string, cgroupRelPath: string, ip: string, port: number, run: FirewallRunner = defaultRunner): boolean {
   const chain = `TRUSTRUN-${sessionId.slice(0, 12)}`;
-  const tool = isIPv6(ip) ? "ip6tables" : "iptables";
+  const tool = toolFor(ip);
   run([tool, "-w", "-N", chain]); // fails harmlessly when it exists
   const jump = ["OUTPUT", "-m", "cgroup", "--path", cgroupRelPath, "-j", chain];
   if (!run([tool, "-w", "-C", ...jump]).ok && !run([tool, "-w", "-I", ...jump]).ok) return false;
-  let ok = true;
-  for (const proto of ["tcp", "udp"] as const) {
-    const reject = proto === "tcp" ? ["--reject-with", "tcp-reset"] : [];
-    ok = run([tool, "-w", "-A", chain, "-d", ip, "-p", proto, "--dport", String(port), "-j", "REJECT", ...reject]).ok && ok;
-  }
-  return ok;
+  // Both protocols, and both tried even when one fails.
+  return (["tcp", "udp"] as const).map((proto) => run(rejectRule(tool, "-A", chain, ip, proto, [port, port])).ok).every(Boolean);
 }
 
 export function firewallAvailable(run: FirewallRunner = defaultRunner): { ok: boolean; reason?: string } {
